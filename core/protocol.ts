@@ -1,0 +1,49 @@
+/**
+ * The one message protocol between the prepare pool (main thread) and its
+ * Web Workers. Requests are imperatives, replies are in the past tense; every
+ * payload is structured-clone data. Each side handles messages in a single
+ * `switch (msg.type)` whose `default` branch assigns `msg` to `never`, so a
+ * message type without a handler fails to type-check.
+ *
+ * @module
+ */
+
+import type { ErrorPayload } from "./errors.ts";
+import type { PrepareSettings } from "./config.ts";
+import type { PrepareInput, StagedDocument } from "./types.ts";
+
+/** Messages the pool sends to a worker. */
+export interface PrepareRequestMap {
+  /** Prepare one input into `stagingDir` (which the worker may write, and nothing else). */
+  prepare: {
+    index: number;
+    input: PrepareInput;
+    stagingDir: string;
+    settings: PrepareSettings;
+  };
+  /** Finish and close. */
+  shutdown: Record<never, never>;
+}
+
+/** Messages a worker sends back. */
+export interface PrepareReplyMap {
+  /** The input is prepared; its files are in the staging directory. */
+  staged: { index: number; document: StagedDocument };
+  /** The input itself is bad (unsupported, unreadable, empty…). */
+  rejected: { index: number; error: ErrorPayload };
+  /** Preparing failed for another reason (a bug, a library crash). */
+  failed: { index: number; error: ErrorPayload };
+}
+
+/** One message of map `M` with its `type` tag. */
+export type Message<M, T extends keyof M> = M[T] & { type: T };
+
+/** Any request to a worker. */
+export type PrepareRequest = {
+  [T in keyof PrepareRequestMap]: Message<PrepareRequestMap, T>;
+}[keyof PrepareRequestMap];
+
+/** Any reply from a worker. */
+export type PrepareReply = {
+  [T in keyof PrepareReplyMap]: Message<PrepareReplyMap, T>;
+}[keyof PrepareReplyMap];

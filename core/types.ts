@@ -1,0 +1,140 @@
+/**
+ * The data shapes shared by every layer: what a reader makes of an input, what
+ * the compiler adds, and what a worker hands the coordinator. All of them are
+ * plain structured-clone data (strings, numbers, booleans, arrays, objects).
+ *
+ * @module
+ */
+
+/** The kinds of document Quire reads; stored in the registry's `type` column. */
+export type DocumentType =
+  | "markdown"
+  | "text"
+  | "pdf"
+  | "docx"
+  | "html"
+  | "csv"
+  | "pageindex";
+
+/** One node of a document's section tree (headings, a PDF outline, a remote tree). */
+export interface Section {
+  /** Heading text, plain (no markdown syntax). */
+  title: string;
+  /** Depth, 1 = top level. */
+  level: number;
+  /** First page (1-based) for paged documents. */
+  startPage?: number;
+  /** Last page (inclusive) for paged documents. */
+  endPage?: number;
+  /** A short description of the section, when the source provides one. */
+  summary?: string;
+  /** Sub-sections in document order. */
+  children: Section[];
+}
+
+/** What a format reader makes of one input's bytes. */
+export interface ConvertedDocument {
+  /** The detected kind of document. */
+  type: DocumentType;
+  /** Extension to store the original under in `raw/`: lowercase, no dot. */
+  ext: string;
+  /** Best title found (metadata, first heading, first line); may be "". */
+  title: string;
+  /** The full text as markdown: the body of `wiki/sources/<name>.md`. */
+  markdown: string;
+  /** The section tree, shown as the summary's outline. */
+  sections: Section[];
+  /** Number of pages, for paged formats. */
+  pageCount?: number;
+  /** Things the user should know that did not stop the conversion. */
+  warnings: string[];
+  /** Extra facts for the summary page, such as a table's column names. */
+  facts: Record<string, string>;
+}
+
+/** A concept a document discusses, with that document's note about it. */
+export interface ConceptNote {
+  /** Normalised identifier shared by every document naming the concept. */
+  slug: string;
+  /** The phrase as this document writes it. */
+  label: string;
+  /** The sentence(s) where the document discusses it. */
+  note: string;
+  /** Relevance within the document; higher is more central. */
+  score: number;
+  /** True when the document names it prominently (title, heading, frequent). */
+  prominent: boolean;
+}
+
+/** Which compiler wrote a document's summary and notes. */
+export type CompilerKind = "offline" | "llm" | "offline-fallback";
+
+/** The per-document compilation: summary, description, concepts. */
+export interface CompiledDocument {
+  /** Which compiler produced this. */
+  compiler: CompilerKind;
+  /** One line for `index.md`. */
+  description: string;
+  /** The summary as markdown paragraphs. */
+  summary: string;
+  /** Key phrases, most relevant first. */
+  keyPhrases: string[];
+  /** Concepts with notes, most relevant first. */
+  concepts: ConceptNote[];
+}
+
+/** One input to prepare. */
+export type PrepareInput =
+  | { kind: "file"; path: string }
+  | { kind: "url"; url: string }
+  | { kind: "pageindex"; docId: string };
+
+/** Where a document came from; stored in the registry's `origin` column. */
+export type DocumentOrigin = PrepareInput["kind"];
+
+/**
+ * The manifest a worker returns: the prepared document as data, plus the
+ * staged files (paths relative to `stagingDir`).
+ */
+export interface StagedDocument {
+  /** Position of the input in the batch (0-based); commit order. */
+  index: number;
+  /** Canonical source: absolute file path, URL, or `pageindex-cloud:<id>`. */
+  source: string;
+  /** Kind of source. */
+  origin: DocumentOrigin;
+  /** Absolute path of the worker's private staging directory. */
+  stagingDir: string;
+  /** The original bytes, relative to `stagingDir`. */
+  rawFile: string;
+  /** The finished `wiki/sources` page, relative to `stagingDir`. */
+  sourceFile: string;
+  /** SHA-256 of the original bytes, lowercase hex. */
+  hash: string;
+  /** Size of the original bytes. */
+  bytes: number;
+  /** Suggested base for the document's name (never used unchecked). */
+  nameHint: string;
+  /** The converted document, without its markdown (that is staged). */
+  document: Omit<ConvertedDocument, "markdown">;
+  /** The compiled summary and concepts. */
+  compiled: CompiledDocument;
+  /** Time the preparation took, in milliseconds. */
+  ms: number;
+}
+
+/** A document row as read from the registry. */
+export interface DocumentRecord {
+  name: string;
+  type: DocumentType;
+  origin: DocumentOrigin;
+  ext: string;
+  source: string;
+  hash: string;
+  bytes: number;
+  title: string;
+  description: string;
+  compiler: CompilerKind;
+  addedAt: string;
+  updatedAt: string;
+}
