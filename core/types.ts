@@ -89,6 +89,18 @@ export type PrepareInput =
   | { kind: "url"; url: string }
   | { kind: "pageindex"; docId: string };
 
+/** Returns the canonical source of an input: a path, a URL or `pageindex-cloud:<id>`. */
+export function sourceOf(input: PrepareInput): string {
+  switch (input.kind) {
+    case "file":
+      return input.path;
+    case "url":
+      return input.url;
+    case "pageindex":
+      return `pageindex-cloud:${input.docId}`;
+  }
+}
+
 /** Where a document came from; stored in the registry's `origin` column. */
 export type DocumentOrigin = PrepareInput["kind"];
 

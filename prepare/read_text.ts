@@ -30,7 +30,7 @@ export function escapeMarkdownLine(line: string): string {
 export function textToMarkdown(text: string): string {
   const paragraphs = text.split(/\n[ \t]*\n+/);
   return paragraphs
-    .map((p) => p.split("\n").map((line) => escapeMarkdownLine(line)).join("  \n"))
+    .map((p) => p.replace(/^\n+|\n+$/g, "").split("\n").map(escapeMarkdownLine).join("  \n"))
     .filter((p) => p.trim() !== "")
     .join("\n\n") + "\n";
 }

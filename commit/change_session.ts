@@ -1,0 +1,81 @@
+/**
+ * A change session: what every mutating command holds while it works. Opening
+ * one takes the exclusive lock, opens (and if needed migrates) the registry,
+ * loads the config and runs recovery, in that order; disposing it closes
+ * the registry and releases the lock.
+ *
+ * @module
+ */
+
+import type { DatabaseSync } from "node:sqlite";
+import { loadConfig, type QuireConfig } from "../core/config.ts";
+import type { KbLayout } from "../core/layout.ts";
+import { openRegistry } from "../core/registry.ts";
+import type { ConceptRule } from "./concept_pages.ts";
+import { Coordinator } from "./coordinator.ts";
+import { acquireExclusiveLock, type ExclusiveLock } from "./lock.ts";
+import { rebuildSharedPages } from "./rebuild_shared_pages.ts";
+import { recoverKnowledgeBase, type RecoveryReport } from "./recover.ts";
+
+/** An open change session. */
+export interface ChangeSession extends AsyncDisposable {
+  layout: KbLayout;
+  db: DatabaseSync;
+  config: QuireConfig;
+  lock: ExclusiveLock;
+  coordinator: Coordinator;
+  /** What the recovery at lock acquisition did. */
+  recovery: RecoveryReport;
+  /** The concept-page rule from the config. */
+  rule: ConceptRule;
+  /** Rebuilds the shared pages queued so far; returns how many. */
+  rebuild(): Promise<number>;
+}
+
+/** Options of {@linkcode openChangeSession}. */
+export interface OpenChangeSessionOptions {
+  /** Seconds to wait for a busy lock. @default 0 */
+  waitSeconds?: number;
+}
+
+/**
+ * Opens a change session on an existing knowledge base.
+ * @throws {IngestLockedError} when another process holds the lock.
+ * @throws {RollbackFailedError} when recovery cannot roll back an interrupted change.
+ */
+export async function openChangeSession(
+  layout: KbLayout,
+  options: OpenChangeSessionOptions = {},
+): Promise<ChangeSession> {
+  const lock = await acquireExclusiveLock(layout, { waitSeconds: options.waitSeconds });
+  let db: DatabaseSync | undefined;
+  try {
+    db = openRegistry(layout.registry, { create: true });
+    const config = await loadConfig(layout.config);
+    const rule = config.concepts;
+    const recovery = await recoverKnowledgeBase(layout, db, { rule });
+    const coordinator = new Coordinator(layout, db, lock);
+    const open = db;
+    return {
+      layout,
+      db,
+      config,
+      lock,
+      coordinator,
+      recovery,
+      rule,
+      rebuild: () => rebuildSharedPages(layout, open, { rule }),
+      async [Symbol.asyncDispose]() {
+        try {
+          open.close();
+        } finally {
+          await lock.release();
+        }
+      },
+    };
+  } catch (error) {
+    db?.close();
+    await lock.release();
+    throw error;
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Committing one prepared document: the coordinator-side steps 1–3 of the
+ * add pipeline (dedup check, final name, per-document pages, touched paths),
+ * then one {@linkcode Coordinator.apply} for steps 4–7.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { timestamp } from "../core/clock.ts";
+import { exists, removeIfExists, writeFileDurably } from "../core/durable_fs.ts";
+import { conceptPage, documentPages, INDEX_PAGE, type KbLayout, LOG_PAGE } from "../core/layout.ts";
+import { safeName, uniqueName } from "../core/naming.ts";
+import { documentConcepts, isNameTaken } from "../core/queries.ts";
+import type { StagedDocument } from "../core/types.ts";
+import type { ChangeSession } from "./change_session.ts";
+import { decideDedup } from "./decide_dedup.ts";
+import type { MutationPlan, PathChange } from "./mutation_plan.ts";
+import { renderSummaryPage } from "./render_summary_page.ts";
+
+/** What happened to one input. */
+export type DocumentOutcome =
+  | { kind: "added" | "updated"; name: string; hash: string; source: string }
+  | { kind: "skipped"; source: string; reason: "duplicate"; existing: string };
+
+function relative(layout: KbLayout, absolute: string): string {
+  return absolute.slice(layout.root.length + 1).split(/[\\/]/).join("/");
+}
+
+/** Chooses a new document's name: its hint made safe, then made unique (registry and disk). */
+async function chooseName(session: ChangeSession, hint: string, ext: string): Promise<string> {
+  const taken = new Set<string>();
+  const base = safeName(hint);
+  // Names are probed one by one; collect the taken ones (a name is taken by a row or a file).
+  for (let candidate = base;;) {
+    const pages = documentPages(candidate, ext);
+    const onDisk = await exists(session.layout.resolve(pages.raw)) ||
+      await exists(session.layout.resolve(pages.source)) ||
+      await exists(session.layout.resolve(pages.summary));
+    if (!onDisk && !isNameTaken(session.db, candidate)) return candidate;
+    taken.add(candidate);
+    candidate = uniqueName(base, (name) => taken.has(name));
+  }
+}
+
+/** Renders the document's pages, plans the mutation and applies it. */
+export async function commitStagedDocument(
+  session: ChangeSession,
+  staged: StagedDocument,
+): Promise<DocumentOutcome> {
+  const { layout, db } = session;
+  const decision = decideDedup(db, staged.source, staged.hash);
+  if (decision.kind === "duplicate") {
+    await removeIfExists(staged.stagingDir);
+    return {
+      kind: "skipped",
+      source: staged.source,
+      reason: "duplicate",
+      existing: decision.existing.name,
+    };
+  }
+  const old = decision.kind === "update" ? decision.existing : undefined;
+  const name = old?.name ?? await chooseName(session, staged.nameHint, staged.document.ext);
+  const now = timestamp();
+  const addedAt = old?.addedAt ?? now;
+  const pages = documentPages(name, staged.document.ext);
+
+  const summary = renderSummaryPage({
+    name,
+    source: staged.source,
+    hash: staged.hash,
+    bytes: staged.bytes,
+    addedAt,
+    updatedAt: now,
+    ext: staged.document.ext,
+    document: staged.document,
+    compiled: staged.compiled,
+    linkProminent: session.config.concepts.prominentMakesPage,
+  });
+  await writeFileDurably(join(staged.stagingDir, "summary.md"), summary);
+
+  const staging = relative(layout, staged.stagingDir);
+  const changes: PathChange[] = [
+    { path: pages.raw, staged: `${staging}/${staged.rawFile}` },
+    { path: pages.source, staged: `${staging}/${staged.sourceFile}` },
+    { path: pages.summary, staged: `${staging}/summary.md` },
+  ];
+  if (old !== undefined && old.ext !== staged.document.ext) {
+    changes.push({ path: documentPages(old.name, old.ext).raw, staged: null });
+  }
+  const oldConcepts = old === undefined ? [] : documentConcepts(db, old.id).map((c) => c.slug);
+  const concepts = new Set([...oldConcepts, ...staged.compiled.concepts.map((c) => c.slug)]);
+  const plan: MutationPlan = {
+    kind: old === undefined ? "add" : "update",
+    target: name,
+    staging,
+    changes,
+    record: {
+      op: "put-document",
+      document: {
+        name,
+        type: staged.document.type,
+        origin: staged.origin,
+        ext: staged.document.ext,
+        source: staged.source,
+        hash: staged.hash,
+        bytes: staged.bytes,
+        title: staged.document.title,
+        description: staged.compiled.description,
+        compiler: staged.compiled.compiler,
+        sections: JSON.stringify(staged.document.sections),
+        addedAt,
+        updatedAt: now,
+      },
+      replaces: old?.id ?? null,
+      concepts: staged.compiled.concepts,
+      searchPage: pages.source,
+    },
+    log: { op: old === undefined ? "add" : "update", name, detail: staged.source },
+    rebuild: [INDEX_PAGE, LOG_PAGE, ...[...concepts].sort().map(conceptPage)],
+  };
+  await session.coordinator.apply(plan);
+  return {
+    kind: old === undefined ? "added" : "updated",
+    name,
+    hash: staged.hash,
+    source: staged.source,
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * `wiki/concepts/<slug>.md`: one page per concept, listing every document
+ * that discusses it with that document's note, and related concepts (those
+ * sharing the most documents with it).
+ *
+ * The page has front matter (aliases, document count) and a generated block
+ * between {@linkcode BEGIN_MARK} and {@linkcode END_MARK}. Both are rebuilt
+ * from the registry; any text a person writes outside them (before or after
+ * the block) is kept across rebuilds. When a concept loses its page, a file
+ * with no such text is deleted, and a file with some keeps that text and a
+ * block saying no document discusses the concept any more.
+ *
+ * @module
+ */
+
+import type { DatabaseSync } from "node:sqlite";
+import { inlineText, renderFrontMatter, wikilink } from "../core/markdown.ts";
+import { type ConceptRule, hasConceptPage } from "./concept_pages.ts";
+
+/** Opens the generated block of a concept page. */
+export const BEGIN_MARK =
+  "<!-- quire:begin — generated from the registry; write outside this block -->";
+/** Closes the generated block of a concept page. */
+export const END_MARK = "<!-- quire:end -->";
+
+const RELATED_LIMIT = 10;
+
+/** The parts of an existing concept page a person may have written. */
+export interface UserText {
+  before: string;
+  after: string;
+}
+
+/** Splits an existing page into the text before and after its generated block. */
+export function userText(page: string): UserText {
+  const body = page.replace(/^---\n[\s\S]*?\n---\n/, "");
+  const begin = body.indexOf("<!-- quire:begin");
+  const end = body.indexOf(END_MARK);
+  if (begin === -1 || end === -1 || end < begin) {
+    return { before: "", after: body.trim() ? body : "" };
+  }
+  return {
+    before: body.slice(0, begin),
+    after: body.slice(end + END_MARK.length).replace(/^\n/, ""),
+  };
+}
+
+function hasText(text: UserText): boolean {
+  return text.before.trim() !== "" || text.after.trim() !== "";
+}
+
+interface ConceptRow {
+  name: string;
+  title: string;
+  label: string;
+  note: string;
+}
+
+/**
+ * Renders concept `slug`'s page, merging the user text of `existing` (the
+ * current file, if any). Returns null when the page should not exist.
+ */
+export function renderConceptPage(
+  db: DatabaseSync,
+  slug: string,
+  rule: ConceptRule,
+  existing: string | null,
+): string | null {
+  const kept = existing === null ? { before: "", after: "" } : userText(existing);
+  const rows = db.prepare(
+    `SELECT d.name, d.title, c.label, c.note FROM document_concepts c
+     JOIN documents d ON d.id = c.document_id WHERE c.slug = ? ORDER BY d.name`,
+  ).all(slug) as unknown as ConceptRow[];
+  const live = rows.length > 0 && hasConceptPage(db, slug, rule);
+  if (!live && !hasText(kept)) return null;
+
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(row.label, (counts.get(row.label) ?? 0) + 1);
+  const aliases = [...counts.keys()].sort((a, b) =>
+    (counts.get(b)! - counts.get(a)!) || (a < b ? -1 : a > b ? 1 : 0)
+  );
+  const title = aliases[0] ?? slug;
+  const block = [BEGIN_MARK, `# ${inlineText(title)}`, ""];
+  if (!live) {
+    block.push("No document in the knowledge base discusses this concept any more.");
+  } else {
+    block.push("## Documents", "");
+    for (const row of rows) {
+      const note = inlineText(row.note);
+      block.push(
+        `- ${wikilink(`summaries/${row.name}`, row.title || row.name)}${note ? `: ${note}` : ""}`,
+      );
+    }
+    const related = relatedConcepts(db, slug, rule);
+    if (related.length > 0) {
+      block.push("", "## Related concepts", "");
+      for (const r of related) {
+        block.push(
+          `- ${wikilink(`concepts/${r.slug}`, r.label)} (${r.shared} shared ${
+            r.shared === 1 ? "document" : "documents"
+          })`,
+        );
+      }
+    }
+  }
+  block.push(END_MARK);
+  const front = renderFrontMatter({
+    aliases: live ? aliases : [],
+    documents: live ? rows.length : 0,
+  });
+  return `${front}${kept.before}${block.join("\n")}\n${kept.after}`;
+}
+
+/** Concepts that share documents with `slug` and have pages, most shared first. */
+function relatedConcepts(
+  db: DatabaseSync,
+  slug: string,
+  rule: ConceptRule,
+): { slug: string; label: string; shared: number }[] {
+  const rows = db.prepare(
+    `SELECT other.slug AS slug, min(other.label) AS label, count(*) AS shared
+     FROM document_concepts self JOIN document_concepts other
+       ON other.document_id = self.document_id AND other.slug <> self.slug
+     WHERE self.slug = ? GROUP BY other.slug ORDER BY shared DESC, other.slug LIMIT 100`,
+  ).all(slug) as unknown as { slug: string; label: string; shared: number }[];
+  const related = [];
+  for (const row of rows) {
+    if (related.length === RELATED_LIMIT) break;
+    if (hasConceptPage(db, row.slug, rule)) related.push(row);
+  }
+  return related;
+}

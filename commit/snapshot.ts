@@ -1,0 +1,67 @@
+/**
+ * Rollback copies. Before a mutation publishes, every official path it will
+ * replace or delete gets a second name under the mutation's rollback
+ * directory (a hard link, so nothing is copied and the official path never
+ * disappears: the publish then renames the new file over it). Rolling back
+ * renames each copy back over its path and deletes paths the mutation
+ * created. Both are idempotent: a rollback copy that is already back in
+ * place is simply no longer there.
+ *
+ * @module
+ */
+
+import { dirname } from "node:path";
+import { crashPoint } from "../core/crash_point.ts";
+import type { KbLayout } from "../core/layout.ts";
+import {
+  ensureDirectory,
+  exists,
+  linkOrCopy,
+  removeIfExists,
+  syncDirectory,
+} from "../core/durable_fs.ts";
+import type { JournalEntry } from "./journal.ts";
+
+/** Makes the rollback copies of a journaled mutation's existing paths durable. */
+export async function takeSnapshot(layout: KbLayout, entry: JournalEntry): Promise<void> {
+  const backups = entry.touched.filter((t) => t.backup !== null);
+  if (backups.length === 0) return;
+  const dir = layout.resolve(entry.rollback);
+  await ensureDirectory(dir);
+  for (const touched of backups) {
+    await linkOrCopy(layout.resolve(touched.path), layout.resolve(touched.backup!));
+  }
+  await syncDirectory(dir);
+}
+
+/**
+ * Puts every touched path back as it was before the mutation, then removes
+ * the mutation's rollback copies and staging. Safe to call on a mutation
+ * that never started publishing, and safe to call twice.
+ */
+export async function restoreSnapshot(layout: KbLayout, entry: JournalEntry): Promise<void> {
+  const parents = new Set<string>();
+  let restored = 0;
+  for (const touched of entry.touched.toReversed()) {
+    const path = layout.resolve(touched.path);
+    if (touched.backup === null) {
+      await removeIfExists(path);
+    } else {
+      const backup = layout.resolve(touched.backup);
+      // No copy means the path was never replaced (or is already restored).
+      if (!(await exists(backup))) continue;
+      await ensureDirectory(dirname(path));
+      await Deno.rename(backup, path);
+    }
+    parents.add(dirname(path));
+    if (++restored === 1) crashPoint("rollback-partial");
+  }
+  for (const parent of [...parents].sort()) await syncDirectory(parent);
+  await discardSnapshot(layout, entry);
+}
+
+/** Removes a mutation's rollback copies and staging directory (after commit or rollback). */
+export async function discardSnapshot(layout: KbLayout, entry: JournalEntry): Promise<void> {
+  await removeIfExists(layout.resolve(entry.rollback));
+  if (entry.staging !== null) await removeIfExists(layout.resolve(entry.staging));
+}

@@ -1,0 +1,102 @@
+/**
+ * The commit marker: one SQLite transaction that records the mutation in the
+ * registry (document row, concepts, full-text row, log entry, shared pages to
+ * rebuild) and flips its journal row to `committed`. Before it, recovery
+ * rolls the mutation back; after it, recovery keeps the published files.
+ *
+ * @module
+ */
+
+import type { DatabaseSync } from "node:sqlite";
+import { inTransaction } from "../core/registry.ts";
+import type { JournalEntry } from "./journal.ts";
+import type { MutationPlan, RegistryChange } from "./mutation_plan.ts";
+
+/** Options of {@linkcode writeCommitMarker}. */
+export interface CommitMarkerOptions {
+  /** Timestamp of the log entry. */
+  at: string;
+  /** Text for the full-text index (read from the published search page). */
+  searchText: string;
+}
+
+function applyRegistryChange(db: DatabaseSync, change: RegistryChange, searchText: string): void {
+  switch (change.op) {
+    case "put-document": {
+      const d = change.document;
+      const values = [
+        d.name,
+        d.type,
+        d.origin,
+        d.ext,
+        d.source,
+        d.hash,
+        d.bytes,
+        d.title,
+        d.description,
+        d.compiler,
+        d.sections,
+        d.addedAt,
+        d.updatedAt,
+      ];
+      let id: number;
+      if (change.replaces === null) {
+        const result = db.prepare(
+          "INSERT INTO documents (name, type, origin, ext, source, hash, bytes, title, description, compiler, sections, added_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ).run(...values);
+        id = Number(result.lastInsertRowid);
+      } else {
+        id = change.replaces;
+        db.prepare(
+          "UPDATE documents SET name = ?, type = ?, origin = ?, ext = ?, source = ?, hash = ?, bytes = ?, title = ?, description = ?, compiler = ?, sections = ?, added_at = ?, updated_at = ? WHERE id = ?",
+        ).run(...values, id);
+        db.prepare("DELETE FROM document_concepts WHERE document_id = ?").run(id);
+        db.prepare("DELETE FROM search_index WHERE rowid = ?").run(id);
+      }
+      const insertConcept = db.prepare(
+        "INSERT OR IGNORE INTO document_concepts (document_id, slug, label, note, score, prominent) VALUES (?, ?, ?, ?, ?, ?)",
+      );
+      for (const c of change.concepts) {
+        insertConcept.run(id, c.slug, c.label, c.note, c.score, c.prominent ? 1 : 0);
+      }
+      db.prepare("INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)")
+        .run(id, `${d.title}\n${d.description}`, searchText);
+      return;
+    }
+    case "delete-document":
+      db.prepare("DELETE FROM search_index WHERE rowid = ?").run(change.id);
+      db.prepare("DELETE FROM documents WHERE id = ?").run(change.id);
+      return;
+    case "put-exploration":
+      db.prepare(
+        "INSERT OR REPLACE INTO explorations (name, question, created_at) VALUES (?, ?, ?)",
+      ).run(change.name, change.question, change.createdAt);
+      return;
+    case "none":
+      return;
+    default: {
+      const unknown: never = change;
+      throw new Error(`Unknown registry change ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/**
+ * Writes the commit marker of a published mutation. The mutation is durable
+ * once this returns; if it throws, the transaction did not commit.
+ */
+export function writeCommitMarker(
+  db: DatabaseSync,
+  entry: JournalEntry,
+  plan: MutationPlan,
+  options: CommitMarkerOptions,
+): void {
+  inTransaction(db, () => {
+    applyRegistryChange(db, plan.record, options.searchText);
+    db.prepare("INSERT INTO log (at, op, name, detail) VALUES (?, ?, ?, ?)")
+      .run(options.at, plan.log.op, plan.log.name, plan.log.detail);
+    const queue = db.prepare("INSERT OR IGNORE INTO pending_pages (path) VALUES (?)");
+    for (const page of plan.rebuild) queue.run(page);
+    db.prepare("UPDATE mutations SET status = 'committed' WHERE id = ?").run(entry.id);
+  });
+}

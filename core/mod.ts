@@ -1,0 +1,63 @@
+/**
+ * `core/`: the types, layout, config, naming, hashing, registry schema and
+ * read queries, markdown helpers, errors and the worker protocol that every
+ * layer shares. It imports nothing of ours.
+ *
+ * ## Glossary
+ *
+ * **Knowledge base.** A folder with `raw/`, `wiki/` and `.quire/`; see
+ * `layout.ts` for the tree.
+ *
+ * **Registry.** `.quire/registry.db`, the SQLite database that is the single
+ * source of truth: a document exists exactly when its row exists. It also
+ * keeps what every shared page is rebuilt from (concepts and notes, the log,
+ * the full-text index) and the journal.
+ *
+ * **Staging artifact.** What a prepare worker produces for one input: a
+ * private directory under `.quire/staging/prepare/` holding the original bytes
+ * and the finished source page, plus a {@linkcode StagedDocument} manifest
+ * (plain data) describing them. It is self-contained and disposable.
+ *
+ * **Journal.** The `mutations` row written (and made durable) before a
+ * mutation changes any official path: the paths it touches and where their
+ * rollback copies go.
+ *
+ * **Snapshot.** The rollback copies of the official paths a mutation will
+ * replace or delete (hard links under `.quire/staging/rollback/`). Only
+ * touched paths are copied; shared pages never are.
+ *
+ * **Publish.** Renaming staged files over their official paths in `raw/` and
+ * `wiki/`, then fsyncing the directories.
+ *
+ * **Commit marker.** The one SQLite transaction that records a published
+ * mutation in the registry and flips its journal row to `committed`. It is
+ * the instant a mutation commits: before it, recovery rolls back; after it,
+ * recovery keeps.
+ *
+ * **Shared pages.** `index.md`, `log.md` and `concepts/*.md`: pure functions
+ * of the registry, rebuilt once per batch from a queue, never snapshotted.
+ *
+ * **Recovery.** What runs at every exclusive lock acquisition: roll back
+ * uncommitted mutations, finish committed ones, rebuild queued pages, remove
+ * orphaned staging.
+ *
+ * @module
+ */
+
+export * from "./clock.ts";
+export * from "./concept_slug.ts";
+export * from "./config.ts";
+export * from "./crash_point.ts";
+export * from "./durable_fs.ts";
+export * from "./errors.ts";
+export * from "./find_kb.ts";
+export * from "./hash.ts";
+export * from "./layout.ts";
+export * from "./lock_owner.ts";
+export * from "./markdown.ts";
+export * from "./naming.ts";
+export * from "./protocol.ts";
+export * from "./queries.ts";
+export * from "./read_status.ts";
+export * from "./registry.ts";
+export * from "./types.ts";

@@ -1,0 +1,163 @@
+/**
+ * Read queries over the registry. Every function here only reads; each runs
+ * as one statement, so it sees one consistent snapshot (WAL) even while a
+ * writer commits. Costs are per row asked for (indexed lookups), except the
+ * listing functions, which read what they list.
+ *
+ * @module
+ */
+
+import type { DatabaseSync } from "node:sqlite";
+import type {
+  CompilerKind,
+  DocumentOrigin,
+  DocumentRecord,
+  DocumentType,
+  Section,
+} from "./types.ts";
+
+interface DocumentRow {
+  id: number;
+  name: string;
+  type: string;
+  origin: string;
+  ext: string;
+  source: string;
+  hash: string;
+  bytes: number;
+  title: string;
+  description: string;
+  compiler: string;
+  sections: string;
+  added_at: string;
+  updated_at: string;
+}
+
+/** A document row with its registry id and section tree. */
+export interface StoredDocument extends DocumentRecord {
+  id: number;
+  sections: Section[];
+}
+
+const DOCUMENT_COLUMNS =
+  "id, name, type, origin, ext, source, hash, bytes, title, description, compiler, sections, added_at, updated_at";
+
+function toDocument(row: DocumentRow): StoredDocument {
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type as DocumentType,
+    origin: row.origin as DocumentOrigin,
+    ext: row.ext,
+    source: row.source,
+    hash: row.hash,
+    bytes: row.bytes,
+    title: row.title,
+    description: row.description,
+    compiler: row.compiler as CompilerKind,
+    sections: JSON.parse(row.sections) as Section[],
+    addedAt: row.added_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function one(db: DatabaseSync, where: string, value: string): StoredDocument | undefined {
+  const row = db.prepare(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE ${where} LIMIT 1`)
+    .get(value) as DocumentRow | undefined;
+  return row ? toDocument(row) : undefined;
+}
+
+/** Returns the document added from `source`, if any. */
+export function findDocumentBySource(db: DatabaseSync, source: string): StoredDocument | undefined {
+  return one(db, "source = ?", source);
+}
+
+/** Returns a document whose content has SHA-256 `hash`, if any (the oldest). */
+export function findDocumentByHash(db: DatabaseSync, hash: string): StoredDocument | undefined {
+  return one(db, "hash = ? ORDER BY id", hash);
+}
+
+/** Returns the document named `name` (case-insensitive), if any. */
+export function findDocumentByName(db: DatabaseSync, name: string): StoredDocument | undefined {
+  return one(db, "name = ?", name);
+}
+
+/** Returns the documents whose hash starts with `prefix` (at most 2, to detect ambiguity). */
+export function findDocumentsByHashPrefix(db: DatabaseSync, prefix: string): StoredDocument[] {
+  const rows = db.prepare(
+    `SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE hash >= ? AND hash < ? ORDER BY name LIMIT 2`,
+  ).all(prefix, prefix + "g") as unknown as DocumentRow[];
+  return rows.map(toDocument);
+}
+
+/** Returns true when a document has this name (case-insensitive). */
+export function isNameTaken(db: DatabaseSync, name: string): boolean {
+  return db.prepare("SELECT 1 FROM documents WHERE name = ?").get(name) !== undefined;
+}
+
+/** Lists every document, ordered by name. */
+export function listDocuments(db: DatabaseSync): StoredDocument[] {
+  const rows = db.prepare(`SELECT ${DOCUMENT_COLUMNS} FROM documents ORDER BY name`)
+    .all() as unknown as DocumentRow[];
+  return rows.map(toDocument);
+}
+
+/** Lists the documents whose source starts with `prefix`, ordered by source. */
+export function listDocumentsUnder(db: DatabaseSync, prefix: string): StoredDocument[] {
+  const rows = db.prepare(
+    `SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE substr(source, 1, length(?)) = ? ORDER BY source`,
+  ).all(prefix, prefix) as unknown as DocumentRow[];
+  return rows.map(toDocument);
+}
+
+/** A concept as stored for one document. */
+export interface StoredConcept {
+  slug: string;
+  label: string;
+  note: string;
+  score: number;
+  prominent: boolean;
+}
+
+/** Returns the concepts stored for document `id`, most relevant first. */
+export function documentConcepts(db: DatabaseSync, id: number): StoredConcept[] {
+  const rows = db.prepare(
+    "SELECT slug, label, note, score, prominent FROM document_concepts WHERE document_id = ? ORDER BY score DESC, slug",
+  ).all(id) as unknown as (Omit<StoredConcept, "prominent"> & { prominent: number })[];
+  return rows.map((row) => ({ ...row, prominent: row.prominent === 1 }));
+}
+
+/** Counts of what the registry holds. */
+export interface RegistryCounts {
+  documents: number;
+  bytes: number;
+  concepts: number;
+  pendingMutations: number;
+  pendingPages: number;
+}
+
+/** Returns the counts shown by `status`. */
+export function registryCounts(db: DatabaseSync): RegistryCounts {
+  const get = (sql: string) => Number((db.prepare(sql).get() as { n: number | null }).n ?? 0);
+  return {
+    documents: get("SELECT count(*) AS n FROM documents"),
+    bytes: get("SELECT sum(bytes) AS n FROM documents"),
+    concepts: get("SELECT count(DISTINCT slug) AS n FROM document_concepts"),
+    pendingMutations: get("SELECT count(*) AS n FROM mutations"),
+    pendingPages: get("SELECT count(*) AS n FROM pending_pages"),
+  };
+}
+
+/** One entry of the operations log. */
+export interface LogEntry {
+  at: string;
+  op: string;
+  name: string;
+  detail: string;
+}
+
+/** Returns the newest `limit` log entries, newest first. */
+export function recentLog(db: DatabaseSync, limit: number): LogEntry[] {
+  return db.prepare("SELECT at, op, name, detail FROM log ORDER BY id DESC LIMIT ?")
+    .all(limit) as unknown as LogEntry[];
+}

@@ -1,0 +1,103 @@
+/**
+ * `quire status`, read-only: counts, size on disk, pending journals, the last
+ * operation, and whether a change is in progress or a recovery is pending.
+ * It takes no lock and reads one consistent registry snapshot, so it works
+ * while a long `add` runs.
+ *
+ * "In progress" means the lock file names a live process; otherwise any
+ * journal row, queued page or staging entry means the last change was
+ * interrupted and the next mutating command (or `quire recover`) will
+ * recover it.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import type { KbLayout } from "./layout.ts";
+import { isProcessAlive, type LockOwner, readLockOwner } from "./lock_owner.ts";
+import { type LogEntry, recentLog, registryCounts } from "./queries.ts";
+import { openRegistry } from "./registry.ts";
+
+/** What `status` reports. */
+export interface KbStatus {
+  root: string;
+  documents: number;
+  concepts: number;
+  /** Bytes of the original documents. */
+  documentBytes: number;
+  /** Bytes of everything under `raw/` and `wiki/`. */
+  diskBytes: number;
+  pendingJournals: number;
+  pendingPages: number;
+  stagingEntries: number;
+  lastOperation: LogEntry | null;
+  /** The process changing the knowledge base right now, if any. */
+  writer: LockOwner | null;
+  /** True when an interrupted change waits for recovery. */
+  recoveryPending: boolean;
+}
+
+async function treeBytes(dir: string): Promise<number> {
+  let total = 0;
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(dir));
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) total += await treeBytes(path);
+    else if (entry.isFile) total += (await Deno.lstat(path).catch(() => ({ size: 0 }))).size;
+  }
+  return total;
+}
+
+async function countStaging(dir: string): Promise<number> {
+  let count = 0;
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (!entry.isDirectory) count++;
+      else for await (const _ of Deno.readDir(join(dir, entry.name))) count++;
+    }
+  } catch {
+    return 0;
+  }
+  return count;
+}
+
+/** Returns the live process holding the lock, if any. */
+export function activeWriter(layout: KbLayout): LockOwner | null {
+  const owner = readLockOwner(layout.lock);
+  if (owner === undefined || owner.pid === Deno.pid) return null;
+  return isProcessAlive(owner.pid) === false ? null : owner;
+}
+
+/** Reads the status of a knowledge base without locking or writing it. */
+export async function readStatus(layout: KbLayout): Promise<KbStatus> {
+  const db = openRegistry(layout.registry, { readOnly: true });
+  let counts;
+  let last;
+  try {
+    counts = registryCounts(db);
+    last = recentLog(db, 1)[0] ?? null;
+  } finally {
+    db.close();
+  }
+  const writer = activeWriter(layout);
+  const stagingEntries = await countStaging(layout.staging);
+  return {
+    root: layout.root,
+    documents: counts.documents,
+    concepts: counts.concepts,
+    documentBytes: counts.bytes,
+    diskBytes: await treeBytes(layout.raw) + await treeBytes(layout.wiki),
+    pendingJournals: counts.pendingMutations,
+    pendingPages: counts.pendingPages,
+    stagingEntries,
+    lastOperation: last,
+    writer,
+    recoveryPending: writer === null &&
+      (counts.pendingMutations > 0 || counts.pendingPages > 0 || stagingEntries > 0),
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * The registry: `.quire/registry.db`, opened with `node:sqlite`. It is the
+ * single source of truth for what the knowledge base contains: a document
+ * exists exactly when its row in `documents` exists.
+ *
+ * Tables:
+ *
+ * - `documents`: one row per document (name, type, source, hash, pages…).
+ * - `document_concepts`: each document's concepts and its note on each.
+ * - `search_index`: FTS5 over each document's title and text; its rowid is
+ *   the document's `id`, so replacing one document touches one row.
+ * - `mutations`: the journal. A row is written (status `active`) before any
+ *   official path changes, flipped to `committed` inside the commit-marker
+ *   transaction, and deleted once cleanup is done.
+ * - `log`: the operations timeline that `wiki/log.md` shows.
+ * - `pending_pages`: shared pages queued for rebuilding by committed changes.
+ * - `explorations`: answers saved by `query --save`.
+ *
+ * The schema is versioned with `PRAGMA user_version`; {@linkcode MIGRATIONS}
+ * holds forward migrations, applied in order inside one transaction each.
+ * The connection runs in WAL mode with `synchronous=FULL`, so a committed
+ * transaction survives power loss and readers see a consistent snapshot
+ * while a writer works.
+ *
+ * @module
+ */
+
+import { DatabaseSync } from "node:sqlite";
+import { QuireError } from "./errors.ts";
+
+/** Forward migrations; index `i` upgrades a database at version `i` to `i + 1`. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    type TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    ext TEXT NOT NULL,
+    source TEXT NOT NULL UNIQUE,
+    hash TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL,
+    compiler TEXT NOT NULL,
+    sections TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX documents_hash ON documents (hash);
+  CREATE TABLE document_concepts (
+    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    slug TEXT NOT NULL,
+    label TEXT NOT NULL,
+    note TEXT NOT NULL,
+    score REAL NOT NULL,
+    prominent INTEGER NOT NULL,
+    PRIMARY KEY (document_id, slug)
+  ) WITHOUT ROWID;
+  CREATE INDEX document_concepts_slug ON document_concepts (slug);
+  CREATE VIRTUAL TABLE search_index USING fts5 (
+    title, body, tokenize = 'unicode61 remove_diacritics 2'
+  );
+  CREATE TABLE mutations (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('active', 'committed')),
+    target TEXT NOT NULL,
+    staging TEXT,
+    rollback TEXT NOT NULL,
+    touched TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    op TEXT NOT NULL,
+    name TEXT NOT NULL,
+    detail TEXT NOT NULL
+  );
+  CREATE TABLE pending_pages (path TEXT PRIMARY KEY) WITHOUT ROWID;
+  CREATE TABLE explorations (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    question TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
+];
+
+/** The schema version this build of Quire reads and writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Options of {@linkcode openRegistry}. */
+export interface OpenRegistryOptions {
+  /** Open without write access (read-only commands). @default false */
+  readOnly?: boolean;
+  /** Create the database when it does not exist. @default false */
+  create?: boolean;
+}
+
+function registryError(path: string, error: unknown): QuireError {
+  return new QuireError(
+    "REGISTRY",
+    `Cannot open registry '${path}': ${(error as Error).message}`,
+    {
+      cause: error,
+      hint: "Check the file's permissions; run `quire recover` if it was interrupted",
+    },
+  );
+}
+
+/**
+ * Opens the registry, setting WAL and `synchronous=FULL` and (when writable)
+ * migrating it to {@linkcode SCHEMA_VERSION}.
+ * @throws {QuireError} `REGISTRY` when it cannot be opened or is from a newer Quire.
+ */
+export function openRegistry(path: string, options: OpenRegistryOptions = {}): DatabaseSync {
+  const readOnly = options.readOnly ?? false;
+  if (!options.create) {
+    try {
+      Deno.statSync(path);
+    } catch (error) {
+      throw registryError(path, error);
+    }
+  }
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path, { readOnly, enableForeignKeyConstraints: true });
+    db.exec("PRAGMA busy_timeout = 10000");
+    if (!readOnly) {
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA synchronous = FULL");
+    }
+  } catch (error) {
+    throw registryError(path, error);
+  }
+  const version = Number(
+    (db.prepare("PRAGMA user_version").get() as { user_version: number })
+      .user_version,
+  );
+  if (version > SCHEMA_VERSION) {
+    db.close();
+    throw new QuireError(
+      "REGISTRY",
+      `Cannot open registry '${path}': it has schema version ${version}, newer than this Quire (${SCHEMA_VERSION})`,
+      { hint: "Upgrade Quire to read this knowledge base" },
+    );
+  }
+  if (version < SCHEMA_VERSION) {
+    if (readOnly) {
+      db.close();
+      throw new QuireError(
+        "REGISTRY",
+        `Cannot read registry '${path}': it has schema version ${version} and needs an upgrade`,
+        { hint: "Run `quire recover` once to upgrade it" },
+      );
+    }
+    migrate(db, version);
+  }
+  return db;
+}
+
+function migrate(db: DatabaseSync, from: number): void {
+  for (let version = from; version < SCHEMA_VERSION; version++) {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec(MIGRATIONS[version]);
+      db.exec(`PRAGMA user_version = ${version + 1}`);
+      db.exec("COMMIT");
+    } catch (error) {
+      db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+}
+
+/** Runs `body` inside one `BEGIN IMMEDIATE … COMMIT` transaction. */
+export function inTransaction<T>(db: DatabaseSync, body: () => T): T {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const result = body();
+    db.exec("COMMIT");
+    return result;
+  } catch (error) {
+    if (db.isTransaction) db.exec("ROLLBACK");
+    throw error;
+  }
+}

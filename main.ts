@@ -1,0 +1,440 @@
+#!/usr/bin/env -S deno run -A
+/**
+ * Quire's command line: argument parsing, dispatch to one command function
+ * per command, human or `--json` output, and the one place where errors
+ * become messages and exit codes.
+ *
+ * Exit codes:
+ *
+ * | code | meaning |
+ * | --- | --- |
+ * | 0 | everything succeeded (duplicates skipped count as success) |
+ * | 1 | some inputs failed (the others were committed), or a command failed |
+ * | 2 | usage error: bad flag or argument, no knowledge base found, bad config |
+ * | 3 | the knowledge base is locked by another process |
+ * | 4 | a rollback failed; its journal was kept for the next recovery |
+ * | 130 | interrupted (Ctrl-C); what was committed stays committed |
+ *
+ * With `--json`, the command's result goes to stdout as JSON and all human
+ * text to stderr.
+ *
+ * @module
+ */
+
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import {
+  findKnowledgeBase,
+  isKnowledgeBase,
+  type KbLayout,
+  kbLayout,
+  listDocuments,
+  openRegistry,
+  QuireError,
+  readStatus,
+} from "./core/mod.ts";
+import {
+  addDocuments,
+  type AddResult,
+  initKnowledgeBase,
+  isCleanRecovery,
+  ProgressReporter,
+  type RecoveryReport,
+  runRecovery,
+} from "./commit/mod.ts";
+
+/** Exit codes, documented above. */
+const EXIT = { ok: 0, failed: 1, usage: 2, locked: 3, rollback: 4, interrupted: 130 } as const;
+
+interface GlobalOptions {
+  kb?: string;
+  json?: boolean;
+  quiet?: boolean;
+  wait?: number;
+}
+
+const encoder = new TextEncoder();
+
+/** Human text: stderr (stdout is kept for results). */
+function say(text: string): void {
+  Deno.stderr.writeSync(encoder.encode(text + "\n"));
+}
+
+/** A command's result on stdout. */
+function print(text: string): void {
+  Deno.stdout.writeSync(encoder.encode(text + "\n"));
+}
+
+function printJson(value: unknown): void {
+  print(JSON.stringify(value, null, 2));
+}
+
+function parseJobs(value: string): number {
+  if (value === "auto") return navigator.hardwareConcurrency || 1;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 256) {
+    throw new InvalidArgumentError("expected a whole number from 1 to 256, or 'auto'");
+  }
+  return Number(value);
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (value.trim() === "" || !Number.isFinite(seconds) || seconds < 0) {
+    throw new InvalidArgumentError("expected a number of seconds (0 or more)");
+  }
+  return seconds;
+}
+
+function humanBytes(bytes: number): string {
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Finds the knowledge base of a command that needs an existing one. */
+function locateKnowledgeBase(options: GlobalOptions): KbLayout {
+  const found = findKnowledgeBase({ flag: options.kb });
+  if (found === undefined) {
+    throw new QuireError(
+      "KB_NOT_FOUND",
+      `Cannot find a knowledge base: no --kb, no QUIRE_KB, and no '.quire' folder in '${Deno.cwd()}' or its parents`,
+      { hint: "Create one with `quire init DIR`, or pass --kb DIR" },
+    );
+  }
+  if (!isKnowledgeBase(found.root)) {
+    throw new QuireError(
+      "KB_NOT_FOUND",
+      `Cannot open knowledge base '${found.root}': it has no '.quire' folder`,
+      { hint: `Create it with \`quire init '${found.root}'\`` },
+    );
+  }
+  return kbLayout(found.root);
+}
+
+/** True when `dir` does not exist or is an empty folder. */
+function isMissingOrEmpty(dir: string): boolean {
+  try {
+    for (const _ of Deno.readDirSync(dir)) return false;
+    return true;
+  } catch (error) {
+    return error instanceof Deno.errors.NotFound;
+  }
+}
+
+function describeRecovery(report: RecoveryReport): string {
+  const parts = [];
+  if (report.rolledBack.length) parts.push(`rolled back ${report.rolledBack.join(", ")}`);
+  if (report.completed.length) parts.push(`completed ${report.completed.join(", ")}`);
+  if (report.pagesRebuilt) parts.push(`rebuilt ${report.pagesRebuilt} shared pages`);
+  if (report.stagingRemoved.length) {
+    parts.push(`removed ${report.stagingRemoved.length} staging entries`);
+  }
+  return parts.length
+    ? `Recovered an interrupted change: ${parts.join("; ")}`
+    : "Nothing to recover";
+}
+
+/**
+ * Runs `body` with Ctrl-C (and SIGTERM) turned into an abort: the first
+ * stops the batch after the current document, the second exits at once.
+ */
+async function withInterrupts<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let count = 0;
+  const onSignal = () => {
+    if (++count === 1) {
+      say("Interrupted: finishing the current document, then stopping (Ctrl-C again to quit now)");
+      controller.abort();
+    } else {
+      Deno.exit(EXIT.interrupted);
+    }
+  };
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  for (const signal of signals) Deno.addSignalListener(signal, onSignal);
+  try {
+    return await body(controller.signal);
+  } finally {
+    for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
+  }
+}
+
+function batchExitCode(result: AddResult): number {
+  if (result.rollbackFailed !== null) return EXIT.rollback;
+  if (result.interrupted) return EXIT.interrupted;
+  return result.failed.length > 0 ? EXIT.failed : EXIT.ok;
+}
+
+function summarize(result: AddResult, seconds: number): string {
+  const done = result.added.length + result.updated.length + result.skipped.length +
+    result.failed.length;
+  const rate = seconds > 0 ? ` (${(done / seconds).toFixed(1)} inputs/s)` : "";
+  let text =
+    `Added ${result.added.length}, updated ${result.updated.length}, skipped ${result.skipped.length}, failed ${result.failed.length} in ${
+      seconds.toFixed(1)
+    } s${rate}`;
+  if (result.interrupted) text += "\nInterrupted: the inputs not listed above were not added";
+  if (result.rollbackFailed !== null) {
+    text +=
+      `\nStopped: ${result.rollbackFailed}\nhint: Run \`quire recover\` once the cause is fixed`;
+  }
+  return text;
+}
+
+interface AddFlags {
+  jobs: number;
+  timeout?: number;
+  fallback?: "offline" | "fail";
+  fromPageindexCloud?: string[];
+}
+
+async function addCommand(inputs: string[], flags: AddFlags, options: GlobalOptions) {
+  const ids = flags.fromPageindexCloud ?? [];
+  if (inputs.length === 0 && ids.length === 0) {
+    throw new QuireError("USAGE", "Cannot add: no inputs given", {
+      hint: "Name files, folders or URLs, e.g. `quire add docs/`",
+    });
+  }
+  let layout: KbLayout;
+  if (options.kb !== undefined && isMissingOrEmpty(options.kb)) {
+    layout = kbLayout(options.kb);
+    await initKnowledgeBase(layout, { waitSeconds: options.wait });
+    say(`Initialized a new knowledge base at '${layout.root}'`);
+  } else {
+    layout = locateKnowledgeBase(options);
+  }
+  const reporter = new ProgressReporter({ quiet: options.quiet });
+  const started = performance.now();
+  const result = await withInterrupts((signal) =>
+    addDocuments(layout, inputs, {
+      jobs: flags.jobs,
+      timeoutSeconds: flags.timeout,
+      waitSeconds: options.wait,
+      llmFallback: flags.fallback,
+      pageindex: ids,
+      signal,
+      onEvent: (event) => reporter.onEvent(event),
+    })
+  );
+  reporter.finish();
+  if (!isCleanRecovery(result.recovery)) say(describeRecovery(result.recovery));
+  say(summarize(result, (performance.now() - started) / 1000));
+  if (options.json) printJson(result);
+  return batchExitCode(result);
+}
+
+async function initCommand(dir: string | undefined, options: GlobalOptions) {
+  const root = dir ?? options.kb ?? Deno.env.get("QUIRE_KB") ?? Deno.cwd();
+  const result = await initKnowledgeBase(kbLayout(root), { waitSeconds: options.wait });
+  if (options.json) printJson(result);
+  else {
+    say(
+      result.created
+        ? `Initialized a knowledge base at '${result.root}'`
+        : `'${result.root}' is already a knowledge base; nothing to do`,
+    );
+  }
+  return EXIT.ok;
+}
+
+function listCommand(options: GlobalOptions) {
+  const layout = locateKnowledgeBase(options);
+  const db = openRegistry(layout.registry, { readOnly: true });
+  let documents;
+  try {
+    documents = listDocuments(db);
+  } finally {
+    db.close();
+  }
+  if (options.json) {
+    printJson(documents.map((d) => ({
+      name: d.name,
+      type: d.type,
+      bytes: d.bytes,
+      hash: d.hash,
+      source: d.source,
+      title: d.title,
+      addedAt: d.addedAt,
+      updatedAt: d.updatedAt,
+    })));
+    return EXIT.ok;
+  }
+  if (documents.length === 0) {
+    say("No documents yet; add some with `quire add PATH`");
+    return EXIT.ok;
+  }
+  const rows = documents.map((d) => [d.name, d.type, humanBytes(d.bytes), d.addedAt]);
+  const header = ["NAME", "TYPE", "SIZE", "ADDED"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  for (const row of [header, ...rows]) {
+    print(row.map((cell, i) => i === row.length - 1 ? cell : cell.padEnd(widths[i])).join("  "));
+  }
+  return EXIT.ok;
+}
+
+async function statusCommand(options: GlobalOptions) {
+  const status = await readStatus(locateKnowledgeBase(options));
+  if (options.json) {
+    printJson(status);
+    return EXIT.ok;
+  }
+  const lines = [
+    `Knowledge base: ${status.root}`,
+    `Documents: ${status.documents} (${humanBytes(status.documentBytes)} of originals)`,
+    `Concepts: ${status.concepts}`,
+    `Size on disk: ${humanBytes(status.diskBytes)} in raw/ and wiki/`,
+    `Pending journals: ${status.pendingJournals}`,
+  ];
+  const last = status.lastOperation;
+  lines.push(`Last operation: ${last ? `${last.at} ${last.op} ${last.name}`.trim() : "none"}`);
+  if (status.writer) {
+    lines.push(
+      `In progress: a change by pid ${status.writer.pid} on ${status.writer.hostname} since ${status.writer.time}`,
+    );
+  } else if (status.recoveryPending) {
+    lines.push(
+      "Recovery pending: an interrupted change will be recovered by `quire recover` or the next change",
+    );
+  }
+  print(lines.join("\n"));
+  return EXIT.ok;
+}
+
+async function recoverCommand(options: GlobalOptions) {
+  const report = await runRecovery(locateKnowledgeBase(options), { waitSeconds: options.wait });
+  if (options.json) printJson(report);
+  else say(describeRecovery(report));
+  return EXIT.ok;
+}
+
+/** Builds the command-line program; each action resolves to an exit code. */
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command()
+    .name("quire")
+    .description(
+      "Compile documents (files, folders, web pages, remote documents) into a markdown knowledge base with [[wikilinks]].",
+    )
+    .version("0.1.0")
+    .exitOverride()
+    .showSuggestionAfterError()
+    .option(
+      "--kb <dir>",
+      "the knowledge base (default: $QUIRE_KB, else the nearest parent with .quire/)",
+    )
+    .option("--json", "print the result as JSON on stdout (human text goes to stderr)")
+    .option("-q, --quiet", "print only errors and the summary")
+    .option(
+      "--wait <seconds>",
+      "wait this long for a busy lock instead of failing (exit 3)",
+      parseSeconds,
+    );
+
+  const run = (body: () => Promise<number> | number) => async () => setExit(await body());
+  const globals = (command: Command) => command.optsWithGlobals() as GlobalOptions;
+
+  program.command("init")
+    .description("create a knowledge base (default: --kb, $QUIRE_KB, or the current folder)")
+    .argument("[dir]", "folder to create it in")
+    .action((dir: string | undefined, _flags, command: Command) =>
+      run(() => initCommand(dir, globals(command)))()
+    );
+
+  program.command("add")
+    .description(
+      "add files, folders (recursively) and http(s) URLs; updates documents whose source changed",
+    )
+    .argument("[inputs...]", "files, folders or URLs")
+    .option("-j, --jobs <n>", "prepare workers: a number or 'auto' (CPUs)", parseJobs, 1)
+    .option(
+      "--timeout <seconds>",
+      "give up on one input after this long (default: config, 600)",
+      parseSeconds,
+    )
+    .option(
+      "--fallback <mode>",
+      "when the LLM keeps failing: 'fail' the input or compile it 'offline'",
+      (value) => {
+        if (value !== "offline" && value !== "fail") {
+          throw new InvalidArgumentError(
+            "expected 'offline' or 'fail'",
+          );
+        }
+        return value;
+      },
+    )
+    .option(
+      "--from-pageindex-cloud <docId>",
+      "import a document processed by PageIndex Cloud (repeatable; key from $PAGEINDEX_API_KEY)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .action((inputs: string[], flags: AddFlags, command: Command) =>
+      run(() => addCommand(inputs, flags, globals(command)))()
+    );
+
+  program.command("list")
+    .description("list documents: name, type, size, added")
+    .action((_flags, command: Command) => run(() => listCommand(globals(command)))());
+
+  program.command("status")
+    .description("counts, size on disk, pending journals, last operation")
+    .action((_flags, command: Command) => run(() => statusCommand(globals(command)))());
+
+  program.command("recover")
+    .description(
+      "roll back or finish interrupted changes, rebuild derived pages, remove stale staging",
+    )
+    .action((_flags, command: Command) => run(() => recoverCommand(globals(command)))());
+
+  return program;
+}
+
+/** Turns any error into a message and an exit code. */
+function exitCodeForError(error: unknown, json: boolean): number {
+  if (error instanceof CommanderError) {
+    const quiet = ["commander.helpDisplayed", "commander.version", "commander.help"];
+    return quiet.includes(error.code) ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof QuireError) {
+    say(`error: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ""}`);
+    if (json) {
+      printJson({ error: { code: error.code, message: error.message, hint: error.hint ?? null } });
+    }
+    switch (error.code) {
+      case "USAGE":
+      case "KB_NOT_FOUND":
+      case "CONFIG":
+        return EXIT.usage;
+      case "LOCKED":
+        return EXIT.locked;
+      case "ROLLBACK_FAILED":
+      case "POISONED":
+        return EXIT.rollback;
+      case "INTERRUPTED":
+        return EXIT.interrupted;
+      default:
+        return EXIT.failed;
+    }
+  }
+  const stack = error instanceof Error ? error.stack ?? error.message : String(error);
+  say(`error: an unexpected failure (a bug in Quire; please report it):\n${stack}`);
+  return EXIT.failed;
+}
+
+/** Runs the command line and returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram((c) => (code = c));
+  try {
+    await program.parseAsync(args, { from: "user" });
+  } catch (error) {
+    code = exitCodeForError(error, args.includes("--json"));
+  }
+  return code;
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

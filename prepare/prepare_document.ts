@@ -1,0 +1,159 @@
+/**
+ * The per-document work of a prepare worker: read → hash → convert →
+ * section tree → summary and concepts, with every file written into the
+ * worker's private staging directory and nowhere else.
+ *
+ * The staging directory ends up holding `raw.<ext>` (the original bytes,
+ * exactly those that were hashed and converted) and `source.md` (the finished
+ * `wiki/sources` page), both fsynced, so the coordinator can publish them by
+ * rename. What is returned is a {@linkcode StagedDocument}: data only.
+ *
+ * Local files larger than {@linkcode MAX_FILE_BYTES} are refused rather than
+ * read into memory.
+ *
+ * @module
+ */
+
+import { basename, join } from "node:path";
+import type { PrepareSettings } from "../core/config.ts";
+import { syncDirectory, writeFileDurably } from "../core/durable_fs.ts";
+import { InputError } from "../core/errors.ts";
+import { sha256Bytes } from "../core/hash.ts";
+import { fileStem } from "../core/naming.ts";
+import {
+  type CompiledDocument,
+  type ConvertedDocument,
+  type PrepareInput,
+  sourceOf,
+  type StagedDocument,
+} from "../core/types.ts";
+import { compileOffline } from "./compile_offline.ts";
+import { compileWithLlm } from "./compile_with_llm.ts";
+import { convertDocument } from "./convert_document.ts";
+import { fetchPageIndexDocument } from "./fetch_pageindex.ts";
+import { fetchUrl } from "./fetch_url.ts";
+
+/** Largest local file Quire reads (512 MiB). */
+export const MAX_FILE_BYTES = 512 * 1024 * 1024;
+
+async function readLocalFile(path: string): Promise<Uint8Array> {
+  try {
+    const info = await Deno.stat(path);
+    if (!info.isFile) {
+      throw new InputError("UNREADABLE", `Cannot add '${path}': not a regular file`, path);
+    }
+    if (info.size > MAX_FILE_BYTES) {
+      throw new InputError(
+        "TOO_LARGE",
+        `Cannot add '${path}': ${info.size} bytes is over the ${MAX_FILE_BYTES}-byte limit`,
+        path,
+      );
+    }
+    return await Deno.readFile(path);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    if (error instanceof Deno.errors.NotFound) {
+      throw new InputError("MISSING", `Cannot add '${path}': no such file`, path);
+    }
+    if (error instanceof Deno.errors.PermissionDenied) {
+      throw new InputError("UNREADABLE", `Cannot add '${path}': permission denied`, path);
+    }
+    throw new InputError("UNREADABLE", `Cannot add '${path}': ${(error as Error).message}`, path);
+  }
+}
+
+interface ReadResult {
+  bytes: Uint8Array;
+  document: ConvertedDocument;
+  nameHint: string;
+}
+
+async function readInput(input: PrepareInput, settings: PrepareSettings): Promise<ReadResult> {
+  const source = sourceOf(input);
+  switch (input.kind) {
+    case "file": {
+      const bytes = await readLocalFile(input.path);
+      const fileName = basename(input.path);
+      const document = await convertDocument({ bytes, fileName, source }, settings);
+      return { bytes, document, nameHint: fileStem(fileName) };
+    }
+    case "url": {
+      const fetched = await fetchUrl(input.url, {
+        maxBytes: settings.maxFetchBytes,
+        timeoutMs: settings.fetchTimeoutMs,
+      });
+      const document = await convertDocument({
+        bytes: fetched.bytes,
+        fileName: fetched.fileName,
+        contentType: fetched.contentType,
+        source,
+        url: fetched.finalUrl,
+      }, settings);
+      return {
+        bytes: fetched.bytes,
+        document,
+        nameHint: document.title || fileStem(fetched.fileName),
+      };
+    }
+    case "pageindex": {
+      const imported = await fetchPageIndexDocument(input.docId, {
+        baseUrl: settings.pageindex.baseUrl,
+        apiKey: settings.pageindex.apiKey,
+        timeoutMs: settings.fetchTimeoutMs,
+      });
+      return { bytes: imported.raw, document: imported.document, nameHint: imported.nameHint };
+    }
+  }
+}
+
+async function compile(
+  document: ConvertedDocument,
+  settings: PrepareSettings,
+): Promise<CompiledDocument> {
+  const options = {
+    language: settings.language,
+    conceptsPerDocument: settings.conceptsPerDocument,
+  };
+  if (settings.llm === null) return compileOffline(document, options);
+  try {
+    return await compileWithLlm(document, settings.llm, options);
+  } catch (error) {
+    if (!(error instanceof InputError) || settings.llmFallback !== "offline") throw error;
+    return { ...compileOffline(document, options), compiler: "offline-fallback" };
+  }
+}
+
+/**
+ * Prepares input number `index` into `stagingDir`.
+ * @throws {InputError} when the input cannot be read, converted or compiled.
+ */
+export async function prepareDocument(
+  request: { index: number; input: PrepareInput; stagingDir: string },
+  settings: PrepareSettings,
+): Promise<StagedDocument> {
+  const started = performance.now();
+  const { index, input, stagingDir } = request;
+  const { bytes, document, nameHint } = await readInput(input, settings);
+  const compiled = await compile(document, settings);
+  const rawFile = `raw.${document.ext}`;
+  const sourceFile = "source.md";
+  await writeFileDurably(join(stagingDir, rawFile), bytes);
+  const markdown = document.markdown.endsWith("\n") ? document.markdown : document.markdown + "\n";
+  await writeFileDurably(join(stagingDir, sourceFile), markdown);
+  await syncDirectory(stagingDir);
+  const { markdown: _, ...rest } = document;
+  return {
+    index,
+    source: sourceOf(input),
+    origin: input.kind,
+    stagingDir,
+    rawFile,
+    sourceFile,
+    hash: sha256Bytes(bytes),
+    bytes: bytes.length,
+    nameHint,
+    document: { ...rest, title: rest.title || nameHint },
+    compiled,
+    ms: Math.round(performance.now() - started),
+  };
+}

@@ -1,0 +1,278 @@
+/**
+ * The prepare pool: `jobs` Web Workers that prepare inputs in parallel,
+ * while the caller consumes the results strictly in input order.
+ *
+ * - **Order and memory.** {@linkcode PreparePool.prepareInOrder} yields the
+ *   outcome of input 0, then 1, then 2…, whatever order workers finish in.
+ *   At most `bound` inputs (default 2 × jobs) are planned ahead of the one
+ *   the caller is consuming, so prepared-but-uncommitted results never grow
+ *   with the number of inputs, and one slow document stops dispatching
+ *   rather than letting the buffer grow.
+ * - **Isolation.** Each worker runs with write permission to the prepare
+ *   staging area only, and receives nothing but its input, its own staging
+ *   directory and the settings: it is never given the knowledge base's paths
+ *   or the registry, and could not write them if it tried.
+ * - **Failures.** A worker that throws, dies or does not answer within
+ *   `timeoutMs` fails that input only: the worker is terminated and replaced,
+ *   and the batch goes on. (A worker that exits without a word, e.g. with
+ *   `self.close()`, raises no event in Deno, so it is caught by the timeout.)
+ * - **Staging.** The pool creates `<stagingRoot>/<index>-<slug>-<random>/`
+ *   for each input and removes it when the input fails; a staged result's
+ *   directory belongs to the caller from then on.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import type { PrepareSettings } from "../core/config.ts";
+import { ensureDirectory, removeIfExists } from "../core/durable_fs.ts";
+import type { ErrorPayload } from "../core/errors.ts";
+import { safeName } from "../core/naming.ts";
+import type { PrepareReply, PrepareRequest } from "../core/protocol.ts";
+import { type PrepareInput, sourceOf, type StagedDocument } from "../core/types.ts";
+
+/** Options of {@linkcode PreparePool}. */
+export interface PreparePoolOptions {
+  /** Number of workers. */
+  jobs: number;
+  /** Milliseconds one input may take before its worker is replaced. */
+  timeoutMs: number;
+  /** Absolute directory under which each input gets its staging directory. */
+  stagingRoot: string;
+  /** Settings handed to every worker. */
+  settings: PrepareSettings;
+  /** Inputs planned ahead of the one being consumed. @default 2 * jobs */
+  bound?: number;
+  /** The worker module (tests substitute misbehaving ones). @default prepare_worker.ts */
+  workerUrl?: URL;
+}
+
+/** An input settled without a worker (e.g. skipped by the caller's cheap check). */
+export interface Settled<T> {
+  kind: "settled";
+  index: number;
+  value: T;
+}
+
+/** The outcome of one input, in input order. */
+export type PoolOutcome<T> =
+  | { kind: "staged"; index: number; document: StagedDocument }
+  | { kind: "failed"; index: number; error: ErrorPayload }
+  | Settled<T>;
+
+/** Counters for tests and progress. */
+export interface PoolStats {
+  /** Largest number of inputs planned but not yet consumed at any time. */
+  maxAhead: number;
+  /** Largest number of finished results waiting to be consumed at any time. */
+  maxWaiting: number;
+  /** Workers started, including replacements. */
+  workersStarted: number;
+}
+
+interface Task {
+  index: number;
+  input: PrepareInput;
+  stagingDir: string;
+}
+
+interface Slot {
+  worker: Worker;
+  task: Task | null;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** A pool of prepare workers; dispose it to terminate them. */
+export class PreparePool implements Disposable {
+  #options: Required<PreparePoolOptions>;
+  #slots: Slot[] = [];
+  #queue: Task[] = [];
+  #results = new Map<number, PoolOutcome<never>>();
+  #wake: (() => void) | undefined;
+  #stopped = false;
+  /** Counters for tests and progress. */
+  readonly stats: PoolStats = { maxAhead: 0, maxWaiting: 0, workersStarted: 0 };
+
+  constructor(options: PreparePoolOptions) {
+    this.#options = {
+      bound: 2 * options.jobs,
+      workerUrl: new URL("./prepare_worker.ts", import.meta.url),
+      ...options,
+    };
+  }
+
+  /**
+   * Yields the outcome of inputs `0..count-1` in order. `plan(i)` is called
+   * just before input `i` is needed, and returns either the input to prepare
+   * or a settled value that needs no worker.
+   */
+  async *prepareInOrder<T>(
+    count: number,
+    plan: (index: number) => Promise<PrepareInput | Settled<T>>,
+  ): AsyncGenerator<PoolOutcome<T>> {
+    let planned = 0;
+    for (let next = 0; next < count; next++) {
+      while (!this.#stopped && planned < count && planned - next < this.#options.bound) {
+        const step = await plan(planned);
+        if ("kind" in step && step.kind === "settled") {
+          this.#results.set(planned, step as unknown as PoolOutcome<never>);
+        } else {
+          await this.#enqueue(planned, step as PrepareInput);
+        }
+        planned++;
+        this.stats.maxAhead = Math.max(this.stats.maxAhead, planned - next);
+      }
+      this.#dispatch();
+      while (!this.#results.has(next)) {
+        if (this.#stopped || next >= planned) return;
+        await new Promise<void>((resolve) => (this.#wake = resolve));
+      }
+      const outcome = this.#results.get(next)! as PoolOutcome<T>;
+      this.#results.delete(next);
+      yield outcome;
+    }
+  }
+
+  /** Stops dispatching and terminates busy workers; `prepareInOrder` then ends. */
+  stop(): void {
+    this.#stopped = true;
+    for (const slot of this.#slots) this.#retire(slot);
+    this.#slots = [];
+    this.#queue = [];
+    this.#wake?.();
+  }
+
+  [Symbol.dispose](): void {
+    this.stop();
+  }
+
+  async #enqueue(index: number, input: PrepareInput): Promise<void> {
+    const slug = safeName(sourceOf(input).split(/[\\/]/).pop() ?? "", "input").slice(0, 32);
+    const stagingDir = join(
+      this.#options.stagingRoot,
+      `${index}-${slug}-${crypto.randomUUID().slice(0, 8)}`,
+    );
+    await ensureDirectory(stagingDir);
+    this.#queue.push({ index, input, stagingDir });
+  }
+
+  #dispatch(): void {
+    while (this.#queue.length > 0 && !this.#stopped) {
+      let slot = this.#slots.find((s) => s.task === null);
+      if (slot === undefined) {
+        if (this.#slots.length >= this.#options.jobs) return;
+        slot = this.#startWorker();
+      }
+      const task = this.#queue.shift()!;
+      slot.task = task;
+      slot.timer = setTimeout(() => this.#timeOut(slot!), this.#options.timeoutMs);
+      const request: PrepareRequest = {
+        type: "prepare",
+        ...task,
+        settings: this.#options.settings,
+      };
+      slot.worker.postMessage(request);
+    }
+  }
+
+  #startWorker(): Slot {
+    const worker = new Worker(this.#options.workerUrl, {
+      type: "module",
+      deno: {
+        permissions: {
+          read: true,
+          write: [this.#options.stagingRoot],
+          net: true,
+          env: false,
+          run: false,
+          ffi: false,
+          sys: false,
+          import: true,
+        },
+      },
+    });
+    const slot: Slot = { worker, task: null, timer: undefined };
+    worker.onmessage = (event: MessageEvent<PrepareReply>) => this.#onReply(slot, event.data);
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      this.#onCrash(slot, event.message);
+    };
+    worker.onmessageerror = () => this.#onCrash(slot, "its reply could not be read");
+    this.#slots.push(slot);
+    this.stats.workersStarted++;
+    return slot;
+  }
+
+  #onReply(slot: Slot, reply: PrepareReply): void {
+    const task = slot.task;
+    if (task === null || task.index !== reply.index) return;
+    clearTimeout(slot.timer);
+    slot.task = null;
+    switch (reply.type) {
+      case "staged":
+        this.#settle({ kind: "staged", index: reply.index, document: reply.document });
+        break;
+      case "rejected":
+      case "failed":
+        this.#fail(task, reply.error);
+        break;
+      default: {
+        const unknown: never = reply;
+        throw new Error(`Unknown reply ${JSON.stringify(unknown)}`);
+      }
+    }
+    this.#dispatch();
+  }
+
+  #onCrash(slot: Slot, message: string): void {
+    const task = slot.task;
+    this.#replace(slot);
+    if (task !== null) {
+      const source = sourceOf(task.input);
+      this.#fail(task, {
+        code: "WORKER",
+        message: `Cannot prepare '${source}': the worker crashed (${message})`,
+        path: source,
+      });
+    }
+    this.#dispatch();
+  }
+
+  #timeOut(slot: Slot): void {
+    const task = slot.task;
+    if (task === null) return;
+    this.#replace(slot);
+    const source = sourceOf(task.input);
+    const seconds = Math.round(this.#options.timeoutMs / 100) / 10;
+    this.#fail(task, {
+      code: "TIMEOUT",
+      message: `Cannot prepare '${source}': no answer after ${seconds} s (see --timeout)`,
+      path: source,
+    });
+    this.#dispatch();
+  }
+
+  #fail(task: Task, error: ErrorPayload): void {
+    // The staging directory is removed before the failure is reported.
+    removeIfExists(task.stagingDir).catch(() => {}).finally(() =>
+      this.#settle({ kind: "failed", index: task.index, error })
+    );
+  }
+
+  #settle(outcome: PoolOutcome<never>): void {
+    this.#results.set(outcome.index, outcome);
+    this.stats.maxWaiting = Math.max(this.stats.maxWaiting, this.#results.size);
+    this.#wake?.();
+  }
+
+  #replace(slot: Slot): void {
+    this.#retire(slot);
+    this.#slots = this.#slots.filter((s) => s !== slot);
+  }
+
+  #retire(slot: Slot): void {
+    clearTimeout(slot.timer);
+    slot.worker.terminate();
+    slot.task = null;
+  }
+}

@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { InputError } from "../core/errors.ts";
+import { answerQuestion, questionPrompt } from "../prepare/answer_question.ts";
+import type { LlmSettings } from "../prepare/compile_with_llm.ts";
+import { fakeText, startFakeLlm } from "./_fake_llm.ts";
+
+function settings(baseUrl: string): LlmSettings {
+  return { baseUrl, model: "fake", apiKeyEnv: "", apiKey: "", timeoutSeconds: 5, retries: 1 };
+}
+
+const PAGES = [
+  { title: "Report 2023", path: "summaries/report-2023", text: "Revenue grew 12% in 2023." },
+  { title: "Revenue", path: "concepts/revenue", text: "Revenue is income from sales." },
+];
+
+Deno.test("answerQuestion() returns the model's markdown answer citing the pages", async () => {
+  await using llm = startFakeLlm();
+  const answer = await answerQuestion(
+    { question: "How much did revenue grow?", pages: PAGES },
+    settings(llm.baseUrl),
+  );
+  assert.equal(
+    answer,
+    'The pages answer "How much did revenue grow?": see [[summaries/report-2023]], ' +
+      "[[concepts/revenue]].",
+  );
+  const [system, user] = llm.requests[0].body.messages;
+  assert.match(system.content, /Cite the pages you use as wikilinks/);
+  assert.match(
+    user.content,
+    /^Question: How much did revenue grow\?\n\nPages:\n\n## Report 2023\n/,
+  );
+  assert.match(user.content, /Path: \[\[concepts\/revenue\]\]\n\nRevenue is income from sales\.$/);
+  assert.equal("response_format" in llm.requests[0].body, false);
+});
+
+Deno.test("answerQuestion() retries an empty answer, then returns the next one trimmed", async () => {
+  await using llm = startFakeLlm({
+    answers: [
+      fakeText("<think>thinking</think>  "),
+      fakeText("  Grew 12% [[summaries/report-2023]].\n"),
+    ],
+  });
+  const answer = await answerQuestion({ question: "Growth?", pages: PAGES }, settings(llm.baseUrl));
+  assert.equal(answer, "Grew 12% [[summaries/report-2023]].");
+  assert.equal(llm.requests.length, 2);
+  assert.match(llm.requests[1].body.messages[3].content, /^Your answer was empty/);
+});
+
+Deno.test("answerQuestion() fails with InputError LLM when every answer is empty", async () => {
+  await using llm = startFakeLlm({ answers: [fakeText(""), fakeText(" ")] });
+  const error = await answerQuestion({ question: "Growth?", pages: PAGES }, settings(llm.baseUrl))
+    .catch((e) => e);
+  assert.ok(error instanceof InputError);
+  assert.equal(error.code, "LLM");
+  assert.equal(
+    error.message,
+    "Cannot answer 'Growth?': the model gave an empty answer in 2 attempt(s)",
+  );
+});
+
+Deno.test("questionPrompt() shares the page budget, passing unused room on", () => {
+  const pages = [
+    { title: "Short", path: "a", text: "Tiny." },
+    { title: "Long one", path: "b", text: "word ".repeat(1000) },
+    { title: "Long two", path: "c", text: "term ".repeat(1000) },
+  ];
+  const prompt = questionPrompt({ question: "Q", pages }, 3000);
+  const b = /Path: \[\[b\]\]\n\n([^\n]*)/.exec(prompt)![1];
+  const c = /Path: \[\[c\]\]\n\n([^\n]*)/.exec(prompt)![1];
+  assert.ok(b.length > 1000 && b.length <= 1498, `b has ${b.length}`);
+  assert.ok(c.length > 1000 && c.length <= 1500, `c has ${c.length}`);
+  assert.match(
+    questionPrompt({ question: "Q", pages: [] }, 3000),
+    /\(no pages matched the question\)$/,
+  );
+});

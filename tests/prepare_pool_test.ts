@@ -1,0 +1,114 @@
+import assert from "node:assert/strict";
+import { defaultConfig, prepareSettings } from "../core/config.ts";
+import { type PoolOutcome, PreparePool, type Settled } from "../prepare/prepare_pool.ts";
+import type { PrepareInput } from "../core/types.ts";
+import { tempDir } from "./_helpers.ts";
+
+const WORKER = new URL("./fixtures/workers/scripted_worker.ts", import.meta.url);
+const settings = prepareSettings(defaultConfig(), { env: () => undefined });
+
+function files(...names: string[]): (index: number) => Promise<PrepareInput> {
+  return (index) => Promise.resolve({ kind: "file", path: `/in/${names[index]}` });
+}
+
+async function drain<T>(generator: AsyncGenerator<PoolOutcome<T>>): Promise<PoolOutcome<T>[]> {
+  const out: PoolOutcome<T>[] = [];
+  for await (const outcome of generator) out.push(outcome);
+  return out;
+}
+
+Deno.test("PreparePool.prepareInOrder() yields in input order when the first input is the slowest", async () => {
+  await using dir = await tempDir();
+  await using pool = new PreparePool({
+    jobs: 3,
+    timeoutMs: 10_000,
+    stagingRoot: dir.path,
+    settings,
+    workerUrl: WORKER,
+  });
+  const names = ["slow-400", "a", "b", "c", "d"];
+  const outcomes = await drain(pool.prepareInOrder(names.length, files(...names)));
+  assert.deepEqual(outcomes.map((o) => o.index), [0, 1, 2, 3, 4]);
+  assert.ok(outcomes.every((o) => o.kind === "staged"));
+  // While input 0 was slow, later ones finished and waited for it.
+  assert.ok(pool.stats.maxWaiting >= 2, `maxWaiting ${pool.stats.maxWaiting}`);
+});
+
+Deno.test("PreparePool.prepareInOrder() fails only the input whose worker throws, closes or hangs", async () => {
+  await using dir = await tempDir();
+  await using pool = new PreparePool({
+    jobs: 2,
+    timeoutMs: 1_000,
+    stagingRoot: dir.path,
+    settings,
+    workerUrl: WORKER,
+  });
+  const names = ["a", "throw", "b", "close", "c", "hang", "d", "reject", "e"];
+  const outcomes = await drain(pool.prepareInOrder(names.length, files(...names)));
+  assert.deepEqual(
+    outcomes.map((o) => o.kind === "failed" ? `${o.error.code}` : o.kind),
+    ["staged", "WORKER", "staged", "TIMEOUT", "staged", "TIMEOUT", "staged", "EMPTY", "staged"],
+  );
+  const crashed = outcomes[1];
+  assert.ok(
+    crashed.kind === "failed" && /worker crashed.*scripted failure/.test(crashed.error.message),
+  );
+  // Failed inputs leave no staging behind; staged ones keep theirs for the coordinator.
+  const left = [...Deno.readDirSync(dir.path)].map((e) => e.name.split("-")[0]).sort();
+  assert.deepEqual(left, ["0", "2", "4", "6", "8"]);
+  // Two workers died before the last inputs were dispatched, so at least two replacements.
+  assert.ok(pool.stats.workersStarted >= 4, `workers started: ${JSON.stringify(pool.stats)}`);
+});
+
+Deno.test("PreparePool.prepareInOrder() keeps at most `bound` inputs ahead of the consumer", async () => {
+  await using dir = await tempDir();
+  await using pool = new PreparePool({
+    jobs: 2,
+    timeoutMs: 10_000,
+    stagingRoot: dir.path,
+    settings,
+    workerUrl: WORKER,
+  });
+  const count = 300;
+  let planned = 0;
+  let consumed = 0;
+  let worstGap = 0;
+  const plan = (index: number): Promise<PrepareInput | Settled<string>> => {
+    planned++;
+    worstGap = Math.max(worstGap, planned - consumed);
+    // Every third input settles without a worker (like a cheap dedup skip).
+    return Promise.resolve(
+      index % 3 === 0
+        ? { kind: "settled", index, value: "skip" }
+        : { kind: "file", path: `/in/doc-${index}` },
+    );
+  };
+  for await (const outcome of pool.prepareInOrder(count, plan)) {
+    assert.equal(outcome.index, consumed);
+    consumed++;
+    // A slow consumer (the coordinator) must not let the buffer grow.
+    if (consumed % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.equal(consumed, count);
+  assert.ok(worstGap <= 4 + 1, `planned ${worstGap} ahead of the consumer`);
+  assert.ok(pool.stats.maxAhead <= 4 && pool.stats.maxWaiting <= 4, JSON.stringify(pool.stats));
+});
+
+Deno.test("PreparePool.stop() ends prepareInOrder() and terminates busy workers", async () => {
+  await using dir = await tempDir();
+  const pool = new PreparePool({
+    jobs: 2,
+    timeoutMs: 60_000,
+    stagingRoot: dir.path,
+    settings,
+    workerUrl: WORKER,
+  });
+  const names = ["a", "hang", "hang", "b"];
+  const seen: number[] = [];
+  for await (const outcome of pool.prepareInOrder(names.length, files(...names))) {
+    seen.push(outcome.index);
+    pool.stop();
+  }
+  assert.deepEqual(seen, [0]);
+  pool[Symbol.dispose]();
+});
