@@ -58,11 +58,15 @@ export interface RunOptions {
   cwd?: string;
   /** Extra environment variables (SOURCE_DATE_EPOCH is set to {@linkcode EPOCH} unless given). */
   env?: Record<string, string>;
+  /** A command to run Deno under, e.g. `["setpriv", "--bounding-set=-dac_override"]`. */
+  wrapper?: string[];
 }
 
 function command(args: string[], options: RunOptions): Deno.Command {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", MAIN, ...args],
+  const deno = [Deno.execPath(), "run", "-A", "--quiet", MAIN, ...args];
+  const [program, ...rest] = [...(options.wrapper ?? []), ...deno];
+  return new Deno.Command(program, {
+    args: rest,
     cwd: options.cwd ?? ROOT,
     env: { SOURCE_DATE_EPOCH: EPOCH, NO_COLOR: "1", QUIRE_KB: "", ...options.env },
     stdin: "null",

@@ -1,0 +1,225 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  read,
+  registryDocuments,
+  runQuire,
+  runQuireJson,
+  stagingLeft,
+  tempDir,
+  treeState,
+  writeFiles,
+} from "./_helpers.ts";
+
+interface AddJson {
+  added: { name: string; hash: string; source: string }[];
+  updated: { name: string; hash: string; source: string }[];
+  skipped: { source: string; reason: string; existing: string }[];
+  failed: { source: string; error: string }[];
+}
+
+const ARTICLE = `# Vector databases
+
+Vector databases store embeddings and answer nearest neighbour queries.
+A vector database trades exactness for speed with approximate indexes.
+
+## Index structures
+
+HNSW builds a layered graph over the vectors. IVF partitions vectors into clusters.
+`;
+
+Deno.test("add writes raw, source and summary pages and derived index and log", async () => {
+  await using dir = await tempDir();
+  const kb = join(dir.path, "kb");
+  await writeFiles(dir.path, {
+    "in/vector.md": ARTICLE,
+    "in/notes.txt": "Meeting notes.\nWe talked about *vector* search and #tags.\n",
+  });
+  const { code, json, stderr } = await runQuireJson<AddJson>(["--kb", kb, "add", join(dir.path, "in")]);
+  assert.equal(code, 0, stderr);
+  assert.match(stderr, /Initialized a new knowledge base/);
+  assert.deepEqual(json.added.map((d) => d.name), ["notes", "vector"]);
+  assert.deepEqual(json.failed, []);
+  assert.equal(json.added[1].source, join(dir.path, "in", "vector.md"));
+
+  assert.equal(await read(join(kb, "raw", "vector.md")), ARTICLE);
+  assert.equal(await read(join(kb, "wiki", "sources", "vector.md")), ARTICLE);
+  // Plain text is escaped so that it reads as the same text in markdown.
+  const notes = await read(join(kb, "wiki", "sources", "notes.md"));
+  assert.equal(notes, "Meeting notes.  \nWe talked about \\*vector\\* search and #tags.\n");
+
+  const summary = await read(join(kb, "wiki", "summaries", "vector.md"));
+  assert.match(summary, /^---\ntitle: "Vector databases"\nname: "vector"\ntype: "markdown"\n/);
+  assert.match(summary, new RegExp(`source: "${join(dir.path, "in", "vector.md")}"`));
+  assert.match(summary, /hash: "[0-9a-f]{64}"/);
+  assert.match(summary, /added: "2026-01-02T03:04:05Z"/);
+  assert.match(summary, /^# Vector databases$/m);
+  assert.match(summary, /- \[\[sources\/vector#Vector databases\|Vector databases\]\]\n {2}- \[\[sources\/vector#Index structures\|Index structures\]\]/);
+  assert.match(summary, /## Summary\n\n.*(vector|Vector)/);
+
+  const index = await read(join(kb, "wiki", "index.md"));
+  assert.match(index, /- \[\[summaries\/vector\|Vector databases\]\] — /);
+  assert.match(index, /- \[\[summaries\/notes\|Meeting notes\.\]\]/);
+  const log = await read(join(kb, "wiki", "log.md"));
+  const lines = log.split("\n").filter((l) => l.startsWith("- "));
+  assert.match(lines[0], /\*\*add\*\* \[\[summaries\/vector\|vector\]\]/);
+  assert.match(lines[1], /\*\*add\*\* \[\[summaries\/notes\|notes\]\]/);
+  assert.match(lines[2], /\*\*init\*\*/);
+  assert.match(await read(join(kb, "wiki", "AGENTS.md")), /How this wiki is organised/);
+  assert.deepEqual(await stagingLeft(kb), []);
+});
+
+Deno.test("add reports an unsupported type per file and commits the rest (exit 1)", async () => {
+  await using dir = await tempDir();
+  const kb = join(dir.path, "kb");
+  await writeFiles(dir.path, {
+    "in/a.md": "# A\n\nFirst document.\n",
+    "in/b.xyz": "some data",
+    "in/c.md": "# C\n\nThird document.\n",
+  });
+  const { code, json } = await runQuireJson<AddJson>(["--kb", kb, "add", join(dir.path, "in")]);
+  assert.equal(code, 1);
+  assert.deepEqual(json.added.map((d) => d.name), ["a", "c"]);
+  assert.equal(json.failed.length, 1);
+  assert.equal(json.failed[0].source, join(dir.path, "in", "b.xyz"));
+  assert.match(json.failed[0].error, /unsupported type \.xyz/);
+  assert.deepEqual(registryDocuments(kb).map((d) => d.name), ["a", "c"]);
+});
+
+Deno.test("add skips identical content as a duplicate and updates a changed source", async () => {
+  await using dir = await tempDir();
+  const kb = join(dir.path, "kb");
+  const file = join(dir.path, "doc.md");
+  await writeFiles(dir.path, { "doc.md": "# Doc\n\nVersion one.\n", "copy/doc.md": "# Doc\n\nVersion one.\n" });
+  assert.equal((await runQuire(["--kb", kb, "add", file])).code, 0);
+  const firstSummary = await read(join(kb, "wiki", "summaries", "doc.md"));
+
+  const again = await runQuireJson<AddJson>(["--kb", kb, "add", file, join(dir.path, "copy")]);
+  assert.equal(again.code, 0);
+  assert.deepEqual(again.json.added, []);
+  assert.deepEqual(again.json.skipped.map((s) => [s.reason, s.existing]), [
+    ["duplicate", "doc"],
+    ["duplicate", "doc"],
+  ]);
+
+  await Deno.writeTextFile(file, "# Doc\n\nVersion two, longer.\n");
+  const updated = await runQuireJson<AddJson>(["--kb", kb, "add", file], {
+    env: { SOURCE_DATE_EPOCH: "1767409445" },
+  });
+  assert.equal(updated.code, 0);
+  assert.deepEqual(updated.json.updated.map((d) => d.name), ["doc"]);
+  assert.equal(await read(join(kb, "raw", "doc.md")), "# Doc\n\nVersion two, longer.\n");
+  const summary = await read(join(kb, "wiki", "summaries", "doc.md"));
+  assert.notEqual(summary, firstSummary);
+  assert.match(summary, /added: "2026-01-02T03:04:05Z"\nupdated: "2026-01-03T03:04:05Z"/);
+  assert.equal(registryDocuments(kb).length, 1);
+  const log = await read(join(kb, "wiki", "log.md"));
+  assert.match(log.split("\n").find((l) => l.startsWith("- "))!, /\*\*update\*\* \[\[summaries\/doc\|doc\]\]/);
+});
+
+Deno.test("add with SOURCE_DATE_EPOCH gives byte-identical raw and wiki trees", async () => {
+  await using dir = await tempDir();
+  await writeFiles(dir.path, {
+    "in/one.md": ARTICLE,
+    "in/two.txt": "Second document about vector search engines.\n",
+  });
+  for (const kb of ["kb1", "kb2"]) {
+    assert.equal((await runQuire(["--kb", join(dir.path, kb), "add", join(dir.path, "in")])).code, 0);
+  }
+  const first = await treeState(join(dir.path, "kb1"));
+  assert.ok(Object.keys(first).includes("wiki/summaries/one.md"));
+  assert.deepEqual(await treeState(join(dir.path, "kb2")), first);
+});
+
+Deno.test("names are safe slugs, unique, with a numeric suffix on collision", async () => {
+  await using dir = await tempDir();
+  const kb = join(dir.path, "kb");
+  await writeFiles(dir.path, {
+    "in/a/Report.md": "# One\n\nFirst report.\n",
+    "in/b/report.md": "# Two\n\nSecond report.\n",
+    "in/c/REPORT.txt": "Third report.\n",
+    "in/my notes ü.md": "# Spaces\n\nUnicode name.\n",
+    "in/..weird...name...md": "# Dots\n\nDots everywhere.\n",
+    "in/line\nbreak.md": "# Newline\n\nA newline in the name.\n",
+    [`in/${"long".repeat(40)}.md`]: "# Long\n\nA very long name.\n",
+    "in/con.md": "# Reserved\n\nA reserved Windows name.\n",
+  });
+  const { code, json, stderr } = await runQuireJson<AddJson>(["--kb", kb, "add", join(dir.path, "in")]);
+  assert.equal(code, 0, stderr);
+  const names = json.added.map((d) => d.name);
+  assert.deepEqual(names.slice(0, 3), ["report", "report-2", "report-3"]);
+  assert.ok(names.includes("my-notes-ü"));
+  assert.ok(names.includes("line-break"));
+  assert.ok(names.includes("con-doc"));
+  assert.ok(names.includes("long".repeat(16)));
+  for (const name of names) {
+    assert.match(name, /^[\p{Ll}\p{Lo}\p{N}]+(-[\p{Ll}\p{Lo}\p{N}]+)*$/u, name);
+    assert.ok(name.length <= 64);
+    assert.equal(await Deno.stat(join(kb, "wiki", "summaries", `${name}.md`)).then(() => true), true);
+  }
+  // Hidden files ("..weird...name...md" starts with a dot) are skipped by the walk.
+  assert.equal(json.added.length, 7);
+});
+
+Deno.test("a missing knowledge base is a usage error that suggests init", async () => {
+  await using dir = await tempDir();
+  const result = await runQuire(["list"], { cwd: dir.path });
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /Cannot find a knowledge base/);
+  assert.match(result.stderr, /quire init/);
+  const notEmpty = join(dir.path, "stuff");
+  await writeFiles(notEmpty, { "x.txt": "x" });
+  const add = await runQuire(["--kb", notEmpty, "add", join(notEmpty, "x.txt")]);
+  assert.equal(add.code, 2);
+  assert.match(add.stderr, /has no '\.quire' folder/);
+});
+
+Deno.test("the knowledge base is found from QUIRE_KB and from an ancestor folder", async () => {
+  await using dir = await tempDir();
+  const kb = join(dir.path, "kb");
+  assert.equal((await runQuire(["init", kb])).code, 0);
+  await writeFiles(dir.path, { "doc.md": "# Doc\n\nHello.\n" });
+  const viaEnv = await runQuire(["add", join(dir.path, "doc.md")], { env: { QUIRE_KB: kb } });
+  assert.equal(viaEnv.code, 0, viaEnv.stderr);
+  await Deno.mkdir(join(kb, "notes", "deep"), { recursive: true });
+  const viaAncestor = await runQuireJson<{ name: string }[]>(["list"], { cwd: join(kb, "notes", "deep") });
+  assert.deepEqual(viaAncestor.json.map((d) => d.name), ["doc"]);
+});
+
+Deno.test("list, status and recover report the knowledge base", async () => {
+  await using dir = await tempDir();
+  const kb = join(dir.path, "kb");
+  await writeFiles(dir.path, { "doc.md": "# Doc\n\nHello there.\n" });
+  await runQuire(["--kb", kb, "add", join(dir.path, "doc.md")]);
+
+  const list = await runQuireJson<Record<string, unknown>[]>(["--kb", kb, "list"]);
+  assert.equal(list.json.length, 1);
+  const doc = list.json[0];
+  assert.deepEqual(
+    [doc.name, doc.type, doc.bytes, doc.source, doc.addedAt],
+    ["doc", "markdown", 20, join(dir.path, "doc.md"), "2026-01-02T03:04:05Z"],
+  );
+  assert.match(String(doc.hash), /^[0-9a-f]{64}$/);
+  const human = await runQuire(["--kb", kb, "list"]);
+  assert.match(human.stdout, /^NAME\s+TYPE\s+SIZE\s+ADDED\ndoc\s+markdown\s+20 B\s+2026-01-02T03:04:05Z\n$/);
+
+  const status = await runQuireJson<Record<string, unknown>>(["--kb", kb, "status"]);
+  assert.equal(status.json.documents, 1);
+  assert.equal(status.json.pendingJournals, 0);
+  assert.equal(status.json.recoveryPending, false);
+  assert.ok(Number(status.json.diskBytes) > 20);
+  const statusText = await runQuire(["--kb", kb, "status"]);
+  assert.match(statusText.stdout, /Documents: 1 \(20 B of originals\)/);
+  assert.match(statusText.stdout, /Last operation: 2026-01-02T03:04:05Z add doc/);
+
+  const recover = await runQuire(["--kb", kb, "recover"]);
+  assert.equal(recover.code, 0);
+  assert.match(recover.stderr, /Nothing to recover/);
+});
+
+Deno.test("usage errors exit 2", async () => {
+  for (const args of [["add", "--jobs", "0", "x"], ["add", "--jobs", "nope", "x"], ["frobnicate"], ["add"]]) {
+    const result = await runQuire(args);
+    assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
+  }
+});

@@ -1,0 +1,207 @@
+/**
+ * Crash safety, end to end: the CLI is killed with SIGKILL at every named
+ * crash point (through `QUIRE_CRASH_AT`), at the 1st, 2nd and last document
+ * of a 5-document add, and at random moments of a `--jobs 3` add. After
+ * `recover`, the knowledge base must equal exactly the state before the
+ * interrupted document or exactly the state after it, with nothing left in
+ * staging; adding the same inputs again must end in the knowledge base of a
+ * run that was never killed.
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  collect,
+  journalRows,
+  registryDocuments,
+  runQuire,
+  runQuireJson,
+  spawnQuire,
+  stagingLeft,
+  tempDir,
+  treeState,
+  writeFiles,
+} from "./_helpers.ts";
+
+const TOPICS = [
+  "vector databases and approximate nearest neighbour search",
+  "spaced repetition and long term memory",
+  "vector databases in retrieval augmented generation",
+  "knowledge graphs and linked notes",
+  "approximate nearest neighbour search with graph indexes",
+  "note taking systems and linked notes",
+  "retrieval augmented generation pipelines",
+  "spaced repetition software and flash cards",
+  "graph indexes for vector databases",
+  "knowledge graphs for question answering",
+];
+
+function documentText(i: number): string {
+  const topic = TOPICS[i % TOPICS.length];
+  return `# Document ${i + 1}: ${topic}\n\nThis document discusses ${topic}. ` +
+    `It explains why ${topic} matters and how ${topic} is used in practice.\n\n` +
+    `## Details\n\nMore about ${topic}, with an example number ${i * 17}.\n`;
+}
+
+async function makeInputs(dir: string, count: number): Promise<string[]> {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < count; i++) files[`in/d${String(i + 1).padStart(2, "0")}.md`] = documentText(i);
+  await writeFiles(dir, files);
+  return Object.keys(files).map((f) => join(dir, f));
+}
+
+type State = { tree: Record<string, string>; documents: { name: string; hash: string; source: string }[] };
+
+async function stateOf(kb: string): Promise<State> {
+  return { tree: await treeState(kb), documents: registryDocuments(kb) };
+}
+
+/** Builds the reference states S_0..S_n: a fresh kb with the first k inputs added. */
+async function referenceStates(dir: string, inputs: string[]): Promise<State[]> {
+  const states: State[] = [];
+  for (let k = 0; k <= inputs.length; k++) {
+    const kb = join(dir, `ref-${k}`);
+    assert.equal((await runQuire(["init", kb])).code, 0);
+    if (k > 0) {
+      const result = await runQuire(["--kb", kb, "add", ...inputs.slice(0, k)]);
+      assert.equal(result.code, 0, result.stderr);
+    }
+    states.push(await stateOf(kb));
+  }
+  return states;
+}
+
+/** Checks what `list` says against the files on disk. */
+async function assertListMatchesFiles(kb: string): Promise<void> {
+  const list = await runQuireJson<{ name: string }[]>(["--kb", kb, "list"]);
+  const names = list.json.map((d) => d.name).sort();
+  const summaries = [...Deno.readDirSync(join(kb, "wiki", "summaries"))].map((e) => e.name.replace(/\.md$/, "")).sort();
+  const sources = [...Deno.readDirSync(join(kb, "wiki", "sources"))].map((e) => e.name.replace(/\.md$/, "")).sort();
+  const raw = [...Deno.readDirSync(join(kb, "raw"))].map((e) => e.name.replace(/\.[^.]+$/, "")).sort();
+  assert.deepEqual(summaries, names);
+  assert.deepEqual(sources, names);
+  assert.deepEqual(raw, names);
+}
+
+const BEFORE_MARKER = ["journal-written", "snapshot-taken", "publish-partial", "published"];
+const AFTER_MARKER = ["committed", "cleaned"];
+
+Deno.test("add killed at every crash point recovers to exactly before or after that document", async (t) => {
+  await using dir = await tempDir();
+  const inputs = await makeInputs(dir.path, 5);
+  const folder = join(dir.path, "in");
+  const states = await referenceStates(dir.path, inputs);
+
+  for (const point of [...BEFORE_MARKER, ...AFTER_MARKER]) {
+    for (const n of [1, 2, 5]) {
+      await t.step(`${point}:${n}`, async () => {
+        const kb = join(dir.path, `kb-${point}-${n}`);
+        assert.equal((await runQuire(["init", kb])).code, 0);
+        const crashed = await runQuire(["--kb", kb, "add", folder], {
+          env: { QUIRE_CRASH_AT: `${point}:${n}` },
+        });
+        assert.equal(crashed.signal, "SIGKILL", `expected a kill: ${crashed.stderr}`);
+
+        const recovered = await runQuire(["--kb", kb, "recover"]);
+        assert.equal(recovered.code, 0, recovered.stderr);
+        assert.match(recovered.stderr, /Recovered an interrupted change/);
+        const expected = BEFORE_MARKER.includes(point) ? states[n - 1] : states[n];
+        assert.deepEqual(await stateOf(kb), expected);
+        assert.deepEqual(await stagingLeft(kb), []);
+        assert.equal(journalRows(kb), 0);
+        await assertListMatchesFiles(kb);
+
+        // Recovery is idempotent.
+        const twice = await runQuire(["--kb", kb, "recover"]);
+        assert.match(twice.stderr, /Nothing to recover/);
+        assert.deepEqual(await stateOf(kb), expected);
+
+        const again = await runQuire(["--kb", kb, "add", folder]);
+        assert.equal(again.code, 0, again.stderr);
+        assert.deepEqual(await stateOf(kb), states[5]);
+      });
+    }
+  }
+
+  await t.step("rebuild-partial:1", async () => {
+    const kb = join(dir.path, "kb-rebuild");
+    assert.equal((await runQuire(["init", kb])).code, 0);
+    const crashed = await runQuire(["--kb", kb, "add", folder], {
+      env: { QUIRE_CRASH_AT: "rebuild-partial:1" },
+    });
+    assert.equal(crashed.signal, "SIGKILL");
+    // Every document committed; only the shared pages are behind.
+    assert.deepEqual(registryDocuments(kb), states[5].documents);
+    const status = await runQuireJson<{ recoveryPending: boolean; pendingJournals: number }>(["--kb", kb, "status"]);
+    assert.equal(status.json.recoveryPending, true);
+    assert.equal((await runQuire(["--kb", kb, "recover"])).code, 0);
+    assert.deepEqual(await stateOf(kb), states[5]);
+    assert.deepEqual(await stagingLeft(kb), []);
+  });
+
+  await t.step("a crash during recovery is recovered by the next recovery", async () => {
+    const kb = join(dir.path, "kb-recovery-crash");
+    assert.equal((await runQuire(["init", kb])).code, 0);
+    await runQuire(["--kb", kb, "add", folder], { env: { QUIRE_CRASH_AT: "published:2" } });
+    const crashedRecovery = await runQuire(["--kb", kb, "recover"], {
+      env: { QUIRE_CRASH_AT: "rollback-partial:1" },
+    });
+    assert.equal(crashedRecovery.signal, "SIGKILL");
+    assert.equal((await runQuire(["--kb", kb, "recover"])).code, 0);
+    assert.deepEqual(await stateOf(kb), states[1]);
+    assert.deepEqual(await stagingLeft(kb), []);
+  });
+});
+
+Deno.test("an update killed before its commit marker is rolled back to the old version", async () => {
+  await using dir = await tempDir();
+  const inputs = await makeInputs(dir.path, 3);
+  const kb = join(dir.path, "kb");
+  assert.equal((await runQuire(["--kb", kb, "add", ...inputs])).code, 0);
+  const before = await stateOf(kb);
+  for (const file of inputs) await Deno.writeTextFile(file, (await Deno.readTextFile(file)) + "\nA new paragraph about linked notes.\n");
+
+  for (const point of BEFORE_MARKER) {
+    const crashed = await runQuire(["--kb", kb, "add", ...inputs], { env: { QUIRE_CRASH_AT: `${point}:1` } });
+    assert.equal(crashed.signal, "SIGKILL");
+    assert.equal((await runQuire(["--kb", kb, "recover"])).code, 0);
+    assert.deepEqual(await stateOf(kb), before, `after a crash at ${point}`);
+  }
+  const updated = await runQuireJson<{ updated: unknown[] }>(["--kb", kb, "add", ...inputs]);
+  assert.equal(updated.json.updated.length, 3);
+});
+
+Deno.test("add --jobs 3 killed at random moments recovers to a prefix of the inputs", async () => {
+  await using dir = await tempDir();
+  const inputs = await makeInputs(dir.path, 10);
+  const folder = join(dir.path, "in");
+  const states = await referenceStates(dir.path, inputs);
+
+  const timed = join(dir.path, "timed");
+  await runQuire(["init", timed]);
+  const started = performance.now();
+  await runQuire(["--kb", timed, "add", "--jobs", "3", folder]);
+  const duration = performance.now() - started;
+
+  for (const seed of [1, 2, 3, 4, 5, 6]) {
+    const kb = join(dir.path, `kb-seed-${seed}`);
+    assert.equal((await runQuire(["init", kb])).code, 0);
+    // A deterministic pseudo-random moment within the run, per seed.
+    const delay = ((seed * 7919) % 997) / 997 * duration;
+    const child = spawnQuire(["--kb", kb, "add", "--jobs", "3", folder]);
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // It already finished.
+    }
+    await collect(child);
+    assert.equal((await runQuire(["--kb", kb, "recover"])).code, 0);
+    const state = await stateOf(kb);
+    const k = state.documents.length;
+    assert.deepEqual(state, states[k], `seed ${seed}: ${k} documents committed`);
+    assert.deepEqual(await stagingLeft(kb), []);
+    assert.equal((await runQuire(["--kb", kb, "add", "--jobs", "3", folder])).code, 0);
+    assert.deepEqual(await stateOf(kb), states[10]);
+  }
+});
