@@ -43,13 +43,25 @@ async function chooseName(session: ChangeSession, hint: string, ext: string): Pr
   }
 }
 
+/** Options of {@linkcode commitStagedDocument}. */
+export interface CommitDocumentOptions {
+  /** Replace the document with this source even if its content is unchanged. @default false */
+  force?: boolean;
+}
+
 /** Renders the document's pages, plans the mutation and applies it. */
 export async function commitStagedDocument(
   session: ChangeSession,
   staged: StagedDocument,
+  options: CommitDocumentOptions = {},
 ): Promise<DocumentOutcome> {
   const { layout, db } = session;
-  const decision = decideDedup(db, staged.source, staged.hash);
+  let decision = decideDedup(db, staged.source, staged.hash);
+  if (
+    options.force && decision.kind === "duplicate" && decision.existing.source === staged.source
+  ) {
+    decision = { kind: "update", existing: decision.existing };
+  }
   if (decision.kind === "duplicate") {
     await removeIfExists(staged.stagingDir);
     return {

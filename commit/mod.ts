@@ -74,7 +74,8 @@
  * @module
  */
 
-export { addDocuments, type AddEvent, type AddOptions, type AddResult } from "./add_documents.ts";
+export { addDocuments, type AddOptions, type AddResult } from "./add_documents.ts";
+export { type BatchEvent, type BatchResult, runBatch } from "./run_batch.ts";
 export { type ChangeSession, openChangeSession } from "./change_session.ts";
 export { Coordinator, type CoordinatorState } from "./coordinator.ts";
 export { initKnowledgeBase, type InitResult } from "./init_knowledge_base.ts";

@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { AddEvent } from "./add_documents.ts";
+import type { BatchEvent } from "./run_batch.ts";
 
 /** Options of {@linkcode ProgressReporter}. */
 export interface ProgressReporterOptions {
@@ -58,7 +58,7 @@ export class ProgressReporter {
   }
 
   /** Reports one finished input. */
-  onEvent(event: AddEvent): void {
+  onEvent(event: BatchEvent): void {
     const line = describe(event);
     if (event.kind === "failed") {
       this.#clear();
@@ -74,7 +74,7 @@ export class ProgressReporter {
     this.#clear();
   }
 
-  #draw(event: AddEvent): void {
+  #draw(event: BatchEvent): void {
     const seconds = (performance.now() - this.#started) / 1000;
     const rate = seconds > 0 ? event.done / seconds : 0;
     const eta = rate > 0 ? Math.round((event.total - event.done) / rate) : 0;
@@ -95,7 +95,7 @@ export class ProgressReporter {
 }
 
 /** Describes one event as a plain line. */
-export function describe(event: AddEvent): string {
+export function describe(event: BatchEvent): string {
   switch (event.kind) {
     case "added":
     case "updated":

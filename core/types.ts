@@ -83,11 +83,23 @@ export interface CompiledDocument {
   concepts: ConceptNote[];
 }
 
+/** Where a document came from; stored in the registry's `origin` column. */
+export type DocumentOrigin = "file" | "url" | "pageindex";
+
 /** One input to prepare. */
 export type PrepareInput =
   | { kind: "file"; path: string }
   | { kind: "url"; url: string }
-  | { kind: "pageindex"; docId: string };
+  | { kind: "pageindex"; docId: string }
+  /** A document's stored original (`raw/`), prepared again by `recompile`. */
+  | {
+    kind: "stored";
+    path: string;
+    source: string;
+    origin: DocumentOrigin;
+    type: DocumentType;
+    nameHint: string;
+  };
 
 /** Returns the canonical source of an input: a path, a URL or `pageindex-cloud:<id>`. */
 export function sourceOf(input: PrepareInput): string {
@@ -98,11 +110,10 @@ export function sourceOf(input: PrepareInput): string {
       return input.url;
     case "pageindex":
       return `pageindex-cloud:${input.docId}`;
+    case "stored":
+      return input.source;
   }
 }
-
-/** Where a document came from; stored in the registry's `origin` column. */
-export type DocumentOrigin = PrepareInput["kind"];
 
 /**
  * The manifest a worker returns: the prepared document as data, plus the

@@ -23,6 +23,10 @@ export type Reader = (
 const READERS: Partial<Record<DocumentType, () => Promise<Reader>>> = {
   markdown: () => Promise.resolve(readMarkdown),
   text: () => Promise.resolve(readText),
+  pdf: async () => (await import("./read_pdf.ts")).readPdf,
+  docx: async () => (await import("./read_docx.ts")).readDocx,
+  html: async () => (await import("./read_html.ts")).readHtml,
+  csv: async () => (await import("./read_csv.ts")).readCsv,
 };
 
 /**

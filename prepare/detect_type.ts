@@ -21,10 +21,11 @@ export interface ReaderInput {
   contentType?: string;
   /** The input as the user named it, for messages. */
   source: string;
+  /** The final URL of a fetched input (after redirects), to resolve relative links. */
+  url?: string;
 }
 
 const MAGIC: [string, number[]][] = [
-  ["pdf", [0x25, 0x50, 0x44, 0x46, 0x2d]],
   ["zip", [0x50, 0x4b, 0x03, 0x04]],
   ["PNG image", [0x89, 0x50, 0x4e, 0x47]],
   ["JPEG image", [0xff, 0xd8, 0xff]],
@@ -35,7 +36,18 @@ const MAGIC: [string, number[]][] = [
   ["OLE2 (old Office) document", [0xd0, 0xcf, 0x11, 0xe0]],
   ["RIFF media", [0x52, 0x49, 0x46, 0x46]],
   ["7-zip archive", [0x37, 0x7a, 0xbc, 0xaf]],
+  ["xz archive", [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+  ["bzip2 archive", [0x42, 0x5a, 0x68]],
+  ["RAR archive", [0x52, 0x61, 0x72, 0x21]],
+  ["WebAssembly module", [0x00, 0x61, 0x73, 0x6d]],
+  ["TIFF image", [0x49, 0x49, 0x2a, 0x00]],
+  ["TIFF image", [0x4d, 0x4d, 0x00, 0x2a]],
+  ["Ogg media", [0x4f, 0x67, 0x67, 0x53]],
+  ["MP3 audio", [0x49, 0x44, 0x33]],
+  ["PostScript document", [0x25, 0x21, 0x50, 0x53]],
 ];
+
+const PDF_HEADER = "%PDF-";
 
 const BY_EXTENSION: Record<string, DocumentType> = {
   md: "markdown",
@@ -72,11 +84,30 @@ export function extensionOf(fileName: string): string {
   return extname(fileName).slice(1).toLowerCase();
 }
 
+function latin1(bytes: Uint8Array): string {
+  return new TextDecoder("latin1").decode(bytes);
+}
+
+/**
+ * A PDF starts with `%PDF-`. PDF readers also accept junk before the header
+ * (within 1024 bytes); that is only trusted when the name or type says PDF,
+ * so a text file that mentions `%PDF-` stays text.
+ */
+function isPdf(bytes: Uint8Array, saysPdf: boolean): boolean {
+  const head = latin1(bytes.subarray(0, 1024));
+  return head.startsWith(PDF_HEADER) || (saysPdf && head.includes(PDF_HEADER));
+}
+
+/** A zip whose central directory (at its end) names `word/document.xml`. */
+function isDocxZip(bytes: Uint8Array): boolean {
+  return latin1(bytes.subarray(Math.max(0, bytes.length - 65536))).includes("word/document.xml");
+}
+
 function looksLikeHtml(bytes: Uint8Array): boolean {
-  const head = new TextDecoder().decode(bytes.subarray(0, 1024)).replace(/^\uFEFF/, "")
-    .trimStart().toLowerCase();
+  const head = new TextDecoder().decode(bytes.subarray(0, 2048)).replace(/^\uFEFF/, "")
+    .replace(/^(\s*<!--[\s\S]*?-->)+/, "").trimStart().toLowerCase();
   return head.startsWith("<!doctype html") || head.startsWith("<html") ||
-    (head.startsWith("<?xml") && head.includes("<html"));
+    head.startsWith("<head") || (head.startsWith("<?xml") && head.includes("<html"));
 }
 
 function hasUtf16Bom(bytes: Uint8Array): boolean {
@@ -85,7 +116,9 @@ function hasUtf16Bom(bytes: Uint8Array): boolean {
 
 /**
  * True when the bytes look binary: a NUL byte in the first 8 KiB, unless the
- * text is UTF-16 (which is full of NULs) with a BOM or an obvious pattern.
+ * text is UTF-16 (which is full of NULs) with a BOM, or without one: NULs in
+ * at least 10% of the bytes of one parity and in almost none of the other
+ * (the same test `decodeText` uses).
  */
 export function looksBinary(bytes: Uint8Array): boolean {
   const head = bytes.subarray(0, 8192);
@@ -96,9 +129,10 @@ export function looksBinary(bytes: Uint8Array): boolean {
     if (head[i] === 0) i % 2 === 0 ? nulEven++ : nulOdd++;
   }
   if (nulEven + nulOdd === 0) return false;
-  // UTF-16 text without a BOM: NULs in (almost) every other byte.
   const half = head.length / 2;
-  return !(nulOdd > half * 0.8 || nulEven > half * 0.8);
+  const utf16le = nulOdd >= half * 0.1 && nulEven <= half * 0.01;
+  const utf16be = nulEven >= half * 0.1 && nulOdd <= half * 0.01;
+  return !(utf16le || utf16be);
 }
 
 /** Names the binary format of `bytes` when its magic number is known. */
@@ -123,11 +157,10 @@ export function detectType(input: ReaderInput): DocumentType {
   const byName = BY_EXTENSION[ext];
   const mime = input.contentType?.split(";")[0].trim().toLowerCase() ?? "";
   const byMime = BY_CONTENT_TYPE[mime];
+  if (isPdf(input.bytes, byName === "pdf" || byMime === "pdf")) return "pdf";
   const magic = magicType(input.bytes);
-
-  if (magic === "pdf") return "pdf";
   if (magic === "zip") {
-    if (byName === "docx" || byMime === "docx") return "docx";
+    if (byName === "docx" || byMime === "docx" || isDocxZip(input.bytes)) return "docx";
     throw unsupported(input, `zip archive${ext ? ` (.${ext})` : ""}`);
   }
   if (magic !== undefined) throw unsupported(input, `${magic}${ext ? ` named .${ext}` : ""}`);

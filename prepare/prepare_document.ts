@@ -32,6 +32,7 @@ import { compileWithLlm } from "./compile_with_llm.ts";
 import { convertDocument } from "./convert_document.ts";
 import { fetchPageIndexDocument } from "./fetch_pageindex.ts";
 import { fetchUrl } from "./fetch_url.ts";
+import { pageIndexDocument, type PageIndexRaw } from "./pageindex_document.ts";
 
 /** Largest local file Quire reads (512 MiB). */
 export const MAX_FILE_BYTES = 512 * 1024 * 1024;
@@ -60,6 +61,21 @@ async function readLocalFile(path: string): Promise<Uint8Array> {
     }
     throw new InputError("UNREADABLE", `Cannot add '${path}': ${(error as Error).message}`, path);
   }
+}
+
+/** Reads a stored PageIndex import (`raw/<name>.json`) back into a document. */
+function storedPageIndexDocument(bytes: Uint8Array, source: string): ConvertedDocument {
+  let raw: PageIndexRaw;
+  try {
+    raw = JSON.parse(new TextDecoder().decode(bytes)) as PageIndexRaw;
+  } catch (error) {
+    throw new InputError(
+      "CORRUPT",
+      `Cannot recompile '${source}': its stored JSON is unreadable (${(error as Error).message})`,
+      source,
+    );
+  }
+  return pageIndexDocument(raw);
 }
 
 interface ReadResult {
@@ -94,6 +110,18 @@ async function readInput(input: PrepareInput, settings: PrepareSettings): Promis
         document,
         nameHint: document.title || fileStem(fetched.fileName),
       };
+    }
+    case "stored": {
+      const bytes = await readLocalFile(input.path);
+      const document = input.type === "pageindex"
+        ? storedPageIndexDocument(bytes, source)
+        : await convertDocument({
+          bytes,
+          fileName: basename(input.path),
+          source,
+          url: input.origin === "url" ? source : undefined,
+        }, settings);
+      return { bytes, document, nameHint: input.nameHint };
     }
     case "pageindex": {
       const imported = await fetchPageIndexDocument(input.docId, {
@@ -145,7 +173,7 @@ export async function prepareDocument(
   return {
     index,
     source: sourceOf(input),
-    origin: input.kind,
+    origin: input.kind === "stored" ? input.origin : input.kind,
     stagingDir,
     rawFile,
     sourceFile,

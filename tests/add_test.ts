@@ -35,7 +35,12 @@ Deno.test("add writes raw, source and summary pages and derived index and log", 
     "in/vector.md": ARTICLE,
     "in/notes.txt": "Meeting notes.\nWe talked about *vector* search and #tags.\n",
   });
-  const { code, json, stderr } = await runQuireJson<AddJson>(["--kb", kb, "add", join(dir.path, "in")]);
+  const { code, json, stderr } = await runQuireJson<AddJson>([
+    "--kb",
+    kb,
+    "add",
+    join(dir.path, "in"),
+  ]);
   assert.equal(code, 0, stderr);
   assert.match(stderr, /Initialized a new knowledge base/);
   assert.deepEqual(json.added.map((d) => d.name), ["notes", "vector"]);
@@ -54,7 +59,10 @@ Deno.test("add writes raw, source and summary pages and derived index and log", 
   assert.match(summary, /hash: "[0-9a-f]{64}"/);
   assert.match(summary, /added: "2026-01-02T03:04:05Z"/);
   assert.match(summary, /^# Vector databases$/m);
-  assert.match(summary, /- \[\[sources\/vector#Vector databases\|Vector databases\]\]\n {2}- \[\[sources\/vector#Index structures\|Index structures\]\]/);
+  assert.match(
+    summary,
+    /- \[\[sources\/vector#Vector databases\|Vector databases\]\]\n {2}- \[\[sources\/vector#Index structures\|Index structures\]\]/,
+  );
   assert.match(summary, /## Summary\n\n.*(vector|Vector)/);
 
   const index = await read(join(kb, "wiki", "index.md"));
@@ -90,7 +98,10 @@ Deno.test("add skips identical content as a duplicate and updates a changed sour
   await using dir = await tempDir();
   const kb = join(dir.path, "kb");
   const file = join(dir.path, "doc.md");
-  await writeFiles(dir.path, { "doc.md": "# Doc\n\nVersion one.\n", "copy/doc.md": "# Doc\n\nVersion one.\n" });
+  await writeFiles(dir.path, {
+    "doc.md": "# Doc\n\nVersion one.\n",
+    "copy/doc.md": "# Doc\n\nVersion one.\n",
+  });
   assert.equal((await runQuire(["--kb", kb, "add", file])).code, 0);
   const firstSummary = await read(join(kb, "wiki", "summaries", "doc.md"));
 
@@ -114,7 +125,10 @@ Deno.test("add skips identical content as a duplicate and updates a changed sour
   assert.match(summary, /added: "2026-01-02T03:04:05Z"\nupdated: "2026-01-03T03:04:05Z"/);
   assert.equal(registryDocuments(kb).length, 1);
   const log = await read(join(kb, "wiki", "log.md"));
-  assert.match(log.split("\n").find((l) => l.startsWith("- "))!, /\*\*update\*\* \[\[summaries\/doc\|doc\]\]/);
+  assert.match(
+    log.split("\n").find((l) => l.startsWith("- "))!,
+    /\*\*update\*\* \[\[summaries\/doc\|doc\]\]/,
+  );
 });
 
 Deno.test("add with SOURCE_DATE_EPOCH gives byte-identical raw and wiki trees", async () => {
@@ -124,7 +138,10 @@ Deno.test("add with SOURCE_DATE_EPOCH gives byte-identical raw and wiki trees", 
     "in/two.txt": "Second document about vector search engines.\n",
   });
   for (const kb of ["kb1", "kb2"]) {
-    assert.equal((await runQuire(["--kb", join(dir.path, kb), "add", join(dir.path, "in")])).code, 0);
+    assert.equal(
+      (await runQuire(["--kb", join(dir.path, kb), "add", join(dir.path, "in")])).code,
+      0,
+    );
   }
   const first = await treeState(join(dir.path, "kb1"));
   assert.ok(Object.keys(first).includes("wiki/summaries/one.md"));
@@ -144,7 +161,12 @@ Deno.test("names are safe slugs, unique, with a numeric suffix on collision", as
     [`in/${"long".repeat(40)}.md`]: "# Long\n\nA very long name.\n",
     "in/con.md": "# Reserved\n\nA reserved Windows name.\n",
   });
-  const { code, json, stderr } = await runQuireJson<AddJson>(["--kb", kb, "add", join(dir.path, "in")]);
+  const { code, json, stderr } = await runQuireJson<AddJson>([
+    "--kb",
+    kb,
+    "add",
+    join(dir.path, "in"),
+  ]);
   assert.equal(code, 0, stderr);
   const names = json.added.map((d) => d.name);
   assert.deepEqual(names.slice(0, 3), ["report", "report-2", "report-3"]);
@@ -155,7 +177,10 @@ Deno.test("names are safe slugs, unique, with a numeric suffix on collision", as
   for (const name of names) {
     assert.match(name, /^[\p{Ll}\p{Lo}\p{N}]+(-[\p{Ll}\p{Lo}\p{N}]+)*$/u, name);
     assert.ok(name.length <= 64);
-    assert.equal(await Deno.stat(join(kb, "wiki", "summaries", `${name}.md`)).then(() => true), true);
+    assert.equal(
+      await Deno.stat(join(kb, "wiki", "summaries", `${name}.md`)).then(() => true),
+      true,
+    );
   }
   // Hidden files ("..weird...name...md" starts with a dot) are skipped by the walk.
   assert.equal(json.added.length, 7);
@@ -182,7 +207,9 @@ Deno.test("the knowledge base is found from QUIRE_KB and from an ancestor folder
   const viaEnv = await runQuire(["add", join(dir.path, "doc.md")], { env: { QUIRE_KB: kb } });
   assert.equal(viaEnv.code, 0, viaEnv.stderr);
   await Deno.mkdir(join(kb, "notes", "deep"), { recursive: true });
-  const viaAncestor = await runQuireJson<{ name: string }[]>(["list"], { cwd: join(kb, "notes", "deep") });
+  const viaAncestor = await runQuireJson<{ name: string }[]>(["list"], {
+    cwd: join(kb, "notes", "deep"),
+  });
   assert.deepEqual(viaAncestor.json.map((d) => d.name), ["doc"]);
 });
 
@@ -201,7 +228,10 @@ Deno.test("list, status and recover report the knowledge base", async () => {
   );
   assert.match(String(doc.hash), /^[0-9a-f]{64}$/);
   const human = await runQuire(["--kb", kb, "list"]);
-  assert.match(human.stdout, /^NAME\s+TYPE\s+SIZE\s+ADDED\ndoc\s+markdown\s+20 B\s+2026-01-02T03:04:05Z\n$/);
+  assert.match(
+    human.stdout,
+    /^NAME\s+TYPE\s+SIZE\s+ADDED\ndoc\s+markdown\s+20 B\s+2026-01-02T03:04:05Z\n$/,
+  );
 
   const status = await runQuireJson<Record<string, unknown>>(["--kb", kb, "status"]);
   assert.equal(status.json.documents, 1);
@@ -218,7 +248,11 @@ Deno.test("list, status and recover report the knowledge base", async () => {
 });
 
 Deno.test("usage errors exit 2", async () => {
-  for (const args of [["add", "--jobs", "0", "x"], ["add", "--jobs", "nope", "x"], ["frobnicate"], ["add"]]) {
+  for (
+    const args of [["add", "--jobs", "0", "x"], ["add", "--jobs", "nope", "x"], ["frobnicate"], [
+      "add",
+    ]]
+  ) {
     const result = await runQuire(args);
     assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
   }

@@ -15,7 +15,19 @@ Deno.test("bad inputs each get a clear per-file error and the rest of the batch 
     "01-good.md": "# Good\n\nA good document.\n",
     "02-empty.md": "",
     "03-blank.txt": "  \n\n \n",
-    "04-invalid.txt": new Uint8Array([0x48, 0x69, 0xff, 0xfe, 0x00, 0x01, 0x02, 0x80, 0x81, 0x00, 0x90]),
+    "04-invalid.txt": new Uint8Array([
+      0x48,
+      0x69,
+      0xff,
+      0xfe,
+      0x00,
+      0x01,
+      0x02,
+      0x80,
+      0x81,
+      0x00,
+      0x90,
+    ]),
     "05-binary.md": new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
     "06-also-good.txt": "Another good document.\n",
     "loop/file.md": "# Inside\n\nInside the looping folder.\n",
@@ -35,10 +47,18 @@ Deno.test("bad inputs each get a clear per-file error and the rest of the batch 
   });
   assert.equal(code, 1, stderr);
   assert.deepEqual(json.added.map((d) => d.name).sort(), ["01-good", "06-also-good", "file"]);
-  const errors = Object.fromEntries(json.failed.map((f) => [f.source.slice(dir.path.length + 1), f]));
-  assert.match(errors["in/02-empty.md"].error, /Cannot add '.*02-empty\.md': the document is empty/);
+  const errors = Object.fromEntries(
+    json.failed.map((f) => [f.source.slice(dir.path.length + 1), f]),
+  );
+  assert.match(
+    errors["in/02-empty.md"].error,
+    /Cannot add '.*02-empty\.md': the document is empty/,
+  );
   assert.equal(errors["in/03-blank.txt"].code, "EMPTY");
-  assert.match(errors["in/04-invalid.txt"].error, /04-invalid\.txt': unsupported type binary data named \.txt/);
+  assert.match(
+    errors["in/04-invalid.txt"].error,
+    /04-invalid\.txt': unsupported type binary data named \.txt/,
+  );
   assert.match(errors["in/05-binary.md"].error, /unsupported type PNG image named \.md/);
   assert.match(errors["in/loop/again"].error, /symlink loop/);
   assert.match(errors["in/07-dangling.md"].error, /no such file or directory/);
@@ -47,7 +67,11 @@ Deno.test("bad inputs each get a clear per-file error and the rest of the batch 
   assert.match(errors["nowhere.md"].error, /Cannot add '.*nowhere\.md': no such file or directory/);
   // Each failure is named on stderr too, one line each.
   assert.match(stderr, /failed .*05-binary\.md: /);
-  assert.deepEqual(registryDocuments(kb).map((d) => d.name).sort(), ["01-good", "06-also-good", "file"]);
+  assert.deepEqual(registryDocuments(kb).map((d) => d.name).sort(), [
+    "01-good",
+    "06-also-good",
+    "file",
+  ]);
   assert.deepEqual(await stagingLeft(kb), []);
 });
 

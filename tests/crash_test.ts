@@ -45,12 +45,17 @@ function documentText(i: number): string {
 
 async function makeInputs(dir: string, count: number): Promise<string[]> {
   const files: Record<string, string> = {};
-  for (let i = 0; i < count; i++) files[`in/d${String(i + 1).padStart(2, "0")}.md`] = documentText(i);
+  for (let i = 0; i < count; i++) {
+    files[`in/d${String(i + 1).padStart(2, "0")}.md`] = documentText(i);
+  }
   await writeFiles(dir, files);
   return Object.keys(files).map((f) => join(dir, f));
 }
 
-type State = { tree: Record<string, string>; documents: { name: string; hash: string; source: string }[] };
+type State = {
+  tree: Record<string, string>;
+  documents: { name: string; hash: string; source: string }[];
+};
 
 async function stateOf(kb: string): Promise<State> {
   return { tree: await treeState(kb), documents: registryDocuments(kb) };
@@ -75,9 +80,14 @@ async function referenceStates(dir: string, inputs: string[]): Promise<State[]> 
 async function assertListMatchesFiles(kb: string): Promise<void> {
   const list = await runQuireJson<{ name: string }[]>(["--kb", kb, "list"]);
   const names = list.json.map((d) => d.name).sort();
-  const summaries = [...Deno.readDirSync(join(kb, "wiki", "summaries"))].map((e) => e.name.replace(/\.md$/, "")).sort();
-  const sources = [...Deno.readDirSync(join(kb, "wiki", "sources"))].map((e) => e.name.replace(/\.md$/, "")).sort();
-  const raw = [...Deno.readDirSync(join(kb, "raw"))].map((e) => e.name.replace(/\.[^.]+$/, "")).sort();
+  const summaries = [...Deno.readDirSync(join(kb, "wiki", "summaries"))].map((e) =>
+    e.name.replace(/\.md$/, "")
+  ).sort();
+  const sources = [...Deno.readDirSync(join(kb, "wiki", "sources"))].map((e) =>
+    e.name.replace(/\.md$/, "")
+  ).sort();
+  const raw = [...Deno.readDirSync(join(kb, "raw"))].map((e) => e.name.replace(/\.[^.]+$/, ""))
+    .sort();
   assert.deepEqual(summaries, names);
   assert.deepEqual(sources, names);
   assert.deepEqual(raw, names);
@@ -132,7 +142,11 @@ Deno.test("add killed at every crash point recovers to exactly before or after t
     assert.equal(crashed.signal, "SIGKILL");
     // Every document committed; only the shared pages are behind.
     assert.deepEqual(registryDocuments(kb), states[5].documents);
-    const status = await runQuireJson<{ recoveryPending: boolean; pendingJournals: number }>(["--kb", kb, "status"]);
+    const status = await runQuireJson<{ recoveryPending: boolean; pendingJournals: number }>([
+      "--kb",
+      kb,
+      "status",
+    ]);
     assert.equal(status.json.recoveryPending, true);
     assert.equal((await runQuire(["--kb", kb, "recover"])).code, 0);
     assert.deepEqual(await stateOf(kb), states[5]);
@@ -159,10 +173,17 @@ Deno.test("an update killed before its commit marker is rolled back to the old v
   const kb = join(dir.path, "kb");
   assert.equal((await runQuire(["--kb", kb, "add", ...inputs])).code, 0);
   const before = await stateOf(kb);
-  for (const file of inputs) await Deno.writeTextFile(file, (await Deno.readTextFile(file)) + "\nA new paragraph about linked notes.\n");
+  for (const file of inputs) {
+    await Deno.writeTextFile(
+      file,
+      (await Deno.readTextFile(file)) + "\nA new paragraph about linked notes.\n",
+    );
+  }
 
   for (const point of BEFORE_MARKER) {
-    const crashed = await runQuire(["--kb", kb, "add", ...inputs], { env: { QUIRE_CRASH_AT: `${point}:1` } });
+    const crashed = await runQuire(["--kb", kb, "add", ...inputs], {
+      env: { QUIRE_CRASH_AT: `${point}:1` },
+    });
     assert.equal(crashed.signal, "SIGKILL");
     assert.equal((await runQuire(["--kb", kb, "recover"])).code, 0);
     assert.deepEqual(await stateOf(kb), before, `after a crash at ${point}`);

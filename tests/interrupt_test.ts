@@ -13,7 +13,9 @@ import {
 async function makeFolder(dir: string, count: number): Promise<string> {
   const files: Record<string, string> = {};
   for (let i = 0; i < count; i++) {
-    files[`in/n${String(i).padStart(4, "0")}.md`] = `# Note ${i}\n\nNote number ${i} about topic ${i % 7}.\n`;
+    files[`in/n${String(i).padStart(4, "0")}.md`] = `# Note ${i}\n\nNote number ${i} about topic ${
+      i % 7
+    }.\n`;
   }
   await writeFiles(dir, files);
   return join(dir, "in");

@@ -25,7 +25,10 @@ Deno.test("a second add on a locked knowledge base exits 3, names the holder and
   using file = await holdLock(kb, Deno.pid);
   const locked = await runQuire(["--kb", kb, "add", join(dir.path, "b.md")]);
   assert.equal(locked.code, 3);
-  assert.match(locked.stderr, new RegExp(`another Quire process \\(pid ${Deno.pid} on .*\\) is changing it`));
+  assert.match(
+    locked.stderr,
+    new RegExp(`another Quire process \\(pid ${Deno.pid} on .*\\) is changing it`),
+  );
   assert.match(locked.stderr, /--wait SECONDS/);
   assert.deepEqual(await treeState(kb), before);
 

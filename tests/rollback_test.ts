@@ -13,7 +13,9 @@ import {
 
 async function fiveDocuments(dir: string): Promise<string[]> {
   const files: Record<string, string> = {};
-  for (let i = 1; i <= 5; i++) files[`in/d${i}.md`] = `# Doc ${i}\n\nDocument ${i} talks about shared topics.\n`;
+  for (let i = 1; i <= 5; i++) {
+    files[`in/d${i}.md`] = `# Doc ${i}\n\nDocument ${i} talks about shared topics.\n`;
+  }
   await writeFiles(dir, files);
   return Object.keys(files).map((f) => join(dir, f));
 }
@@ -23,7 +25,9 @@ Deno.test("a document whose publish fails is rolled back and the rest of the bat
   const inputs = await fiveDocuments(dir.path);
   const kb = join(dir.path, "kb");
   assert.equal((await runQuire(["init", kb])).code, 0);
-  const { code, json } = await runQuireJson<{ added: { name: string }[]; failed: { source: string; error: string }[] }>(
+  const { code, json } = await runQuireJson<
+    { added: { name: string }[]; failed: { source: string; error: string }[] }
+  >(
     ["--kb", kb, "add", ...inputs],
     { env: { QUIRE_FAIL_AT: "published:2" } },
   );
@@ -54,7 +58,11 @@ Deno.test("a failed rollback stops the batch with exit 4 and keeps the journal f
   // No later document was committed, and the journal is kept.
   assert.deepEqual(registryDocuments(kb).map((d) => d.name), ["d1"]);
   assert.equal(journalRows(kb), 1);
-  const status = await runQuireJson<{ recoveryPending: boolean; pendingJournals: number }>(["--kb", kb, "status"]);
+  const status = await runQuireJson<{ recoveryPending: boolean; pendingJournals: number }>([
+    "--kb",
+    kb,
+    "status",
+  ]);
   assert.equal(status.json.recoveryPending, true);
   assert.equal(status.json.pendingJournals, 1);
 
@@ -75,7 +83,9 @@ Deno.test("a rollback that fails during recovery exits 4 and a later recovery fi
   const kb = join(dir.path, "kb");
   assert.equal((await runQuire(["init", kb])).code, 0);
   await runQuire(["--kb", kb, "add", ...inputs], { env: { QUIRE_CRASH_AT: "published:3" } });
-  const failing = await runQuire(["--kb", kb, "recover"], { env: { QUIRE_FAIL_AT: "rollback-partial:1" } });
+  const failing = await runQuire(["--kb", kb, "recover"], {
+    env: { QUIRE_FAIL_AT: "rollback-partial:1" },
+  });
   assert.equal(failing.code, 4);
   assert.match(failing.stderr, /Cannot roll back the interrupted add of 'd3'/);
   assert.equal((await runQuire(["--kb", kb, "recover"])).code, 0);
