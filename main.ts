@@ -28,18 +28,25 @@ import {
   type KbLayout,
   kbLayout,
   listDocuments,
+  loadConfig,
   openRegistry,
   QuireError,
   readStatus,
 } from "./core/mod.ts";
 import {
   addDocuments,
-  type AddResult,
+  type BatchResult,
   initKnowledgeBase,
   isCleanRecovery,
+  planSync,
   ProgressReporter,
+  recompileDocuments,
   type RecoveryReport,
+  removeDocuments,
   runRecovery,
+  syncFolder,
+  type SyncPlan,
+  watchFolder,
 } from "./commit/mod.ts";
 
 /** Exit codes, documented above. */
@@ -125,6 +132,21 @@ function isMissingOrEmpty(dir: string): boolean {
   }
 }
 
+/**
+ * Like {@linkcode locateKnowledgeBase}, but `--kb DIR` naming a folder that
+ * does not exist or is empty creates the knowledge base there first (and
+ * says so): what `add` and `sync` do.
+ */
+async function locateOrInitKnowledgeBase(options: GlobalOptions): Promise<KbLayout> {
+  if (options.kb === undefined || !isMissingOrEmpty(options.kb)) {
+    return locateKnowledgeBase(options);
+  }
+  const layout = kbLayout(options.kb);
+  await initKnowledgeBase(layout, { waitSeconds: options.wait });
+  say(`Initialized a new knowledge base at '${layout.root}'`);
+  return layout;
+}
+
 function describeRecovery(report: RecoveryReport): string {
   const parts = [];
   if (report.rolledBack.length) parts.push(`rolled back ${report.rolledBack.join(", ")}`);
@@ -162,20 +184,20 @@ async function withInterrupts<T>(body: (signal: AbortSignal) => Promise<T>): Pro
   }
 }
 
-function batchExitCode(result: AddResult): number {
+function batchExitCode(result: BatchResult): number {
   if (result.rollbackFailed !== null) return EXIT.rollback;
   if (result.interrupted) return EXIT.interrupted;
   return result.failed.length > 0 ? EXIT.failed : EXIT.ok;
 }
 
-function summarize(result: AddResult, seconds: number): string {
+function summarize(result: BatchResult & { removed?: unknown[] }, seconds: number): string {
   const done = result.added.length + result.updated.length + result.skipped.length +
     result.failed.length;
   const rate = seconds > 0 ? ` (${(done / seconds).toFixed(1)} inputs/s)` : "";
-  let text =
-    `Added ${result.added.length}, updated ${result.updated.length}, skipped ${result.skipped.length}, failed ${result.failed.length} in ${
-      seconds.toFixed(1)
-    } s${rate}`;
+  const removed = result.removed === undefined ? "" : `, removed ${result.removed.length}`;
+  const counts = `Added ${result.added.length}, updated ${result.updated.length}${removed}, ` +
+    `skipped ${result.skipped.length}, failed ${result.failed.length}`;
+  let text = seconds > 0 ? `${counts} in ${seconds.toFixed(1)} s${rate}` : counts;
   if (result.interrupted) text += "\nInterrupted: the inputs not listed above were not added";
   if (result.rollbackFailed !== null) {
     text +=
@@ -184,10 +206,13 @@ function summarize(result: AddResult, seconds: number): string {
   return text;
 }
 
-interface AddFlags {
+interface BatchFlags {
   jobs: number;
   timeout?: number;
   fallback?: "offline" | "fail";
+}
+
+interface AddFlags extends BatchFlags {
   fromPageindexCloud?: string[];
 }
 
@@ -198,14 +223,7 @@ async function addCommand(inputs: string[], flags: AddFlags, options: GlobalOpti
       hint: "Name files, folders or URLs, e.g. `quire add docs/`",
     });
   }
-  let layout: KbLayout;
-  if (options.kb !== undefined && isMissingOrEmpty(options.kb)) {
-    layout = kbLayout(options.kb);
-    await initKnowledgeBase(layout, { waitSeconds: options.wait });
-    say(`Initialized a new knowledge base at '${layout.root}'`);
-  } else {
-    layout = locateKnowledgeBase(options);
-  }
+  const layout = await locateOrInitKnowledgeBase(options);
   const reporter = new ProgressReporter({ quiet: options.quiet });
   const started = performance.now();
   const result = await withInterrupts((signal) =>
@@ -310,6 +328,139 @@ async function recoverCommand(options: GlobalOptions) {
   return EXIT.ok;
 }
 
+async function removeCommand(targets: string[], options: GlobalOptions) {
+  const layout = locateKnowledgeBase(options);
+  const result = await removeDocuments(layout, targets, { waitSeconds: options.wait });
+  if (!isCleanRecovery(result.recovery)) say(describeRecovery(result.recovery));
+  for (const r of result.removed) if (!options.quiet) say(`removed ${r.name} (${r.source})`);
+  for (const f of result.failed) say(`failed ${f.target}: ${f.error}`);
+  if (result.rollbackFailed !== null) {
+    say(`Stopped: ${result.rollbackFailed}\nhint: Run \`quire recover\` once the cause is fixed`);
+  }
+  say(`Removed ${result.removed.length}, failed ${result.failed.length}`);
+  if (options.json) printJson(result);
+  if (result.rollbackFailed !== null) return EXIT.rollback;
+  return result.failed.length > 0 ? EXIT.failed : EXIT.ok;
+}
+
+function describePlan(plan: SyncPlan): string {
+  const lines = [`Plan for '${plan.folder}' (dry run, nothing changed):`];
+  for (const source of plan.add) lines.push(`  add ${source}`);
+  for (const u of plan.update) lines.push(`  update ${u.name} (${u.source})`);
+  for (const r of plan.remove) lines.push(`  remove ${r.name} (${r.source})`);
+  for (const e of plan.errors) lines.push(`  cannot read ${e.source}: ${e.error}`);
+  lines.push(
+    `${plan.add.length} to add, ${plan.update.length} to update, ${plan.remove.length} to remove, ${plan.unchanged.length} unchanged, ${plan.errors.length} unreadable`,
+  );
+  return lines.join("\n");
+}
+
+async function syncCommand(
+  dir: string,
+  flags: BatchFlags & { dryRun?: boolean },
+  options: GlobalOptions,
+) {
+  const layout = flags.dryRun
+    ? locateKnowledgeBase(options)
+    : await locateOrInitKnowledgeBase(options);
+  if (flags.dryRun) {
+    const plan = await planSync(layout, dir);
+    if (options.json) printJson(plan);
+    else print(describePlan(plan));
+    return EXIT.ok;
+  }
+  const reporter = new ProgressReporter({ quiet: options.quiet });
+  const started = performance.now();
+  const result = await withInterrupts((signal) =>
+    syncFolder(layout, dir, {
+      jobs: flags.jobs,
+      timeoutSeconds: flags.timeout,
+      waitSeconds: options.wait,
+      llmFallback: flags.fallback,
+      signal,
+      onEvent: (event) => reporter.onEvent(event),
+    })
+  );
+  reporter.finish();
+  if (!isCleanRecovery(result.recovery)) say(describeRecovery(result.recovery));
+  say(summarize(result, (performance.now() - started) / 1000));
+  if (options.json) printJson(result);
+  return batchExitCode(result);
+}
+
+async function watchCommand(dir: string | undefined, flags: BatchFlags, options: GlobalOptions) {
+  const layout = locateKnowledgeBase(options);
+  const inbox = dir ?? (await loadConfig(layout.config)).inbox;
+  if (!inbox) {
+    throw new QuireError("USAGE", "Cannot watch: no folder given and no 'inbox' in the config", {
+      hint: 'Run `quire watch DIR`, or set "inbox" in .quire/config.json',
+    });
+  }
+  const reporter = new ProgressReporter({ quiet: options.quiet });
+  await withInterrupts((signal) =>
+    watchFolder(layout, inbox, {
+      signal,
+      jobs: flags.jobs,
+      timeoutSeconds: flags.timeout,
+      waitSeconds: options.wait,
+      llmFallback: flags.fallback,
+      onEvent: (event) => reporter.onEvent(event),
+      onReady: (folder) => say(`Watching '${folder}' (Ctrl-C to stop)`),
+      onReconcile: (result) => {
+        reporter.finish();
+        const changed = result.added.length + result.updated.length + result.removed.length +
+          result.failed.length;
+        if (changed > 0 || !options.quiet) say(summarize(result, 0));
+        if (options.json) print(JSON.stringify(result));
+      },
+    })
+  );
+  say("Stopped watching");
+  return EXIT.ok;
+}
+
+async function recompileCommand(names: string[], flags: BatchFlags, options: GlobalOptions) {
+  const layout = locateKnowledgeBase(options);
+  const reporter = new ProgressReporter({ quiet: options.quiet });
+  const started = performance.now();
+  const result = await withInterrupts((signal) =>
+    recompileDocuments(layout, names, {
+      jobs: flags.jobs,
+      timeoutSeconds: flags.timeout,
+      waitSeconds: options.wait,
+      llmFallback: flags.fallback,
+      signal,
+      onEvent: (event) => reporter.onEvent(event),
+    })
+  );
+  reporter.finish();
+  if (!isCleanRecovery(result.recovery)) say(describeRecovery(result.recovery));
+  say(summarize(result, (performance.now() - started) / 1000));
+  if (options.json) printJson(result);
+  return batchExitCode(result);
+}
+
+/** Adds the prepare options shared by add, sync, watch and recompile. */
+function withBatchOptions(command: Command): Command {
+  return command
+    .option("-j, --jobs <n>", "prepare workers: a number or 'auto' (CPUs)", parseJobs, 1)
+    .option(
+      "--timeout <seconds>",
+      "give up on one input after this long (default: config, 600)",
+      parseSeconds,
+    )
+    .option(
+      "--fallback <mode>",
+      "when the LLM keeps failing: 'fail' the input or compile it 'offline'",
+      (value) => {
+        if (value !== "offline" && value !== "fail") {
+          throw new InvalidArgumentError("expected 'offline' or 'fail'");
+        }
+        return value;
+      },
+    );
+}
+
 /** Builds the command-line program; each action resolves to an exit code. */
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command()
@@ -342,29 +493,13 @@ function buildProgram(setExit: (code: number) => void): Command {
       run(() => initCommand(dir, globals(command)))()
     );
 
-  program.command("add")
-    .description(
-      "add files, folders (recursively) and http(s) URLs; updates documents whose source changed",
-    )
-    .argument("[inputs...]", "files, folders or URLs")
-    .option("-j, --jobs <n>", "prepare workers: a number or 'auto' (CPUs)", parseJobs, 1)
-    .option(
-      "--timeout <seconds>",
-      "give up on one input after this long (default: config, 600)",
-      parseSeconds,
-    )
-    .option(
-      "--fallback <mode>",
-      "when the LLM keeps failing: 'fail' the input or compile it 'offline'",
-      (value) => {
-        if (value !== "offline" && value !== "fail") {
-          throw new InvalidArgumentError(
-            "expected 'offline' or 'fail'",
-          );
-        }
-        return value;
-      },
-    )
+  withBatchOptions(
+    program.command("add")
+      .description(
+        "add files, folders (recursively) and http(s) URLs; updates documents whose source changed",
+      )
+      .argument("[inputs...]", "files, folders or URLs"),
+  )
     .option(
       "--from-pageindex-cloud <docId>",
       "import a document processed by PageIndex Cloud (repeatable; key from $PAGEINDEX_API_KEY)",
@@ -373,6 +508,42 @@ function buildProgram(setExit: (code: number) => void): Command {
     .action((inputs: string[], flags: AddFlags, command: Command) =>
       run(() => addCommand(inputs, flags, globals(command)))()
     );
+
+  program.command("remove")
+    .description("remove documents (by name or content-hash prefix) and their pages")
+    .argument("<names...>", "document names or hash prefixes (4+ hex digits)")
+    .action((names: string[], _flags, command: Command) =>
+      run(() => removeCommand(names, globals(command)))()
+    );
+
+  withBatchOptions(
+    program.command("sync")
+      .description(
+        "mirror a folder: add new files, update changed ones, remove documents whose file under it is gone",
+      )
+      .argument("<dir>", "the folder to mirror")
+      .option("--dry-run", "print the plan and change nothing"),
+  ).action((dir: string, flags: BatchFlags & { dryRun?: boolean }, command: Command) =>
+    run(() => syncCommand(dir, flags, globals(command)))()
+  );
+
+  withBatchOptions(
+    program.command("watch")
+      .description(
+        "keep the knowledge base in step with an inbox folder (default: the config's inbox) until Ctrl-C",
+      )
+      .argument("[dir]", "the inbox folder"),
+  ).action((dir: string | undefined, flags: BatchFlags, command: Command) =>
+    run(() => watchCommand(dir, flags, globals(command)))()
+  );
+
+  withBatchOptions(
+    program.command("recompile")
+      .description("rebuild documents' pages from their stored originals (all when no names)")
+      .argument("[names...]", "document names or hash prefixes"),
+  ).action((names: string[], flags: BatchFlags, command: Command) =>
+    run(() => recompileCommand(names, flags, globals(command)))()
+  );
 
   program.command("list")
     .description("list documents: name, type, size, added")

@@ -36,6 +36,8 @@ export interface ChangeSession extends AsyncDisposable {
 export interface OpenChangeSessionOptions {
   /** Seconds to wait for a busy lock. @default 0 */
   waitSeconds?: number;
+  /** Aborting stops waiting for the lock. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -47,7 +49,10 @@ export async function openChangeSession(
   layout: KbLayout,
   options: OpenChangeSessionOptions = {},
 ): Promise<ChangeSession> {
-  const lock = await acquireExclusiveLock(layout, { waitSeconds: options.waitSeconds });
+  const lock = await acquireExclusiveLock(layout, {
+    waitSeconds: options.waitSeconds,
+    signal: options.signal,
+  });
   let db: DatabaseSync | undefined;
   try {
     db = openRegistry(layout.registry, { create: true });

@@ -102,8 +102,9 @@ export async function commitStagedDocument(
   }
   const oldConcepts = old === undefined ? [] : documentConcepts(db, old.id).map((c) => c.slug);
   const concepts = new Set([...oldConcepts, ...staged.compiled.concepts.map((c) => c.slug)]);
+  const op = old === undefined ? "add" : options.force ? "recompile" : "update";
   const plan: MutationPlan = {
-    kind: old === undefined ? "add" : "update",
+    kind: op,
     target: name,
     staging,
     changes,
@@ -128,7 +129,7 @@ export async function commitStagedDocument(
       concepts: staged.compiled.concepts,
       searchPage: pages.source,
     },
-    log: { op: old === undefined ? "add" : "update", name, detail: staged.source },
+    log: { op, name, detail: staged.source },
     rebuild: [INDEX_PAGE, LOG_PAGE, ...[...concepts].sort().map(conceptPage)],
   };
   await session.coordinator.apply(plan);

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { IngestLockedError } from "../core/errors.ts";
+import { IngestLockedError, QuireError } from "../core/errors.ts";
 import type { KbLayout } from "../core/layout.ts";
 import { timestamp } from "../core/clock.ts";
 import { isProcessAlive, type LockOwner, readLockOwner } from "../core/lock_owner.ts";
@@ -30,48 +30,85 @@ export interface AcquireLockOptions {
   waitSeconds?: number;
   /** Milliseconds between retries while waiting. @default 100 */
   pollMs?: number;
+  /**
+   * Which lock: `change` (`.quire/lock`, held by every mutating command) or
+   * `watch` (`.quire/watch.lock`, held by `quire watch` for its lifetime, so
+   * that only one watch runs per knowledge base). @default "change"
+   */
+  purpose?: "change" | "watch";
+  /** Aborting stops waiting (the call then throws `INTERRUPTED`). */
+  signal?: AbortSignal;
 }
 
-function lockedError(layout: KbLayout, owner: LockOwner | undefined): IngestLockedError {
-  const where = `Cannot lock knowledge base '${layout.root}'`;
+function lockPath(layout: KbLayout, purpose: "change" | "watch"): string {
+  return purpose === "watch" ? `${layout.quire}/watch.lock` : layout.lock;
+}
+
+function lockedError(
+  layout: KbLayout,
+  purpose: "change" | "watch",
+  owner: LockOwner | undefined,
+): IngestLockedError {
+  const path = lockPath(layout, purpose);
+  const where = purpose === "watch"
+    ? `Cannot watch knowledge base '${layout.root}'`
+    : `Cannot lock knowledge base '${layout.root}'`;
   if (owner === undefined) {
-    return new IngestLockedError(`${where}: another process holds '${layout.lock}'`, undefined, {
+    return new IngestLockedError(`${where}: another process holds '${path}'`, undefined, {
       hint: "Wait for it to finish, or retry with --wait SECONDS",
     });
   }
   const alive = owner.hostname === Deno.hostname() ? isProcessAlive(owner.pid) : undefined;
   if (alive === false) {
     return new IngestLockedError(
-      `${where}: '${layout.lock}' is locked, but the pid it names (${owner.pid}) is not running`,
+      `${where}: '${path}' is locked, but the pid it names (${owner.pid}) is not running`,
       owner.pid,
-      { hint: `Another program holds the lock; find it with \`fuser '${layout.lock}'\`` },
+      { hint: `Another program holds the lock; find it with \`fuser '${path}'\`` },
+    );
+  }
+  const holder = `pid ${owner.pid} on ${owner.hostname}, since ${owner.time}`;
+  if (purpose === "watch") {
+    return new IngestLockedError(
+      `${where}: another \`quire watch\` (${holder}) is watching it`,
+      owner.pid,
+      {
+        hint: "Stop the other watch first; one watch per knowledge base",
+      },
     );
   }
   return new IngestLockedError(
-    `${where}: another Quire process (pid ${owner.pid} on ${owner.hostname}, since ${owner.time}) is changing it`,
+    `${where}: another Quire process (${holder}) is changing it`,
     owner.pid,
     { hint: "Wait for it to finish, or retry with --wait SECONDS" },
   );
 }
 
 /**
- * Takes the exclusive lock of the knowledge base.
+ * Takes an exclusive lock of the knowledge base (see `purpose`).
  * @throws {IngestLockedError} when another process holds it past `waitSeconds`.
  */
 export async function acquireExclusiveLock(
   layout: KbLayout,
   options: AcquireLockOptions = {},
 ): Promise<ExclusiveLock> {
+  const purpose = options.purpose ?? "change";
+  const path = lockPath(layout, purpose);
   const deadline = Date.now() + (options.waitSeconds ?? 0) * 1000;
-  const file = await Deno.open(layout.lock, { read: true, write: true, create: true });
+  const file = await Deno.open(path, { read: true, write: true, create: true });
   try {
     while (!(await file.tryLock(true))) {
-      if (Date.now() >= deadline) throw lockedError(layout, readLockOwner(layout.lock));
+      if (Date.now() >= deadline) throw lockedError(layout, purpose, readLockOwner(path));
+      if (options.signal?.aborted) {
+        throw new QuireError(
+          "INTERRUPTED",
+          `Cannot lock knowledge base '${layout.root}': interrupted while waiting`,
+        );
+      }
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 100));
     }
     const owner: LockOwner = { pid: Deno.pid, hostname: Deno.hostname(), time: timestamp() };
     // A second descriptor is fine: flock belongs to the open file description.
-    await Deno.writeTextFile(layout.lock, JSON.stringify(owner) + "\n");
+    await Deno.writeTextFile(path, JSON.stringify(owner) + "\n");
   } catch (error) {
     file.close();
     throw error;

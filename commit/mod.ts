@@ -84,3 +84,7 @@ export type { MutationPlan, PathChange, RegistryChange } from "./mutation_plan.t
 export { describe, ProgressReporter } from "./progress_reporter.ts";
 export { isCleanRecovery, recoverKnowledgeBase, type RecoveryReport } from "./recover.ts";
 export { runRecovery } from "./run_recovery.ts";
+export { recompileDocuments, type RecompileResult } from "./recompile_documents.ts";
+export { removeDocuments, type RemoveResult } from "./remove_documents.ts";
+export { planSync, syncFolder, type SyncPlan, type SyncResult } from "./sync_folder.ts";
+export { watchFolder } from "./watch_folder.ts";

@@ -100,6 +100,8 @@ export function describe(event: BatchEvent): string {
     case "added":
     case "updated":
       return `${event.kind} ${event.name} (${event.source}) ${event.ms} ms`;
+    case "removed":
+      return `removed ${event.name} (${event.source})`;
     case "skipped":
       return `skipped ${event.source}: ${event.reason} of ${event.existing}`;
     case "failed":

@@ -35,10 +35,11 @@ export interface RemoveOptions {
   waitSeconds?: number;
 }
 
-/** Finds the document a user named, or says why none matches. */
+/** Finds the document a user named, or says why none matches (`verb` is for the message). */
 export function resolveDocument(
   db: DatabaseSync,
   target: string,
+  verb = "remove",
 ): StoredDocument | { error: string } {
   const byName = findDocumentByName(db, target);
   if (byName !== undefined) return byName;
@@ -47,13 +48,13 @@ export function resolveDocument(
     if (matches.length === 1) return matches[0];
     if (matches.length > 1) {
       return {
-        error: `Cannot remove '${target}': the hash prefix matches several documents (${
+        error: `Cannot ${verb} '${target}': the hash prefix matches several documents (${
           matches.map((m) => m.name).join(", ")
         }, …); give more digits or the name`,
       };
     }
   }
-  return { error: `Cannot remove '${target}': no document has this name or hash prefix` };
+  return { error: `Cannot ${verb} '${target}': no document has this name or hash prefix` };
 }
 
 /** Plans the removal of one document: delete its pages, then its rows. */

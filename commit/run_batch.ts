@@ -43,7 +43,8 @@ export interface FailedInput {
 /** One progress event, sent after each input is done. */
 export type BatchEvent =
   | (DocumentOutcome & { done: number; total: number; ms: number })
-  | { kind: "failed"; source: string; error: string; done: number; total: number; ms: number };
+  | { kind: "failed"; source: string; error: string; done: number; total: number; ms: number }
+  | { kind: "removed"; name: string; source: string; done: number; total: number; ms: number };
 
 /** What a batch did. */
 export interface BatchResult {

@@ -1,0 +1,158 @@
+/**
+ * `quire sync DIR`: makes the knowledge base mirror a folder in one batch.
+ * New files are added, changed ones (same path, new content) updated, and
+ * documents whose source file under DIR disappeared are removed — only
+ * documents that came from DIR (their source path is inside it). Files that
+ * DIR still has but that cannot be read are failures, never removals.
+ *
+ * Removals run first, so that a file moved or renamed inside DIR is not
+ * mistaken for a duplicate of its own old document. Shared pages are rebuilt
+ * once, at the end.
+ *
+ * `--dry-run` (`planSync`) prints the plan: it reads the registry without the
+ * lock and hashes the files, and changes nothing.
+ *
+ * @module
+ */
+
+import { resolve, sep } from "node:path";
+import type { DatabaseSync } from "node:sqlite";
+import { loadConfig } from "../core/config.ts";
+import { CoordinatorPoisonedError, QuireError, RollbackFailedError } from "../core/errors.ts";
+import { sha256File } from "../core/hash.ts";
+import type { KbLayout } from "../core/layout.ts";
+import { listDocumentsUnder, type StoredDocument } from "../core/queries.ts";
+import { openRegistry } from "../core/registry.ts";
+import { type DiscoveredInput, discoverInputs } from "../prepare/mod.ts";
+import { openChangeSession } from "./change_session.ts";
+import { decideDedup } from "./decide_dedup.ts";
+import type { RecoveryReport } from "./recover.ts";
+import { removeDocument } from "./remove_documents.ts";
+import {
+  type BatchOptions,
+  type BatchResult,
+  emptyBatchResult,
+  rebuildAfterBatch,
+  runBatch,
+} from "./run_batch.ts";
+
+/** What a sync would do. */
+export interface SyncPlan {
+  folder: string;
+  add: string[];
+  update: { name: string; source: string }[];
+  unchanged: { name: string; source: string }[];
+  remove: { name: string; source: string }[];
+  /** Inputs that cannot be read; their documents are kept. */
+  errors: { source: string; error: string }[];
+}
+
+/** What `sync` did (the `--json` shape). */
+export interface SyncResult extends BatchResult {
+  removed: { name: string; source: string }[];
+  recovery: RecoveryReport;
+}
+
+/** Options of {@linkcode syncFolder}. */
+export interface SyncOptions extends BatchOptions {
+  /** Seconds to wait for a busy lock. @default 0 */
+  waitSeconds?: number;
+}
+
+/** Checks DIR and returns its absolute path. */
+async function folderOf(dir: string): Promise<string> {
+  const folder = resolve(dir);
+  try {
+    if ((await Deno.stat(folder)).isDirectory) return folder;
+  } catch {
+    // Reported below.
+  }
+  throw new QuireError("NOT_FOUND", `Cannot sync '${folder}': no such folder`, {
+    hint: "Name an existing folder; sync never removes documents of a folder it cannot see",
+  });
+}
+
+/** Splits discovered inputs into what exists, and finds registered documents that do not. */
+function vanished(
+  db: DatabaseSync,
+  folder: string,
+  discovered: DiscoveredInput[],
+): StoredDocument[] {
+  const present = new Set(discovered.map((d) => d.source));
+  return listDocumentsUnder(db, folder + sep).filter((doc) => !present.has(doc.source));
+}
+
+/** Works out what `sync DIR` would do, without the lock and without writing. */
+export async function planSync(layout: KbLayout, dir: string): Promise<SyncPlan> {
+  const folder = await folderOf(dir);
+  const config = await loadConfig(layout.config);
+  const discovered = await discoverInputs([folder], { ignore: config.ignore });
+  const db = openRegistry(layout.registry, { readOnly: true });
+  try {
+    const plan: SyncPlan = { folder, add: [], update: [], unchanged: [], remove: [], errors: [] };
+    for (const item of discovered) {
+      if (item.kind === "error") {
+        plan.errors.push({ source: item.source, error: item.error.message });
+        continue;
+      }
+      let hash: string;
+      try {
+        hash = (await sha256File(item.source)).hash;
+      } catch (error) {
+        plan.errors.push({ source: item.source, error: (error as Error).message });
+        continue;
+      }
+      const decision = decideDedup(db, item.source, hash);
+      if (decision.kind === "add") plan.add.push(item.source);
+      else if (decision.kind === "update") {
+        plan.update.push({ name: decision.existing.name, source: item.source });
+      } else plan.unchanged.push({ name: decision.existing.name, source: item.source });
+    }
+    plan.remove = vanished(db, folder, discovered).map((d) => ({ name: d.name, source: d.source }));
+    return plan;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Mirrors folder `dir` into the knowledge base.
+ * @throws {QuireError} `NOT_FOUND` when `dir` is not a folder.
+ * @throws {IngestLockedError} when another process holds the lock.
+ */
+export async function syncFolder(
+  layout: KbLayout,
+  dir: string,
+  options: SyncOptions = {},
+): Promise<SyncResult> {
+  const folder = await folderOf(dir);
+  await using session = await openChangeSession(layout, { waitSeconds: options.waitSeconds });
+  const discovered = await discoverInputs([folder], { ignore: session.config.ignore });
+  const removed: SyncResult["removed"] = [];
+  const failed: BatchResult["failed"] = [];
+  let batch = emptyBatchResult(options.jobs ?? 1);
+  try {
+    const gone = vanished(session.db, folder, discovered);
+    for (const [i, document] of gone.entries()) {
+      if (options.signal?.aborted) break;
+      const { name, source } = document;
+      try {
+        await removeDocument(session, document);
+      } catch (error) {
+        if (error instanceof RollbackFailedError || error instanceof CoordinatorPoisonedError) {
+          throw error;
+        }
+        const message = `Cannot remove '${name}': ${(error as Error).message}`;
+        failed.push({ source, code: "PUBLISH", error: message });
+        continue;
+      }
+      removed.push({ name, source });
+      options.onEvent?.({ kind: "removed", name, source, done: i + 1, total: gone.length, ms: 0 });
+    }
+    if (options.signal?.aborted) batch.interrupted = true;
+    else batch = await runBatch(session, discovered, options);
+  } finally {
+    await rebuildAfterBatch(session, batch);
+  }
+  return { ...batch, failed: [...failed, ...batch.failed], removed, recovery: session.recovery };
+}

@@ -1,0 +1,382 @@
+/**
+ * `quire lint`, read-only: checks that the wiki's links resolve and that the
+ * files on disk and the registry agree. It takes no lock and writes nothing.
+ *
+ * Problems found:
+ *
+ * - `broken-link`: a `[[wikilink]]` in any `wiki/**\/*.md` page whose target
+ *   does not resolve, or whose `#heading` is not a heading of the target.
+ * - `orphan-page`: a page under `summaries/`, `concepts/` or `explorations/`
+ *   that no other page links to.
+ * - `untracked-file`: a file under `raw/`, `wiki/sources/`,
+ *   `wiki/summaries/` or `wiki/explorations/` that belongs to no document or
+ *   exploration of the registry.
+ * - `missing-file`: a document's original, source page or summary page, or
+ *   an exploration's page, that is not on disk.
+ * - `leftover-staging`, `pending-journal`, `pending-pages`: traces of an
+ *   interrupted change (what `quire recover` cleans up). They are skipped
+ *   while another process holds the lock, since they are then the normal
+ *   state of a change in progress.
+ *
+ * How links resolve (choices made where the spec was silent), first match
+ * wins, names compared case-insensitively as Obsidian does:
+ *
+ * 1. `wiki/<target>.md` or `wiki/<target>` (the vault path);
+ * 2. the same relative to the linking page's folder (`./x`, `../x`, `x`);
+ * 3. for a target without `/`, the one file whose name (without `.md`) is
+ *    the target, anywhere in the wiki. Several such files make the link
+ *    ambiguous, which is reported as broken.
+ *
+ * A `#heading` anchor matches a heading of the target page compared by
+ * letters and digits only, case-folded (see `scan_page.ts`); a `#^block`
+ * anchor is not checked beyond its page. Dot files and dot folders (such
+ * as Obsidian's `.obsidian/`) are ignored everywhere; a page that only
+ * links to itself is still an orphan. Empty folders under
+ * `.quire/staging/` are not reported (they hold nothing); each top-level
+ * file, and each entry inside a top-level folder, is.
+ *
+ * Cost: one walk of `raw/`, `wiki/` and `.quire/staging/`, one read of
+ * every wiki page (a few at a time), and a few registry queries; every
+ * check after that is a set lookup, so lint is linear in the size of the
+ * knowledge base.
+ *
+ * @module
+ */
+
+import { posix } from "node:path";
+import type { DatabaseSync } from "node:sqlite";
+import { documentPages, explorationPage, type KbLayout } from "./layout.ts";
+import { activeWriter } from "./read_status.ts";
+import { headingKey, headingText, scanPage, type WikiLink } from "./scan_page.ts";
+
+/** The kinds of problem lint reports, in the order reports list them. */
+export const LINT_KINDS = [
+  "broken-link",
+  "orphan-page",
+  "untracked-file",
+  "missing-file",
+  "leftover-staging",
+  "pending-journal",
+  "pending-pages",
+] as const;
+
+/** One kind of problem. */
+export type LintKind = typeof LINT_KINDS[number];
+
+/** One problem found by lint. */
+export interface LintProblem {
+  kind: LintKind;
+  /** kb-relative path of the file the problem is in or about. */
+  path: string;
+  /** What is wrong, in words. */
+  detail: string;
+}
+
+/** What lint found, sorted by kind (in {@linkcode LINT_KINDS} order), then path. */
+export interface LintReport {
+  problems: LintProblem[];
+}
+
+/** Options of {@linkcode lintKnowledgeBase}. */
+export interface LintOptions {
+  /**
+   * Whether another process is changing the knowledge base now; if so,
+   * staging, journals and queued pages are not reported.
+   * @default whether the lock file names a live process other than this one
+   */
+  writerActive?: boolean;
+  /** Pages read at once. @default 8 */
+  concurrency?: number;
+}
+
+/** Pages that are never orphans even when nothing links to them, wiki-relative. */
+const ORPHAN_CANDIDATE = /^(summaries|concepts|explorations)\/[^/]+\.md$/;
+
+/** Lists the files under `dir` (recursively, skipping dot entries), relative and `/`-separated. */
+async function listFiles(dir: string, prefix = ""): Promise<string[]> {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(dir));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+      return [];
+    }
+    throw error;
+  }
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (entry.name.startsWith(".")) continue;
+    const path = prefix + entry.name;
+    if (entry.isDirectory) files.push(...await listFiles(`${dir}/${entry.name}`, `${path}/`));
+    else files.push(path);
+  }
+  return files;
+}
+
+/** What one page contributes: its links and the keys of its headings. */
+interface PageScan {
+  links: WikiLink[];
+  headings: Set<string>;
+}
+
+async function scanPages(
+  wiki: string,
+  pages: string[],
+  concurrency: number,
+): Promise<Map<string, PageScan>> {
+  const scans = new Map<string, PageScan>();
+  let next = 0;
+  const work = async () => {
+    while (next < pages.length) {
+      const page = pages[next++];
+      let text: string;
+      try {
+        text = await Deno.readTextFile(`${wiki}/${page}`);
+      } catch {
+        text = ""; // A page that vanished or cannot be read has no links and no headings.
+      }
+      const scanned = scanPage(text);
+      const headings = new Set<string>();
+      for (const heading of scanned.headings) {
+        headings.add(headingKey(heading));
+        headings.add(headingKey(headingText(heading)));
+      }
+      scans.set(page, { links: scanned.links, headings });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, work));
+  return scans;
+}
+
+/** Resolves wikilink targets against the set of wiki files. */
+class LinkResolver {
+  #byPath = new Map<string, string>();
+  #byName = new Map<string, string[]>();
+
+  constructor(files: string[]) {
+    for (const file of files) {
+      this.#byPath.set(file.toLowerCase(), file);
+      const base = posix.basename(file).toLowerCase();
+      const names = base.endsWith(".md") ? [base, base.slice(0, -3)] : [base];
+      for (const name of names) {
+        const list = this.#byName.get(name);
+        if (list) list.push(file);
+        else this.#byName.set(name, [file]);
+      }
+    }
+  }
+
+  #exact(path: string): string | undefined {
+    const key = path.toLowerCase();
+    return this.#byPath.get(`${key}.md`) ?? this.#byPath.get(key);
+  }
+
+  /** Returns the file a link from `page` points to, or why there is none. */
+  resolve(target: string, page: string): { file: string } | { error: string } {
+    if (target === "") return { file: page };
+    const clean = target.replace(/^\/+/, "");
+    const relative = /^\.\.?\//.test(clean);
+    if (!relative) {
+      const found = this.#exact(posix.normalize(clean));
+      if (found) return { file: found };
+    }
+    const joined = posix.normalize(posix.join(posix.dirname(page), clean));
+    if (!joined.startsWith("../")) {
+      const found = this.#exact(joined);
+      if (found) return { file: found };
+    }
+    if (!relative && !clean.includes("/")) {
+      const matches = this.#byName.get(clean.toLowerCase()) ?? [];
+      if (matches.length === 1) return { file: matches[0] };
+      if (matches.length > 1) {
+        return {
+          error: `'${target}' is ambiguous: ${matches.length} pages have that name (${
+            [...matches].sort().slice(0, 3).join(", ")
+          }${matches.length > 3 ? ", …" : ""})`,
+        };
+      }
+    }
+    return { error: `no page '${target}' in the wiki` };
+  }
+}
+
+function checkLinks(scans: Map<string, PageScan>, resolver: LinkResolver) {
+  const problems: LintProblem[] = [];
+  const linkedTo = new Set<string>();
+  for (const [page, scan] of scans) {
+    for (const link of scan.links) {
+      const where = `${link.raw} on line ${link.line}`;
+      const resolved = resolver.resolve(link.target, page);
+      if ("error" in resolved) {
+        problems.push({
+          kind: "broken-link",
+          path: `wiki/${page}`,
+          detail: `${where}: ${resolved.error}`,
+        });
+        continue;
+      }
+      if (resolved.file !== page) linkedTo.add(resolved.file);
+      if (link.anchor === null || link.anchor.startsWith("^")) continue;
+      const target = scans.get(resolved.file);
+      if (target === undefined) continue; // Not a markdown page: nothing to anchor into.
+      if (!target.headings.has(headingKey(link.anchor))) {
+        problems.push({
+          kind: "broken-link",
+          path: `wiki/${page}`,
+          detail: `${where}: no heading '${link.anchor}' in 'wiki/${resolved.file}'`,
+        });
+      }
+    }
+  }
+  return { problems, linkedTo };
+}
+
+function checkOrphans(pages: string[], linkedTo: Set<string>): LintProblem[] {
+  return pages
+    .filter((page) => ORPHAN_CANDIDATE.test(page) && !linkedTo.has(page))
+    .map((page) => ({
+      kind: "orphan-page" as const,
+      path: `wiki/${page}`,
+      detail: "no other page links to it",
+    }));
+}
+
+function checkFiles(db: DatabaseSync, onDisk: Set<string>): LintProblem[] {
+  const problems: LintProblem[] = [];
+  const expected = new Set<string>();
+  const documents = db.prepare("SELECT name, ext FROM documents ORDER BY name")
+    .all() as unknown as { name: string; ext: string }[];
+  for (const d of documents) {
+    const pages = documentPages(d.name, d.ext);
+    const owned = [
+      [pages.raw, "original"],
+      [pages.source, "source page"],
+      [pages.summary, "summary page"],
+    ];
+    for (const [path, what] of owned) {
+      expected.add(path);
+      if (!onDisk.has(path)) {
+        problems.push({
+          kind: "missing-file",
+          path,
+          detail: `the ${what} of document '${d.name}' is not on disk`,
+        });
+      }
+    }
+  }
+  const explorations = db.prepare("SELECT name FROM explorations ORDER BY name")
+    .all() as unknown as { name: string }[];
+  for (const e of explorations) {
+    const path = explorationPage(e.name);
+    expected.add(path);
+    if (!onDisk.has(path)) {
+      problems.push({
+        kind: "missing-file",
+        path,
+        detail: `the page of exploration '${e.name}' is not on disk`,
+      });
+    }
+  }
+  const tracked = /^(raw\/|wiki\/(sources|summaries|explorations)\/)/;
+  for (const path of onDisk) {
+    if (!tracked.test(path) || expected.has(path)) continue;
+    const owner = path.startsWith("wiki/explorations/") ? "exploration" : "document";
+    problems.push({
+      kind: "untracked-file",
+      path,
+      detail: `no ${owner} of the registry owns this file`,
+    });
+  }
+  return problems;
+}
+
+async function checkStaging(layout: KbLayout): Promise<LintProblem[]> {
+  const problems: LintProblem[] = [];
+  let top: Deno.DirEntry[];
+  try {
+    top = await Array.fromAsync(Deno.readDir(layout.staging));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return problems;
+    throw error;
+  }
+  const detail = "left by an interrupted change; `quire recover` removes it";
+  for (const entry of top) {
+    const path = `.quire/staging/${entry.name}`;
+    if (!entry.isDirectory) {
+      problems.push({ kind: "leftover-staging", path, detail });
+      continue;
+    }
+    for await (const child of Deno.readDir(`${layout.staging}/${entry.name}`)) {
+      const childPath = `${path}/${child.name}`;
+      if (child.isDirectory && (await listFiles(`${layout.root}/${childPath}`)).length === 0) {
+        continue;
+      }
+      problems.push({ kind: "leftover-staging", path: childPath, detail });
+    }
+  }
+  return problems;
+}
+
+function checkRegistryQueues(db: DatabaseSync): LintProblem[] {
+  const problems: LintProblem[] = [];
+  const journals = db.prepare("SELECT id, kind, status, target FROM mutations ORDER BY id")
+    .all() as unknown as { id: number; kind: string; status: string; target: string }[];
+  for (const j of journals) {
+    problems.push({
+      kind: "pending-journal",
+      path: ".quire/registry.db",
+      detail: `journal ${j.id}: ${j.status} ${j.kind} of '${j.target}'; \`quire recover\` ${
+        j.status === "active" ? "rolls it back" : "finishes it"
+      }`,
+    });
+  }
+  const pages = db.prepare("SELECT path FROM pending_pages ORDER BY path")
+    .all() as unknown as { path: string }[];
+  for (const p of pages) {
+    problems.push({
+      kind: "pending-pages",
+      path: p.path,
+      detail: "queued for rebuilding by an interrupted change; `quire recover` rebuilds it",
+    });
+  }
+  return problems;
+}
+
+function compareProblems(a: LintProblem, b: LintProblem): number {
+  const kind = LINT_KINDS.indexOf(a.kind) - LINT_KINDS.indexOf(b.kind);
+  if (kind !== 0) return kind;
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/**
+ * Checks a knowledge base without changing it; `db` is an open (read-only
+ * is enough) registry connection.
+ */
+export async function lintKnowledgeBase(
+  layout: KbLayout,
+  db: DatabaseSync,
+  options: LintOptions = {},
+): Promise<LintReport> {
+  const writerActive = options.writerActive ?? activeWriter(layout) !== null;
+  const wikiFiles = (await listFiles(layout.wiki)).sort();
+  const rawFiles = await listFiles(layout.raw);
+  const pages = wikiFiles.filter((file) => file.toLowerCase().endsWith(".md"));
+  const scans = await scanPages(layout.wiki, pages, options.concurrency ?? 8);
+  // Visit pages in path order so that the report does not depend on read order.
+  const ordered = new Map([...scans].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const links = checkLinks(ordered, new LinkResolver(wikiFiles));
+  const onDisk = new Set([
+    ...rawFiles.map((file) => `raw/${file}`),
+    ...wikiFiles.map((file) => `wiki/${file}`),
+  ]);
+  const problems = [
+    ...links.problems,
+    ...checkOrphans(pages, links.linkedTo),
+    ...checkFiles(db, onDisk),
+  ];
+  if (!writerActive) {
+    problems.push(...await checkStaging(layout), ...checkRegistryQueues(db));
+  }
+  // A stable sort keeps line order within a page and registry order within a path.
+  return { problems: problems.sort(compareProblems) };
+}
