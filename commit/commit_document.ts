@@ -28,15 +28,15 @@ function relative(layout: KbLayout, absolute: string): string {
 }
 
 /** Chooses a new document's name: its hint made safe, then made unique (registry and disk). */
-async function chooseName(session: ChangeSession, hint: string, ext: string): Promise<string> {
+function chooseName(session: ChangeSession, hint: string, ext: string): string {
   const taken = new Set<string>();
   const base = safeName(hint);
   // Names are probed one by one; collect the taken ones (a name is taken by a row or a file).
   for (let candidate = base;;) {
     const pages = documentPages(candidate, ext);
-    const onDisk = await exists(session.layout.resolve(pages.raw)) ||
-      await exists(session.layout.resolve(pages.source)) ||
-      await exists(session.layout.resolve(pages.summary));
+    const onDisk = exists(session.layout.resolve(pages.raw)) ||
+      exists(session.layout.resolve(pages.source)) ||
+      exists(session.layout.resolve(pages.summary));
     if (!onDisk && !isNameTaken(session.db, candidate)) return candidate;
     taken.add(candidate);
     candidate = uniqueName(base, (name) => taken.has(name));
@@ -50,11 +50,11 @@ export interface CommitDocumentOptions {
 }
 
 /** Renders the document's pages, plans the mutation and applies it. */
-export async function commitStagedDocument(
+export function commitStagedDocument(
   session: ChangeSession,
   staged: StagedDocument,
   options: CommitDocumentOptions = {},
-): Promise<DocumentOutcome> {
+): DocumentOutcome {
   const { layout, db } = session;
   let decision = decideDedup(db, staged.source, staged.hash);
   if (
@@ -63,7 +63,7 @@ export async function commitStagedDocument(
     decision = { kind: "update", existing: decision.existing };
   }
   if (decision.kind === "duplicate") {
-    await removeIfExists(staged.stagingDir);
+    removeIfExists(staged.stagingDir);
     return {
       kind: "skipped",
       source: staged.source,
@@ -72,7 +72,7 @@ export async function commitStagedDocument(
     };
   }
   const old = decision.kind === "update" ? decision.existing : undefined;
-  const name = old?.name ?? await chooseName(session, staged.nameHint, staged.document.ext);
+  const name = old?.name ?? chooseName(session, staged.nameHint, staged.document.ext);
   const now = timestamp();
   const addedAt = old?.addedAt ?? now;
   const pages = documentPages(name, staged.document.ext);
@@ -89,7 +89,7 @@ export async function commitStagedDocument(
     compiled: staged.compiled,
     linkProminent: session.config.concepts.prominentMakesPage,
   });
-  await writeFileDurably(join(staged.stagingDir, "summary.md"), summary);
+  writeFileDurably(join(staged.stagingDir, "summary.md"), summary);
 
   const staging = relative(layout, staged.stagingDir);
   const changes: PathChange[] = [
@@ -132,7 +132,7 @@ export async function commitStagedDocument(
     log: { op, name, detail: staged.source },
     rebuild: [INDEX_PAGE, LOG_PAGE, ...[...concepts].sort().map(conceptPage)],
   };
-  await session.coordinator.apply(plan);
+  session.coordinator.apply(plan);
   return {
     kind: old === undefined ? "added" : "updated",
     name,

@@ -49,43 +49,44 @@ export class Coordinator {
 
   /**
    * Applies one mutation: all of it, or (on any error before the commit
-   * marker) none of it.
+   * marker) none of it. Synchronous: nothing else runs on the main thread
+   * while a mutation is between its journal and its cleanup.
    * @throws {QuireError} `NOT_LOCKED` when the lock is not held.
    * @throws {CoordinatorPoisonedError} after an earlier failure of unknown outcome.
    * @throws {RollbackFailedError} when the mutation failed and so did its rollback.
    */
-  async apply(plan: MutationPlan): Promise<void> {
+  apply(plan: MutationPlan): void {
     this.#assertUsable();
     const layout = this.#layout;
     let entry: JournalEntry | undefined;
     try {
-      entry = await writeJournal(this.#db, plan, {
+      entry = writeJournal(this.#db, plan, {
         exists: (path) => exists(layout.resolve(path)),
         createdAt: timestamp(),
       });
       this.#state = "journaled";
       crashPoint("journal-written");
 
-      await takeSnapshot(layout, entry);
+      takeSnapshot(layout, entry);
       this.#state = "snapshotted";
       crashPoint("snapshot-taken");
 
-      await publishChanges(layout, entry);
+      publishChanges(layout, entry);
       this.#state = "published";
       crashPoint("published");
 
       const searchText = plan.record.op === "put-document"
-        ? await Deno.readTextFile(layout.resolve(plan.record.searchPage))
+        ? Deno.readTextFileSync(layout.resolve(plan.record.searchPage))
         : "";
       // This is the instant where the mutation commits.
       writeCommitMarker(this.#db, entry, plan, { at: timestamp(), searchText });
       this.#state = "committed";
     } catch (error) {
-      if (await this.#rollBack(entry, plan, error)) return;
+      if (this.#rollBack(entry, plan, error)) return;
       throw error;
     }
     crashPoint("committed");
-    await this.#cleanUp(entry);
+    this.#cleanUp(entry);
   }
 
   #assertUsable(): void {
@@ -108,11 +109,7 @@ export class Coordinator {
    * marker turns out to have committed after all. Poisons the coordinator
    * when the rollback is impossible.
    */
-  async #rollBack(
-    entry: JournalEntry | undefined,
-    plan: MutationPlan,
-    cause: unknown,
-  ): Promise<boolean> {
+  #rollBack(entry: JournalEntry | undefined, plan: MutationPlan, cause: unknown): boolean {
     if (entry === undefined) {
       this.#state = "idle";
       return false;
@@ -130,11 +127,11 @@ export class Coordinator {
     if (status === "committed") {
       // The marker committed although its call reported an error: keep it.
       this.#state = "committed";
-      await this.#cleanUp(entry);
+      this.#cleanUp(entry);
       return true;
     }
     try {
-      await restoreSnapshot(this.#layout, entry);
+      restoreSnapshot(this.#layout, entry);
       deleteJournal(this.#db, entry.id);
       this.#state = "idle";
       return false;
@@ -150,9 +147,9 @@ export class Coordinator {
   }
 
   /** Drops rollback copies and staging of a committed mutation, then its journal row. */
-  async #cleanUp(entry: JournalEntry): Promise<void> {
+  #cleanUp(entry: JournalEntry): void {
     try {
-      await discardSnapshot(this.#layout, entry);
+      discardSnapshot(this.#layout, entry);
       crashPoint("cleaned");
       deleteJournal(this.#db, entry.id);
       this.#state = "idle";

@@ -48,27 +48,27 @@ export async function initKnowledgeBase(
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-  const fresh = !(await exists(layout.registry));
-  await ensureDirectory(layout.quire);
+  const fresh = !exists(layout.registry);
+  ensureDirectory(layout.quire);
   await using session = await openChangeSession(layout, options);
   for (const dir of ["raw", "wiki/sources", "wiki/summaries", "wiki/concepts"]) {
-    await ensureDirectory(layout.resolve(dir));
+    ensureDirectory(layout.resolve(dir));
   }
-  await ensureDirectory(layout.staging);
-  if (!(await exists(layout.config))) {
-    await writeFileDurably(layout.config, formatConfig(defaultConfig()));
-    await syncDirectory(layout.quire);
+  ensureDirectory(layout.staging);
+  if (!exists(layout.config)) {
+    writeFileDurably(layout.config, formatConfig(defaultConfig()));
+    syncDirectory(layout.quire);
   }
-  const needsAgents = !(await exists(layout.resolve(AGENTS_PAGE)));
+  const needsAgents = !exists(layout.resolve(AGENTS_PAGE));
   if (needsAgents || fresh) {
     const staging = join(layout.staging, "init");
-    await ensureDirectory(staging);
+    ensureDirectory(staging);
     const changes = [];
     if (needsAgents) {
-      await writeFileDurably(join(staging, "AGENTS.md"), AGENTS_TEXT);
+      writeFileDurably(join(staging, "AGENTS.md"), AGENTS_TEXT);
       changes.push({ path: AGENTS_PAGE, staged: ".quire/staging/init/AGENTS.md" });
     }
-    await session.coordinator.apply({
+    session.coordinator.apply({
       kind: "init",
       target: layout.root,
       staging: ".quire/staging/init",

@@ -47,7 +47,7 @@ interface JournalRow {
 /** Options of {@linkcode writeJournal}. */
 export interface WriteJournalOptions {
   /** Tells whether an official path exists now. */
-  exists: (path: string) => Promise<boolean>;
+  exists: (path: string) => boolean;
   /** The journal's timestamp. */
   createdAt: string;
 }
@@ -56,15 +56,15 @@ export interface WriteJournalOptions {
  * Records a mutation as `active`, with the paths it will touch and a rollback
  * location for each one that exists. Durable when it returns.
  */
-export async function writeJournal(
+export function writeJournal(
   db: DatabaseSync,
   plan: MutationPlan,
   options: WriteJournalOptions,
-): Promise<JournalEntry> {
+): JournalEntry {
   const rollback = `.quire/staging/rollback/${crypto.randomUUID()}`;
   const touched: TouchedPath[] = [];
   for (const [i, change] of plan.changes.entries()) {
-    const existed = await options.exists(change.path);
+    const existed = options.exists(change.path);
     touched.push({
       path: change.path,
       staged: change.staged,
@@ -101,7 +101,17 @@ export function journalStatus(db: DatabaseSync, id: number): JournalEntry["statu
   return row?.status;
 }
 
-/** Deletes a mutation's journal row once nothing of it is left on disk. */
+/**
+ * Deletes a mutation's journal row once nothing of it is left on disk. This
+ * one write skips its own fsync (`synchronous=NORMAL` for the statement): if
+ * it is lost in a crash, recovery finds the row, finds nothing to clean, and
+ * deletes it again. The next durable transaction flushes it anyway.
+ */
 export function deleteJournal(db: DatabaseSync, id: number): void {
-  db.prepare("DELETE FROM mutations WHERE id = ?").run(id);
+  db.exec("PRAGMA synchronous = NORMAL");
+  try {
+    db.prepare("DELETE FROM mutations WHERE id = ?").run(id);
+  } finally {
+    db.exec("PRAGMA synchronous = FULL");
+  }
 }

@@ -14,15 +14,15 @@ import { ensureDirectory, removeIfExists, syncDirectory } from "../core/durable_
 import type { JournalEntry } from "./journal.ts";
 
 /** Moves a journaled mutation's staged files into place and makes that durable. */
-export async function publishChanges(layout: KbLayout, entry: JournalEntry): Promise<void> {
+export function publishChanges(layout: KbLayout, entry: JournalEntry): void {
   const parents = new Set<string>();
   for (const [i, touched] of entry.touched.entries()) {
     const path = layout.resolve(touched.path);
-    await ensureDirectory(dirname(path));
-    if (touched.staged === null) await removeIfExists(path);
-    else await Deno.rename(layout.resolve(touched.staged), path);
+    ensureDirectory(dirname(path));
+    if (touched.staged === null) removeIfExists(path);
+    else Deno.renameSync(layout.resolve(touched.staged), path);
     parents.add(dirname(path));
     if (i === 0) crashPoint("publish-partial");
   }
-  for (const parent of [...parents].sort()) await syncDirectory(parent);
+  for (const parent of [...parents].sort()) syncDirectory(parent);
 }

@@ -53,12 +53,12 @@ async function renderSharedPage(
 /** Writes `text` to `path` atomically: staged, fsynced, renamed, directory fsynced. */
 async function replaceFile(layout: KbLayout, path: string, text: string): Promise<void> {
   const tmpDir = `${layout.staging}/pages`;
-  await ensureDirectory(tmpDir);
+  ensureDirectory(tmpDir);
   const tmp = `${tmpDir}/${crypto.randomUUID()}.tmp`;
-  await writeFileDurably(tmp, text);
-  await ensureDirectory(dirname(path));
+  writeFileDurably(tmp, text);
+  ensureDirectory(dirname(path));
   await Deno.rename(tmp, path);
-  await syncDirectory(dirname(path));
+  syncDirectory(dirname(path));
 }
 
 /** Options of {@linkcode rebuildSharedPages}. */
@@ -84,8 +84,8 @@ export async function rebuildSharedPages(
     const text = await renderSharedPage(db, layout, page, options.rule);
     const path = layout.resolve(page);
     if (text === null) {
-      await removeIfExists(path);
-      await syncDirectory(dirname(path));
+      removeIfExists(path);
+      syncDirectory(dirname(path));
     } else {
       await replaceFile(layout, path, text);
     }
@@ -97,7 +97,7 @@ export async function rebuildSharedPages(
       for (const page of queued) drop.run(page);
     });
   }
-  await removeIfExists(`${layout.staging}/pages`);
+  removeIfExists(`${layout.staging}/pages`);
   return done;
 }
 

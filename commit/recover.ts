@@ -44,9 +44,9 @@ export function isCleanRecovery(report: RecoveryReport): boolean {
     report.pagesRebuilt === 0 && report.stagingRemoved.length === 0;
 }
 
-async function discardUncommitted(layout: KbLayout, db: DatabaseSync, entry: JournalEntry) {
+function discardUncommitted(layout: KbLayout, db: DatabaseSync, entry: JournalEntry) {
   try {
-    await restoreSnapshot(layout, entry);
+    restoreSnapshot(layout, entry);
   } catch (error) {
     throw new RollbackFailedError(
       `Cannot roll back the interrupted ${entry.kind} of '${entry.target}': ${
@@ -58,8 +58,8 @@ async function discardUncommitted(layout: KbLayout, db: DatabaseSync, entry: Jou
   deleteJournal(db, entry.id);
 }
 
-async function finishCommitted(layout: KbLayout, db: DatabaseSync, entry: JournalEntry) {
-  await discardSnapshot(layout, entry);
+function finishCommitted(layout: KbLayout, db: DatabaseSync, entry: JournalEntry) {
+  discardSnapshot(layout, entry);
   deleteJournal(db, entry.id);
 }
 
@@ -82,7 +82,7 @@ export async function removeOrphanedStaging(layout: KbLayout): Promise<string[]>
     } else {
       removed.push(`.quire/staging/${entry.name}`);
     }
-    await removeIfExists(path);
+    removeIfExists(path);
   }
   return removed.sort();
 }
@@ -111,10 +111,10 @@ export async function recoverKnowledgeBase(
   };
   for (const entry of readJournal(db)) {
     if (entry.status === "active") {
-      await discardUncommitted(layout, db, entry);
+      discardUncommitted(layout, db, entry);
       report.rolledBack.push(entry.target);
     } else {
-      await finishCommitted(layout, db, entry);
+      finishCommitted(layout, db, entry);
       report.completed.push(entry.target);
     }
   }

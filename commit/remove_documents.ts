@@ -77,11 +77,8 @@ export function planRemoval(db: DatabaseSync, document: StoredDocument): Mutatio
 }
 
 /** Removes one document inside an open session. */
-export async function removeDocument(
-  session: ChangeSession,
-  document: StoredDocument,
-): Promise<void> {
-  await session.coordinator.apply(planRemoval(session.db, document));
+export function removeDocument(session: ChangeSession, document: StoredDocument): void {
+  session.coordinator.apply(planRemoval(session.db, document));
 }
 
 /**
@@ -107,7 +104,7 @@ export async function removeDocuments(
       continue;
     }
     try {
-      await removeDocument(session, document);
+      removeDocument(session, document);
       result.removed.push({ name: document.name, source: document.source });
     } catch (error) {
       if (error instanceof RollbackFailedError || error instanceof CoordinatorPoisonedError) {

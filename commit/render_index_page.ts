@@ -1,6 +1,7 @@
 /**
  * `wiki/index.md`: every document with its one-line description, then every
- * concept page, most connected first. A pure function of the registry.
+ * concept page, most connected first, then (when there are any) the saved
+ * explorations by name. A pure function of the registry.
  *
  * @module
  */
@@ -40,5 +41,9 @@ export function renderIndexPage(db: DatabaseSync, rule: ConceptRule): string {
       })`,
     );
   }
+  const explorations = db.prepare("SELECT name, question FROM explorations ORDER BY name")
+    .all() as unknown as { name: string; question: string }[];
+  if (explorations.length > 0) lines.push("", "## Explorations", "");
+  for (const e of explorations) lines.push(`- ${wikilink(`explorations/${e.name}`, e.question)}`);
   return lines.join("\n") + "\n";
 }

@@ -167,7 +167,7 @@ export async function runBatch(
         else skip(outcome.value.skipped);
       } else {
         try {
-          const committed = await commitStagedDocument(session, outcome.document, {
+          const committed = commitStagedDocument(session, outcome.document, {
             force: options.force,
           });
           if (committed.kind === "skipped") {
@@ -194,7 +194,7 @@ export async function runBatch(
     result.stats.maxAhead = pool.stats.maxAhead;
     result.stats.maxWaiting = pool.stats.maxWaiting;
     pool.stop();
-    await removeIfExists(stagingRoot);
+    removeIfExists(stagingRoot);
   }
   return result;
 }

@@ -23,15 +23,15 @@ import {
 import type { JournalEntry } from "./journal.ts";
 
 /** Makes the rollback copies of a journaled mutation's existing paths durable. */
-export async function takeSnapshot(layout: KbLayout, entry: JournalEntry): Promise<void> {
+export function takeSnapshot(layout: KbLayout, entry: JournalEntry): void {
   const backups = entry.touched.filter((t) => t.backup !== null);
   if (backups.length === 0) return;
   const dir = layout.resolve(entry.rollback);
-  await ensureDirectory(dir);
+  ensureDirectory(dir);
   for (const touched of backups) {
-    await linkOrCopy(layout.resolve(touched.path), layout.resolve(touched.backup!));
+    linkOrCopy(layout.resolve(touched.path), layout.resolve(touched.backup!));
   }
-  await syncDirectory(dir);
+  syncDirectory(dir);
 }
 
 /**
@@ -39,29 +39,29 @@ export async function takeSnapshot(layout: KbLayout, entry: JournalEntry): Promi
  * the mutation's rollback copies and staging. Safe to call on a mutation
  * that never started publishing, and safe to call twice.
  */
-export async function restoreSnapshot(layout: KbLayout, entry: JournalEntry): Promise<void> {
+export function restoreSnapshot(layout: KbLayout, entry: JournalEntry): void {
   const parents = new Set<string>();
   let restored = 0;
   for (const touched of entry.touched.toReversed()) {
     const path = layout.resolve(touched.path);
     if (touched.backup === null) {
-      await removeIfExists(path);
+      removeIfExists(path);
     } else {
       const backup = layout.resolve(touched.backup);
       // No copy means the path was never replaced (or is already restored).
-      if (!(await exists(backup))) continue;
-      await ensureDirectory(dirname(path));
-      await Deno.rename(backup, path);
+      if (!exists(backup)) continue;
+      ensureDirectory(dirname(path));
+      Deno.renameSync(backup, path);
     }
     parents.add(dirname(path));
     if (++restored === 1) crashPoint("rollback-partial");
   }
-  for (const parent of [...parents].sort()) await syncDirectory(parent);
-  await discardSnapshot(layout, entry);
+  for (const parent of [...parents].sort()) syncDirectory(parent);
+  discardSnapshot(layout, entry);
 }
 
 /** Removes a mutation's rollback copies and staging directory (after commit or rollback). */
-export async function discardSnapshot(layout: KbLayout, entry: JournalEntry): Promise<void> {
-  await removeIfExists(layout.resolve(entry.rollback));
-  if (entry.staging !== null) await removeIfExists(layout.resolve(entry.staging));
+export function discardSnapshot(layout: KbLayout, entry: JournalEntry): void {
+  removeIfExists(layout.resolve(entry.rollback));
+  if (entry.staging !== null) removeIfExists(layout.resolve(entry.staging));
 }

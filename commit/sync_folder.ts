@@ -137,7 +137,7 @@ export async function syncFolder(
       if (options.signal?.aborted) break;
       const { name, source } = document;
       try {
-        await removeDocument(session, document);
+        removeDocument(session, document);
       } catch (error) {
         if (error instanceof RollbackFailedError || error instanceof CoordinatorPoisonedError) {
           throw error;

@@ -93,21 +93,20 @@ export interface LintOptions {
 const ORPHAN_CANDIDATE = /^(summaries|concepts|explorations)\/[^/]+\.md$/;
 
 /** Lists the files under `dir` (recursively, skipping dot entries), relative and `/`-separated. */
-async function listFiles(dir: string, prefix = ""): Promise<string[]> {
+async function listFiles(dir: string, prefix = "", files: string[] = []): Promise<string[]> {
   let entries: Deno.DirEntry[];
   try {
     entries = await Array.fromAsync(Deno.readDir(dir));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
-      return [];
+      return files;
     }
     throw error;
   }
-  const files: string[] = [];
   for (const entry of entries) {
     if (entry.name.startsWith(".")) continue;
     const path = prefix + entry.name;
-    if (entry.isDirectory) files.push(...await listFiles(`${dir}/${entry.name}`, `${path}/`));
+    if (entry.isDirectory) await listFiles(`${dir}/${entry.name}`, `${path}/`, files);
     else files.push(path);
   }
   return files;

@@ -87,7 +87,10 @@ export function plainSnippet(markdown: string): string {
     .replace(/^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?/gm, "")
     .replace(/`{3,}[^\s`]*|~{3,}\S*/g, " ")
     .replace(/`+/g, "")
+    // Emphasis marks next to a word or a match sentinel (intended control characters).
+    // deno-lint-ignore no-control-regex
     .replace(/(^|[^\p{L}\p{N}\u0002\u0003])[*_]+(?=[\p{L}\p{N}\u0002\u0003])/gu, "$1")
+    // deno-lint-ignore no-control-regex
     .replace(/([\p{L}\p{N}\p{P}\u0002\u0003])[*_]+(?=[^\p{L}\p{N}]|$)/gu, "$1")
     .replace(/(^|\s)\|(?=\s|$)/g, "$1")
     .replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, "$1")

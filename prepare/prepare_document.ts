@@ -16,7 +16,7 @@
 
 import { basename, join } from "node:path";
 import type { PrepareSettings } from "../core/config.ts";
-import { syncDirectory, writeFileDurably } from "../core/durable_fs.ts";
+import { writeFileDurably } from "../core/durable_fs.ts";
 import { InputError } from "../core/errors.ts";
 import { sha256Bytes } from "../core/hash.ts";
 import { fileStem } from "../core/naming.ts";
@@ -161,14 +161,17 @@ export async function prepareDocument(
 ): Promise<StagedDocument> {
   const started = performance.now();
   const { index, input, stagingDir } = request;
+  // Staging is disposable: a plain mkdir, no fsync.
+  Deno.mkdirSync(stagingDir, { recursive: true });
   const { bytes, document, nameHint } = await readInput(input, settings);
   const compiled = await compile(document, settings);
   const rawFile = `raw.${document.ext}`;
   const sourceFile = "source.md";
-  await writeFileDurably(join(stagingDir, rawFile), bytes);
+  writeFileDurably(join(stagingDir, rawFile), bytes);
   const markdown = document.markdown.endsWith("\n") ? document.markdown : document.markdown + "\n";
-  await writeFileDurably(join(stagingDir, sourceFile), markdown);
-  await syncDirectory(stagingDir);
+  writeFileDurably(join(stagingDir, sourceFile), markdown);
+  // The staging directory itself needs no fsync: publishing renames these
+  // files out of it and fsyncs their destination directories.
   const { markdown: _, ...rest } = document;
   return {
     index,

@@ -9,23 +9,27 @@
  *   with the number of inputs, and one slow document stops dispatching
  *   rather than letting the buffer grow.
  * - **Isolation.** Each worker runs with write permission to the prepare
- *   staging area only, and receives nothing but its input, its own staging
- *   directory and the settings: it is never given the knowledge base's paths
- *   or the registry, and could not write them if it tried.
+ *   staging area only (and no permission to run programs or load native
+ *   code), and receives nothing but its input, its own staging directory and
+ *   the settings: it is never given the knowledge base's paths or the
+ *   registry, and could not write them if it tried. It may read files (its
+ *   input, its modules) and the environment (libraries consult variables
+ *   such as `NODE_ENV`), and use the network (URLs, the LLM, PageIndex).
  * - **Failures.** A worker that throws, dies or does not answer within
  *   `timeoutMs` fails that input only: the worker is terminated and replaced,
  *   and the batch goes on. (A worker that exits without a word, e.g. with
  *   `self.close()`, raises no event in Deno, so it is caught by the timeout.)
- * - **Staging.** The pool creates `<stagingRoot>/<index>-<slug>-<random>/`
- *   for each input and removes it when the input fails; a staged result's
- *   directory belongs to the caller from then on.
+ * - **Staging.** The pool names `<stagingRoot>/<index>-<slug>-<random>/` for
+ *   each input (the worker creates it, off the main thread) and removes it
+ *   when the input fails; a staged result's directory belongs to the caller
+ *   from then on.
  *
  * @module
  */
 
 import { join } from "node:path";
 import type { PrepareSettings } from "../core/config.ts";
-import { ensureDirectory, removeIfExists } from "../core/durable_fs.ts";
+import { removeIfExists } from "../core/durable_fs.ts";
 import type { ErrorPayload } from "../core/errors.ts";
 import { safeName } from "../core/naming.ts";
 import type { PrepareReply, PrepareRequest } from "../core/protocol.ts";
@@ -117,7 +121,7 @@ export class PreparePool implements Disposable {
         if ("kind" in step && step.kind === "settled") {
           this.#results.set(planned, step as unknown as PoolOutcome<never>);
         } else {
-          await this.#enqueue(planned, step as PrepareInput);
+          this.#enqueue(planned, step as PrepareInput);
         }
         planned++;
         this.stats.maxAhead = Math.max(this.stats.maxAhead, planned - next);
@@ -146,13 +150,12 @@ export class PreparePool implements Disposable {
     this.stop();
   }
 
-  async #enqueue(index: number, input: PrepareInput): Promise<void> {
+  #enqueue(index: number, input: PrepareInput): void {
     const slug = safeName(sourceOf(input).split(/[\\/]/).pop() ?? "", "input").slice(0, 32);
     const stagingDir = join(
       this.#options.stagingRoot,
       `${index}-${slug}-${crypto.randomUUID().slice(0, 8)}`,
     );
-    await ensureDirectory(stagingDir);
     this.#queue.push({ index, input, stagingDir });
   }
 
@@ -183,7 +186,8 @@ export class PreparePool implements Disposable {
           read: true,
           write: [this.#options.stagingRoot],
           net: true,
-          env: false,
+          // Libraries read variables such as BLUEBIRD_DEBUG or NODE_ENV; reading is harmless.
+          env: true,
           run: false,
           ffi: false,
           sys: false,
@@ -254,9 +258,12 @@ export class PreparePool implements Disposable {
 
   #fail(task: Task, error: ErrorPayload): void {
     // The staging directory is removed before the failure is reported.
-    removeIfExists(task.stagingDir).catch(() => {}).finally(() =>
-      this.#settle({ kind: "failed", index: task.index, error })
-    );
+    try {
+      removeIfExists(task.stagingDir);
+    } catch {
+      // Recovery removes it later.
+    }
+    this.#settle({ kind: "failed", index: task.index, error });
   }
 
   #settle(outcome: PoolOutcome<never>): void {
