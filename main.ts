@@ -23,27 +23,36 @@
 
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import {
+  activeWriter,
   findKnowledgeBase,
+  InputError,
   isKnowledgeBase,
   type KbLayout,
   kbLayout,
+  lintKnowledgeBase,
   listDocuments,
   loadConfig,
   openRegistry,
+  prepareSettings,
   QuireError,
   readStatus,
+  searchDocuments,
+  type SearchHit,
 } from "./core/mod.ts";
 import {
   addDocuments,
+  answerQuery,
   type BatchResult,
   initKnowledgeBase,
   isCleanRecovery,
+  openChangeSession,
   planSync,
   ProgressReporter,
   recompileDocuments,
   type RecoveryReport,
   removeDocuments,
   runRecovery,
+  saveExploration,
   syncFolder,
   type SyncPlan,
   watchFolder,
@@ -440,6 +449,97 @@ async function recompileCommand(names: string[], flags: BatchFlags, options: Glo
   return batchExitCode(result);
 }
 
+function parseLimit(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) {
+    throw new InvalidArgumentError("expected a whole number from 1 to 1000");
+  }
+  return Number(value);
+}
+
+function describeHits(hits: SearchHit[]): string {
+  if (hits.length === 0) return "No matches";
+  return hits.map((hit, i) =>
+    `${i + 1}. ${hit.title || hit.name} (${hit.name})\n   ${hit.page}\n   ${hit.snippet}`
+  ).join("\n");
+}
+
+function searchCommand(words: string[], flags: { limit: number }, options: GlobalOptions) {
+  const query = words.join(" ").trim();
+  if (query === "") {
+    throw new QuireError("USAGE", "Cannot search: the query is empty", {
+      hint: 'Give some words, e.g. `quire search "vector database"`',
+    });
+  }
+  const layout = locateKnowledgeBase(options);
+  const db = openRegistry(layout.registry, { readOnly: true });
+  let hits: SearchHit[];
+  try {
+    hits = searchDocuments(db, query, { limit: flags.limit });
+  } finally {
+    db.close();
+  }
+  if (options.json) printJson(hits);
+  else print(describeHits(hits));
+  return EXIT.ok;
+}
+
+async function lintCommand(options: GlobalOptions) {
+  const layout = locateKnowledgeBase(options);
+  const db = openRegistry(layout.registry, { readOnly: true });
+  let report;
+  try {
+    report = await lintKnowledgeBase(layout, db, { writerActive: activeWriter(layout) !== null });
+  } finally {
+    db.close();
+  }
+  if (options.json) printJson(report);
+  else {
+    for (const p of report.problems) print(`${p.kind} ${p.path}: ${p.detail}`);
+    say(report.problems.length === 0 ? "No problems found" : `${report.problems.length} problems`);
+  }
+  return report.problems.length === 0 ? EXIT.ok : EXIT.failed;
+}
+
+async function queryCommand(
+  words: string[],
+  flags: { limit: number; save?: boolean },
+  options: GlobalOptions,
+) {
+  const question = words.join(" ").trim();
+  const layout = locateKnowledgeBase(options);
+  const config = await loadConfig(layout.config);
+  const llm = prepareSettings(config).llm;
+  const result = await answerQuery(layout, question, {
+    llm,
+    limit: flags.limit,
+    language: config.language,
+  });
+  let saved: { name: string; page: string } | null = null;
+  if (result.answer !== null && flags.save) {
+    await using session = await openChangeSession(layout, { waitSeconds: options.wait });
+    saved = await saveExploration(session, {
+      question,
+      answer: result.answer,
+      citations: result.citations,
+    });
+  }
+  if (options.json) {
+    printJson({ ...result, saved });
+    return EXIT.ok;
+  }
+  if (result.answer === null) {
+    say(
+      'No LLM is configured, so there is no answer; set "llm" in .quire/config.json. The matching documents:',
+    );
+    if (flags.save) say("Nothing was saved (--save needs an answer)");
+    print(describeHits(result.hits));
+    return EXIT.ok;
+  }
+  print(result.answer);
+  if (saved !== null) say(`Saved to ${saved.page}`);
+  return EXIT.ok;
+}
+
 /** Adds the prepare options shared by add, sync, watch and recompile. */
 function withBatchOptions(command: Command): Command {
   return command
@@ -545,6 +645,31 @@ function buildProgram(setExit: (code: number) => void): Command {
     run(() => recompileCommand(names, flags, globals(command)))()
   );
 
+  program.command("search")
+    .description("full-text search: ranked documents with a snippet and the page to open")
+    .argument("<words...>", 'the query ("exact phrase", OR, prefix*)')
+    .option("-n, --limit <n>", "most results", parseLimit, 10)
+    .action((words: string[], flags: { limit: number }, command: Command) =>
+      run(() => searchCommand(words, flags, globals(command)))()
+    );
+
+  program.command("query")
+    .description(
+      "answer a question from the most relevant pages with the configured LLM, citing them (search results without an LLM)",
+    )
+    .argument("<question...>", "the question")
+    .option("-n, --limit <n>", "most documents considered", parseLimit, 10)
+    .option("--save", "save the answer to wiki/explorations/")
+    .action((words: string[], flags: { limit: number; save?: boolean }, command: Command) =>
+      run(() => queryCommand(words, flags, globals(command)))()
+    );
+
+  program.command("lint")
+    .description(
+      "check links, orphans, files vs registry, leftover staging and journals (exit 1 on problems)",
+    )
+    .action((_flags, command: Command) => run(() => lintCommand(globals(command)))());
+
   program.command("list")
     .description("list documents: name, type, size, added")
     .action((_flags, command: Command) => run(() => listCommand(globals(command)))());
@@ -588,6 +713,11 @@ function exitCodeForError(error: unknown, json: boolean): number {
       default:
         return EXIT.failed;
     }
+  }
+  if (error instanceof InputError) {
+    say(`error: ${error.message}`);
+    if (json) printJson({ error: { code: error.code, message: error.message, hint: null } });
+    return EXIT.failed;
   }
   const stack = error instanceof Error ? error.stack ?? error.message : String(error);
   say(`error: an unexpected failure (a bug in Quire; please report it):\n${stack}`);

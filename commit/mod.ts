@@ -75,6 +75,7 @@
  */
 
 export { addDocuments, type AddOptions, type AddResult } from "./add_documents.ts";
+export { answerQuery, type AnswerQueryOptions, type QueryResult } from "./answer_query.ts";
 export { type BatchEvent, type BatchResult, runBatch } from "./run_batch.ts";
 export { type ChangeSession, openChangeSession } from "./change_session.ts";
 export { Coordinator, type CoordinatorState } from "./coordinator.ts";
@@ -84,6 +85,11 @@ export type { MutationPlan, PathChange, RegistryChange } from "./mutation_plan.t
 export { describe, ProgressReporter } from "./progress_reporter.ts";
 export { isCleanRecovery, recoverKnowledgeBase, type RecoveryReport } from "./recover.ts";
 export { runRecovery } from "./run_recovery.ts";
+export {
+  type ExplorationInput,
+  type SavedExploration,
+  saveExploration,
+} from "./save_exploration.ts";
 export { recompileDocuments, type RecompileResult } from "./recompile_documents.ts";
 export { removeDocuments, type RemoveResult } from "./remove_documents.ts";
 export { planSync, syncFolder, type SyncPlan, type SyncResult } from "./sync_folder.ts";

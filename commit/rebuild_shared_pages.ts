@@ -6,13 +6,18 @@
  * renamed into place, and only then clears the queue. A crash in between
  * leaves the queue full, and the next recovery rebuilds the same pages again.
  *
+ * When a concept page appears or disappears, the pages of the concepts it
+ * shares documents with list it (or should) under "Related concepts", so
+ * they are queued too — durably, before the page changes, so that a crash in
+ * between cannot leave a related link pointing at a page that is gone.
+ *
  * @module
  */
 
 import { dirname } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { crashPoint } from "../core/crash_point.ts";
-import { INDEX_PAGE, type KbLayout, LOG_PAGE } from "../core/layout.ts";
+import { conceptPage, INDEX_PAGE, type KbLayout, LOG_PAGE } from "../core/layout.ts";
 import { inTransaction } from "../core/registry.ts";
 import type { ConceptRule } from "./concept_pages.ts";
 import {
@@ -21,7 +26,7 @@ import {
   syncDirectory,
   writeFileDurably,
 } from "../core/durable_fs.ts";
-import { renderConceptPage } from "./render_concept_page.ts";
+import { coOccurringConcepts, isLivePage, renderConceptPage } from "./render_concept_page.ts";
 import { renderIndexPage } from "./render_index_page.ts";
 import { renderLogPage } from "./render_log_page.ts";
 
@@ -34,19 +39,19 @@ async function readIfExists(path: string): Promise<string | null> {
   }
 }
 
+const CONCEPT_PAGE = /^wiki\/concepts\/([^/]+)\.md$/;
+
 /** Renders one shared page; null means the page should not exist. */
-async function renderSharedPage(
+function renderSharedPage(
   db: DatabaseSync,
-  layout: KbLayout,
   page: string,
   rule: ConceptRule,
-): Promise<string | null> {
+  existing: string | null,
+): string | null {
   if (page === INDEX_PAGE) return renderIndexPage(db, rule);
   if (page === LOG_PAGE) return renderLogPage(db);
-  const concept = /^wiki\/concepts\/([^/]+)\.md$/.exec(page);
-  if (concept) {
-    return renderConceptPage(db, concept[1], rule, await readIfExists(layout.resolve(page)));
-  }
+  const concept = CONCEPT_PAGE.exec(page);
+  if (concept) return renderConceptPage(db, concept[1], rule, existing);
   throw new Error(`Unknown shared page '${page}' in the rebuild queue`);
 }
 
@@ -79,10 +84,23 @@ export async function rebuildSharedPages(
   const queued = (db.prepare("SELECT path FROM pending_pages ORDER BY path").all() as unknown as {
     path: string;
   }[]).map((row) => row.path);
+  const seen = new Set(queued);
   let done = 0;
-  for (const page of queued) {
-    const text = await renderSharedPage(db, layout, page, options.rule);
+  for (let i = 0; i < queued.length; i++) {
+    const page = queued[i];
     const path = layout.resolve(page);
+    const existing = await readIfExists(path);
+    const text = renderSharedPage(db, page, options.rule, existing);
+    const concept = CONCEPT_PAGE.exec(page);
+    if (concept && isLivePage(existing) !== isLivePage(text)) {
+      const relatedPages = coOccurringConcepts(db, concept[1]).map(conceptPage)
+        .filter((p) => !seen.has(p));
+      queueSharedPages(db, relatedPages);
+      for (const related of relatedPages) {
+        seen.add(related);
+        queued.push(related);
+      }
+    }
     if (text === null) {
       removeIfExists(path);
       syncDirectory(dirname(path));
@@ -103,6 +121,7 @@ export async function rebuildSharedPages(
 
 /** Queues shared pages for the next rebuild (outside a commit marker, e.g. at init). */
 export function queueSharedPages(db: DatabaseSync, pages: string[]): void {
+  if (pages.length === 0) return;
   inTransaction(db, () => {
     const queue = db.prepare("INSERT OR IGNORE INTO pending_pages (path) VALUES (?)");
     for (const page of pages) queue.run(page);

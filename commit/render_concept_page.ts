@@ -24,6 +24,27 @@ export const BEGIN_MARK =
 export const END_MARK = "<!-- quire:end -->";
 
 const RELATED_LIMIT = 10;
+const DEAD_CONCEPT = "No document in the knowledge base discusses this concept any more.";
+
+/**
+ * True when an existing page file is a live concept page (has a generated
+ * block that lists documents), as opposed to no file, a page a person wrote
+ * without a block, or a page kept only for its user text.
+ */
+export function isLivePage(existing: string | null): boolean {
+  return existing !== null && existing.includes("<!-- quire:begin") &&
+    !existing.includes(DEAD_CONCEPT);
+}
+
+/** Lists concept slugs that share at least one document with `slug` (at most `limit`). */
+export function coOccurringConcepts(db: DatabaseSync, slug: string, limit = 200): string[] {
+  const rows = db.prepare(
+    `SELECT DISTINCT other.slug AS slug FROM document_concepts self
+     JOIN document_concepts other ON other.document_id = self.document_id AND other.slug <> self.slug
+     WHERE self.slug = ? ORDER BY other.slug LIMIT ?`,
+  ).all(slug, limit) as unknown as { slug: string }[];
+  return rows.map((row) => row.slug);
+}
 
 /** The parts of an existing concept page a person may have written. */
 export interface UserText {
@@ -82,7 +103,7 @@ export function renderConceptPage(
   const title = aliases[0] ?? slug;
   const block = [BEGIN_MARK, `# ${inlineText(title)}`, ""];
   if (!live) {
-    block.push("No document in the knowledge base discusses this concept any more.");
+    block.push(DEAD_CONCEPT);
   } else {
     block.push("## Documents", "");
     for (const row of rows) {

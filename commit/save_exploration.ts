@@ -23,7 +23,7 @@
 
 import { join } from "node:path";
 import { timestamp } from "../core/clock.ts";
-import { ensureDirectory, removeIfExists, writeFileDurably } from "../core/durable_fs.ts";
+import { ensureDirectory, exists, removeIfExists, writeFileDurably } from "../core/durable_fs.ts";
 import { QuireError } from "../core/errors.ts";
 import { explorationPage, INDEX_PAGE, LOG_PAGE } from "../core/layout.ts";
 import { inlineText, renderFrontMatter } from "../core/markdown.ts";
@@ -64,16 +64,6 @@ export function renderExplorationPage(input: ExplorationInput, createdAt: string
   return `${front}# ${inlineText(input.question)}\n\n${input.answer.trim()}\n`;
 }
 
-function isPresent(path: string): boolean {
-  try {
-    Deno.lstatSync(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
 /**
  * Saves an answer as `wiki/explorations/<name>.md` through the session's
  * coordinator; the session must stay open until this returns.
@@ -100,7 +90,7 @@ export async function saveExploration(
     safeName(input.question, "exploration"),
     (candidate) =>
       taken.get(candidate) !== undefined ||
-      isPresent(layout.resolve(explorationPage(candidate))),
+      exists(layout.resolve(explorationPage(candidate))),
   );
   const page = explorationPage(name);
   const question = input.question.replace(/\s+/g, " ").trim();
@@ -108,9 +98,9 @@ export async function saveExploration(
   const staging = `.quire/staging/save-${crypto.randomUUID()}`;
   const staged = `${staging}/${name}.md`;
   try {
-    await ensureDirectory(layout.resolve(staging));
-    await writeFileDurably(layout.resolve(staged), renderExplorationPage(input, createdAt));
-    await session.coordinator.apply({
+    ensureDirectory(layout.resolve(staging));
+    writeFileDurably(layout.resolve(staged), renderExplorationPage(input, createdAt));
+    session.coordinator.apply({
       kind: "save",
       target: name,
       staging,
@@ -121,7 +111,7 @@ export async function saveExploration(
     });
   } catch (error) {
     // After a failed rollback the journal may still need the staging; recovery removes it.
-    if (session.coordinator.state !== "failed") await removeIfExists(join(layout.root, staging));
+    if (session.coordinator.state !== "failed") removeIfExists(join(layout.root, staging));
     throw error;
   }
   if (options.rebuild ?? true) await session.rebuild();

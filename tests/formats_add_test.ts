@@ -24,7 +24,14 @@ Deno.test("add reads every fixture format in workers and refuses the broken ones
     .filter((name) => !name.endsWith(".sh") && !name.endsWith(".ts"))
     .sort()
     .map((name) => join(FIXTURES, name));
-  const { code, json, stderr } = await runQuireJson<AddJson>(["--kb", kb, "add", "--jobs", "2", ...inputs]);
+  const { code, json, stderr } = await runQuireJson<AddJson>([
+    "--kb",
+    kb,
+    "add",
+    "--jobs",
+    "2",
+    ...inputs,
+  ]);
   assert.equal(code, 1, stderr);
   const failed = Object.fromEntries(json.failed.map((f) => [f.source.split("/").pop(), f.code]));
   assert.deepEqual(failed, {
@@ -32,7 +39,9 @@ Deno.test("add reads every fixture format in workers and refuses the broken ones
     "scanned.pdf": "NO_TEXT",
     "truncated.pdf": "CORRUPT",
   });
-  const types = Object.fromEntries(registryDocuments(kb).map((d) => [d.name, d.source.split(".").pop()]));
+  const types = Object.fromEntries(
+    registryDocuments(kb).map((d) => [d.name, d.source.split(".").pop()]),
+  );
   assert.ok(Object.keys(types).includes("handbook"), JSON.stringify(types));
   assert.equal(json.added.length, inputs.length - 3);
 
@@ -51,12 +60,15 @@ Deno.test("add reads every fixture format in workers and refuses the broken ones
 });
 
 Deno.test("add fetches URLs in the workers: new, unchanged and changed pages", async () => {
-  let body = "<html><head><title>Tide Tables Explained</title></head><body><nav>Home | About</nav>" +
+  let body =
+    "<html><head><title>Tide Tables Explained</title></head><body><nav>Home | About</nav>" +
     "<article><h1>Tide Tables Explained</h1><p>Tide tables predict the height of the sea. " +
     "Harbour masters publish tide tables every year for every port.</p></article></body></html>";
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => {
     const path = new URL(request.url).pathname;
-    if (path === "/tides") return new Response(body, { headers: { "content-type": "text/html; charset=utf-8" } });
+    if (path === "/tides") {
+      return new Response(body, { headers: { "content-type": "text/html; charset=utf-8" } });
+    }
     if (path === "/moved") return Response.redirect(new URL("/tides", request.url), 302);
     return new Response("not here", { status: 404 });
   });
@@ -64,9 +76,18 @@ Deno.test("add fetches URLs in the workers: new, unchanged and changed pages", a
   const kb = join(dir.path, "kb");
   const base = `http://127.0.0.1:${server.addr.port}`;
   try {
-    const first = await runQuireJson<AddJson>(["--kb", kb, "add", `${base}/tides`, `${base}/missing`]);
+    const first = await runQuireJson<AddJson>([
+      "--kb",
+      kb,
+      "add",
+      `${base}/tides`,
+      `${base}/missing`,
+    ]);
     assert.equal(first.code, 1, first.stderr);
-    assert.deepEqual(first.json.added.map((d) => [d.name, d.source]), [["tide-tables-explained", `${base}/tides`]]);
+    assert.deepEqual(first.json.added.map((d) => [d.name, d.source]), [[
+      "tide-tables-explained",
+      `${base}/tides`,
+    ]]);
     assert.equal(first.json.failed[0].code, "FETCH");
     assert.match(first.json.failed[0].error, /404/);
     const source = await read(join(kb, "wiki", "sources", "tide-tables-explained.md"));
