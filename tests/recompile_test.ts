@@ -42,7 +42,7 @@ Deno.test("recompile rebuilds pages from the stored originals after a config cha
   assert.deepEqual(json.updated.map((d) => d.name), ["r0", "r1", "r2", "r3", "r4"]);
   const after = await Deno.readTextFile(join(kb, "wiki", "summaries", "r0.md"));
   assert.notEqual(after, before);
-  assert.equal((after.match(/^  - "/gm) ?? []).length, 1, "one concept per document now");
+  assert.equal((after.match(/^ {2}- "/gm) ?? []).length, 1, "one concept per document now");
   assert.match(after, /added: "2026-01-02T03:04:05Z"\nupdated: "2026-01-03T03:04:05Z"/);
   const log = await Deno.readTextFile(join(kb, "wiki", "log.md"));
   assert.match(log, /\*\*recompile\*\* \[\[summaries\/r4\|r4\]\]/);
@@ -71,7 +71,7 @@ Deno.test("recompile killed mid-batch recovers with every document whole", async
   assert.deepEqual(await stagingLeft(kb), []);
   for (let i = 0; i < 5; i++) {
     const summary = await Deno.readTextFile(join(kb, "wiki", "summaries", `r${i}.md`));
-    const concepts = (summary.match(/^  - "/gm) ?? []).length;
+    const concepts = (summary.match(/^ {2}- "/gm) ?? []).length;
     // r0 and r1 were recompiled (2 concepts); r2 was rolled back; the rest untouched.
     assert.equal(concepts <= 2, i < 2, `r${i} has ${concepts} concepts`);
   }
