@@ -21,12 +21,14 @@
  * @module
  */
 
+import type { DatabaseSync } from "node:sqlite";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import {
   activeWriter,
   findKnowledgeBase,
   InputError,
   isKnowledgeBase,
+  isRecoveryPending,
   type KbLayout,
   kbLayout,
   lintKnowledgeBase,
@@ -267,12 +269,22 @@ async function initCommand(dir: string | undefined, options: GlobalOptions) {
   return EXIT.ok;
 }
 
-function listCommand(options: GlobalOptions) {
+/** Says on stderr when an interrupted change waits for recovery (read-only commands). */
+async function notePendingRecovery(layout: KbLayout, db: DatabaseSync): Promise<void> {
+  if (await isRecoveryPending(layout, db)) {
+    say(
+      "note: an interrupted change is pending recovery; `quire recover` (or the next change) finishes it",
+    );
+  }
+}
+
+async function listCommand(options: GlobalOptions) {
   const layout = locateKnowledgeBase(options);
   const db = openRegistry(layout.registry, { readOnly: true });
   let documents;
   try {
     documents = listDocuments(db);
+    await notePendingRecovery(layout, db);
   } finally {
     db.close();
   }
@@ -463,7 +475,7 @@ function describeHits(hits: SearchHit[]): string {
   ).join("\n");
 }
 
-function searchCommand(words: string[], flags: { limit: number }, options: GlobalOptions) {
+async function searchCommand(words: string[], flags: { limit: number }, options: GlobalOptions) {
   const query = words.join(" ").trim();
   if (query === "") {
     throw new QuireError("USAGE", "Cannot search: the query is empty", {
@@ -475,6 +487,7 @@ function searchCommand(words: string[], flags: { limit: number }, options: Globa
   let hits: SearchHit[];
   try {
     hits = searchDocuments(db, query, { limit: flags.limit });
+    await notePendingRecovery(layout, db);
   } finally {
     db.close();
   }

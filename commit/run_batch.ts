@@ -24,6 +24,7 @@ import { removeIfExists } from "../core/durable_fs.ts";
 import {
   CoordinatorPoisonedError,
   type ErrorPayload,
+  failurePayload,
   RollbackFailedError,
 } from "../core/errors.ts";
 import { sha256File } from "../core/hash.ts";
@@ -183,8 +184,7 @@ export async function runBatch(
             break;
           }
           // The coordinator rolled the document back; report it and go on.
-          const message = `Cannot add '${source}': ${(error as Error).message}`;
-          fail({ code: "PUBLISH", message, path: source }, source);
+          fail(failurePayload(error, source, { verb: "add", fallback: "PUBLISH" }), source);
         }
       }
     }

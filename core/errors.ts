@@ -49,7 +49,8 @@ export type InputErrorCode =
   | "NOT_READY"
   | "LLM"
   | "WORKER"
-  | "PUBLISH";
+  | "PUBLISH"
+  | "NO_SPACE";
 
 /** Options shared by Quire's error constructors. */
 export interface QuireErrorOptions extends ErrorOptions {
@@ -138,12 +139,40 @@ export class InputError extends Error {
   }
 }
 
+const DISK_FULL = /no space left on device|os error 28|disk is full|SQLITE_FULL|quota exceeded/i;
+
+/** True when an error says the disk (or the registry's database) is full. */
+export function isDiskFull(error: unknown): boolean {
+  return DISK_FULL.test(error instanceof Error ? error.message : String(error));
+}
+
 /**
- * Converts anything thrown while preparing `path` into a payload. Input errors
- * keep their code; anything else is reported as a `WORKER` failure.
+ * Describes a failure of input `path` at step `verb` ("prepare", "add"…):
+ * input errors keep their code and message; a full disk is `NO_SPACE` with
+ * what to do; anything else is `fallback`.
  */
-export function toErrorPayload(error: unknown, path: string): ErrorPayload {
+export function failurePayload(
+  error: unknown,
+  path: string,
+  options: { verb: string; fallback: InputErrorCode },
+): ErrorPayload {
   if (error instanceof InputError) return error.toPayload();
   const message = error instanceof Error ? error.message : String(error);
-  return { code: "WORKER", message: `Cannot prepare '${path}': ${message}`, path };
+  if (isDiskFull(error)) {
+    return {
+      code: "NO_SPACE",
+      message:
+        `Cannot ${options.verb} '${path}': the disk is full (${message}); free some space and run the command again`,
+      path,
+    };
+  }
+  return { code: options.fallback, message: `Cannot ${options.verb} '${path}': ${message}`, path };
+}
+
+/**
+ * Converts anything thrown while preparing `path` into a payload. Input errors
+ * keep their code; a full disk is `NO_SPACE`; anything else is `WORKER`.
+ */
+export function toErrorPayload(error: unknown, path: string): ErrorPayload {
+  return failurePayload(error, path, { verb: "prepare", fallback: "WORKER" });
 }

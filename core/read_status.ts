@@ -13,6 +13,7 @@
  */
 
 import { join } from "node:path";
+import type { DatabaseSync } from "node:sqlite";
 import type { KbLayout } from "./layout.ts";
 import { isProcessAlive, type LockOwner, readLockOwner } from "./lock_owner.ts";
 import { type LogEntry, recentLog, registryCounts } from "./queries.ts";
@@ -71,6 +72,19 @@ export function activeWriter(layout: KbLayout): LockOwner | null {
   const owner = readLockOwner(layout.lock);
   if (owner === undefined || owner.pid === Deno.pid) return null;
   return isProcessAlive(owner.pid) === false ? null : owner;
+}
+
+/**
+ * True when an interrupted change waits for recovery: journal rows, queued
+ * pages or staging left behind, and no live process holding the lock. Cheap
+ * (two indexed counts and a directory read); read-only commands use it to
+ * say so.
+ */
+export async function isRecoveryPending(layout: KbLayout, db: DatabaseSync): Promise<boolean> {
+  const count = (sql: string) => Number((db.prepare(sql).get() as { n: number }).n);
+  const traces = count("SELECT count(*) AS n FROM mutations") +
+    count("SELECT count(*) AS n FROM pending_pages") + await countStaging(layout.staging);
+  return traces > 0 && activeWriter(layout) === null;
 }
 
 /** Reads the status of a knowledge base without locking or writing it. */

@@ -226,3 +226,25 @@ Deno.test("add --jobs 3 killed at random moments recovers to a prefix of the inp
     assert.deepEqual(await stateOf(kb), states[10]);
   }
 });
+
+Deno.test("add --jobs 3 killed at every crash point recovers to exactly before or after that document", async (t) => {
+  await using dir = await tempDir();
+  const inputs = await makeInputs(dir.path, 10);
+  const folder = join(dir.path, "in");
+  const states = await referenceStates(dir.path, inputs);
+  for (const point of [...BEFORE_MARKER, ...AFTER_MARKER]) {
+    await t.step(`${point}:6`, async () => {
+      const kb = join(dir.path, `kb-${point}`);
+      assert.equal((await runQuire(["init", kb])).code, 0);
+      const crashed = await runQuire(["--kb", kb, "add", "--jobs", "3", folder], {
+        env: { QUIRE_CRASH_AT: `${point}:6` },
+      });
+      assert.equal(crashed.signal, "SIGKILL");
+      assert.equal((await runQuire(["--kb", kb, "recover"])).code, 0);
+      assert.deepEqual(await stateOf(kb), BEFORE_MARKER.includes(point) ? states[5] : states[6]);
+      assert.deepEqual(await stagingLeft(kb), []);
+      assert.equal((await runQuire(["--kb", kb, "add", "--jobs", "3", folder])).code, 0);
+      assert.deepEqual(await stateOf(kb), states[10]);
+    });
+  }
+});

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { defaultConfig, prepareSettings } from "../core/config.ts";
 import { type PoolOutcome, PreparePool, type Settled } from "../prepare/prepare_pool.ts";
 import type { PrepareInput } from "../core/types.ts";
+import { join } from "node:path";
 import { tempDir } from "./_helpers.ts";
 
 const WORKER = new URL("./fixtures/workers/scripted_worker.ts", import.meta.url);
@@ -111,4 +112,26 @@ Deno.test("PreparePool.stop() ends prepareInOrder() and terminates busy workers"
   }
   assert.deepEqual(seen, [0]);
   pool[Symbol.dispose]();
+});
+
+Deno.test("a prepare worker cannot write outside the staging area", async () => {
+  await using dir = await tempDir();
+  const stagingRoot = join(dir.path, "kb", ".quire", "staging", "prepare");
+  await Deno.mkdir(stagingRoot, { recursive: true });
+  await using pool = new PreparePool({
+    jobs: 1,
+    timeoutMs: 10_000,
+    stagingRoot,
+    settings,
+    workerUrl: WORKER,
+  });
+  const [outcome] = await drain(pool.prepareInOrder(1, files("escape")));
+  assert.equal(outcome.kind, "failed");
+  assert.ok(
+    outcome.kind === "failed" && /NotCapable: Requires write access/.test(outcome.error.message),
+  );
+  await assert.rejects(
+    () => Deno.stat(join(dir.path, "kb", ".quire", "staging", "escaped.txt")),
+    Deno.errors.NotFound,
+  );
 });

@@ -65,6 +65,8 @@ Deno.test("a failed rollback stops the batch with exit 4 and keeps the journal f
   ]);
   assert.equal(status.json.recoveryPending, true);
   assert.equal(status.json.pendingJournals, 1);
+  const list = await runQuire(["--kb", kb, "list"]);
+  assert.match(list.stderr, /note: an interrupted change is pending recovery/);
 
   const recover = await runQuire(["--kb", kb, "recover"]);
   assert.equal(recover.code, 0);
