@@ -44,6 +44,7 @@ import {
 import {
   addDocuments,
   answerQuery,
+  type BatchEvent,
   type BatchResult,
   initKnowledgeBase,
   isCleanRecovery,
@@ -68,6 +69,16 @@ interface GlobalOptions {
   json?: boolean;
   quiet?: boolean;
   wait?: number;
+}
+
+interface BatchFlags {
+  jobs: number;
+  timeout?: number;
+  fallback?: "offline" | "fail";
+}
+
+interface AddFlags extends BatchFlags {
+  fromPageindexCloud?: string[];
 }
 
 const encoder = new TextEncoder();
@@ -195,6 +206,39 @@ async function withInterrupts<T>(body: (signal: AbortSignal) => Promise<T>): Pro
   }
 }
 
+/** The options every batch command passes on from its flags. */
+function batchOptions(flags: BatchFlags, options: GlobalOptions) {
+  return {
+    jobs: flags.jobs,
+    timeoutSeconds: flags.timeout,
+    waitSeconds: options.wait,
+    llmFallback: flags.fallback,
+  };
+}
+
+/**
+ * Runs one batch command (add, sync, recompile): progress on stderr,
+ * Ctrl-C as an abort, then the recovery note, the summary, `--json`, and
+ * the exit code.
+ */
+async function runBatchCommand(
+  options: GlobalOptions,
+  body: (hooks: { signal: AbortSignal; onEvent: (event: BatchEvent) => void }) => Promise<
+    BatchResult & { recovery: RecoveryReport; removed?: unknown[] }
+  >,
+): Promise<number> {
+  const reporter = new ProgressReporter({ quiet: options.quiet });
+  const started = performance.now();
+  const result = await withInterrupts((signal) =>
+    body({ signal, onEvent: (event) => reporter.onEvent(event) })
+  );
+  reporter.finish();
+  if (!isCleanRecovery(result.recovery)) say(describeRecovery(result.recovery));
+  say(summarize(result, (performance.now() - started) / 1000));
+  if (options.json) printJson(result);
+  return batchExitCode(result);
+}
+
 function batchExitCode(result: BatchResult): number {
   if (result.rollbackFailed !== null) return EXIT.rollback;
   if (result.interrupted) return EXIT.interrupted;
@@ -217,16 +261,6 @@ function summarize(result: BatchResult & { removed?: unknown[] }, seconds: numbe
   return text;
 }
 
-interface BatchFlags {
-  jobs: number;
-  timeout?: number;
-  fallback?: "offline" | "fail";
-}
-
-interface AddFlags extends BatchFlags {
-  fromPageindexCloud?: string[];
-}
-
 async function addCommand(inputs: string[], flags: AddFlags, options: GlobalOptions) {
   const ids = flags.fromPageindexCloud ?? [];
   if (inputs.length === 0 && ids.length === 0) {
@@ -235,24 +269,11 @@ async function addCommand(inputs: string[], flags: AddFlags, options: GlobalOpti
     });
   }
   const layout = await locateOrInitKnowledgeBase(options);
-  const reporter = new ProgressReporter({ quiet: options.quiet });
-  const started = performance.now();
-  const result = await withInterrupts((signal) =>
-    addDocuments(layout, inputs, {
-      jobs: flags.jobs,
-      timeoutSeconds: flags.timeout,
-      waitSeconds: options.wait,
-      llmFallback: flags.fallback,
-      pageindex: ids,
-      signal,
-      onEvent: (event) => reporter.onEvent(event),
-    })
+  return await runBatchCommand(
+    options,
+    (hooks) =>
+      addDocuments(layout, inputs, { ...batchOptions(flags, options), ...hooks, pageindex: ids }),
   );
-  reporter.finish();
-  if (!isCleanRecovery(result.recovery)) say(describeRecovery(result.recovery));
-  say(summarize(result, (performance.now() - started) / 1000));
-  if (options.json) printJson(result);
-  return batchExitCode(result);
 }
 
 async function initCommand(dir: string | undefined, options: GlobalOptions) {
@@ -390,23 +411,10 @@ async function syncCommand(
     else print(describePlan(plan));
     return EXIT.ok;
   }
-  const reporter = new ProgressReporter({ quiet: options.quiet });
-  const started = performance.now();
-  const result = await withInterrupts((signal) =>
-    syncFolder(layout, dir, {
-      jobs: flags.jobs,
-      timeoutSeconds: flags.timeout,
-      waitSeconds: options.wait,
-      llmFallback: flags.fallback,
-      signal,
-      onEvent: (event) => reporter.onEvent(event),
-    })
+  return await runBatchCommand(
+    options,
+    (hooks) => syncFolder(layout, dir, { ...batchOptions(flags, options), ...hooks }),
   );
-  reporter.finish();
-  if (!isCleanRecovery(result.recovery)) say(describeRecovery(result.recovery));
-  say(summarize(result, (performance.now() - started) / 1000));
-  if (options.json) printJson(result);
-  return batchExitCode(result);
 }
 
 async function watchCommand(dir: string | undefined, flags: BatchFlags, options: GlobalOptions) {
@@ -420,11 +428,8 @@ async function watchCommand(dir: string | undefined, flags: BatchFlags, options:
   const reporter = new ProgressReporter({ quiet: options.quiet });
   await withInterrupts((signal) =>
     watchFolder(layout, inbox, {
+      ...batchOptions(flags, options),
       signal,
-      jobs: flags.jobs,
-      timeoutSeconds: flags.timeout,
-      waitSeconds: options.wait,
-      llmFallback: flags.fallback,
       onEvent: (event) => reporter.onEvent(event),
       onReady: (folder) => say(`Watching '${folder}' (Ctrl-C to stop)`),
       onReconcile: (result) => {
@@ -442,23 +447,10 @@ async function watchCommand(dir: string | undefined, flags: BatchFlags, options:
 
 async function recompileCommand(names: string[], flags: BatchFlags, options: GlobalOptions) {
   const layout = locateKnowledgeBase(options);
-  const reporter = new ProgressReporter({ quiet: options.quiet });
-  const started = performance.now();
-  const result = await withInterrupts((signal) =>
-    recompileDocuments(layout, names, {
-      jobs: flags.jobs,
-      timeoutSeconds: flags.timeout,
-      waitSeconds: options.wait,
-      llmFallback: flags.fallback,
-      signal,
-      onEvent: (event) => reporter.onEvent(event),
-    })
+  return await runBatchCommand(
+    options,
+    (hooks) => recompileDocuments(layout, names, { ...batchOptions(flags, options), ...hooks }),
   );
-  reporter.finish();
-  if (!isCleanRecovery(result.recovery)) say(describeRecovery(result.recovery));
-  say(summarize(result, (performance.now() - started) / 1000));
-  if (options.json) printJson(result);
-  return batchExitCode(result);
 }
 
 function parseLimit(value: string): number {

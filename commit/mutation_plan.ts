@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { CompilerKind, ConceptNote, DocumentOrigin, DocumentType } from "../core/types.ts";
+import type { ConceptNote, DocumentRecord } from "../core/types.ts";
 
 /** What happens to one official path. */
 export interface PathChange {
@@ -16,23 +16,8 @@ export interface PathChange {
   staged: string | null;
 }
 
-/** A document row as the commit marker writes it. */
-export interface DocumentRow {
-  name: string;
-  type: DocumentType;
-  origin: DocumentOrigin;
-  ext: string;
-  source: string;
-  hash: string;
-  bytes: number;
-  title: string;
-  description: string;
-  compiler: CompilerKind;
-  /** The section tree as JSON. */
-  sections: string;
-  addedAt: string;
-  updatedAt: string;
-}
+/** A document row as the commit marker writes it: the record, with its section tree as JSON. */
+export type DocumentRow = DocumentRecord & { sections: string };
 
 /** One entry for the operations log. */
 export interface LogRecord {

@@ -42,3 +42,26 @@ export function wikilink(target: string, label?: string): string {
 export function isLinkableHeading(title: string): boolean {
   return title !== "" && !/[[\]|#^]/.test(title);
 }
+
+const ENTITY = /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|(amp|lt|gt|quot|apos|nbsp));/gi;
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+};
+
+/**
+ * Decodes numeric character references and the few named entities markdown
+ * text commonly holds (`&amp;` `&lt;` `&gt;` `&quot;` `&apos;` `&nbsp;`).
+ * An out-of-range code point becomes a space; other names are left as they are.
+ */
+export function decodeEntities(text: string): string {
+  return text.replace(ENTITY, (_, dec?: string, hex?: string, name?: string) => {
+    if (name !== undefined) return NAMED_ENTITIES[name.toLowerCase()];
+    const code = dec !== undefined ? Number(dec) : parseInt(hex ?? "", 16);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : " ";
+  });
+}

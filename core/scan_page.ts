@@ -24,6 +24,8 @@
  * @module
  */
 
+import { decodeEntities } from "./markdown.ts";
+
 /** One wikilink found on a page. */
 export interface WikiLink {
   /** The link as written, e.g. `[[sources/x#Intro|Intro]]`. */
@@ -155,27 +157,15 @@ export function scanPage(markdown: string): ScannedPage {
   return { links, headings };
 }
 
-const ENTITIES: Record<string, string> = {
-  amp: "&",
-  lt: "<",
-  gt: ">",
-  quot: '"',
-  apos: "'",
-  nbsp: " ",
-};
-
 /** The heading text without inline markdown: link text, image alt text, code, no tags. */
 export function headingText(heading: string): string {
-  return heading
-    .replace(/!?\[\[(?:[^\]|]*\|)?([^\]]*)\]\]/g, "$1")
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/<(https?:[^>]*)>/g, "$1")
-    .replace(/<\/?[A-Za-z][^<>]*>/g, "")
-    .replace(/&#(\d+);|&#x([0-9a-f]+);|&([a-z]+);/gi, (all, dec, hex, name) => {
-      if (dec) return String.fromCodePoint(Number(dec));
-      if (hex) return String.fromCodePoint(parseInt(hex, 16));
-      return ENTITIES[name.toLowerCase()] ?? all;
-    });
+  return decodeEntities(
+    heading
+      .replace(/!?\[\[(?:[^\]|]*\|)?([^\]]*)\]\]/g, "$1")
+      .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
+      .replace(/<(https?:[^>]*)>/g, "$1")
+      .replace(/<\/?[A-Za-z][^<>]*>/g, ""),
+  );
 }
 
 /**

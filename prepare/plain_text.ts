@@ -19,6 +19,8 @@
  * @module
  */
 
+import { decodeEntities } from "../core/markdown.ts";
+
 /** What a block of plain text was in the markdown. */
 export type PlainBlockKind = "heading" | "paragraph" | "list-item" | "table-row";
 
@@ -59,22 +61,6 @@ const EMPHASIS_STAR = /\*+(?=\S)|(?<=\S)\*+/g;
 const EMPHASIS_UNDERSCORE = /(^|[^\p{L}\p{N}_])_+(?=\S)|(?<=\S)_+(?=[^\p{L}\p{N}_]|$)/gu;
 const STRIKE = /~~/g;
 const ESCAPE = /\\([!-/:-@[-`{-~])/g;
-const ENTITY = /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|(amp|lt|gt|quot|apos|nbsp));/gi;
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: "&",
-  lt: "<",
-  gt: ">",
-  quot: '"',
-  apos: "'",
-  nbsp: " ",
-};
-
-function decodeEntity(_: string, dec?: string, hex?: string, name?: string): string {
-  if (name !== undefined) return NAMED_ENTITIES[name.toLowerCase()];
-  const code = dec !== undefined ? Number(dec) : parseInt(hex ?? "", 16);
-  return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : " ";
-}
-
 /** Escaped characters are parked in the private-use area while marks are removed. */
 const PARKED = /[\ue000-\ue07f]/g;
 
@@ -91,7 +77,7 @@ function plainSegment(text: string): string {
     .replace(EMPHASIS_STAR, "")
     .replace(EMPHASIS_UNDERSCORE, "$1")
     .replace(STRIKE, "")
-    .replace(ENTITY, decodeEntity)
+    .replace(/&[#a-z0-9]+;/gi, (entity) => decodeEntities(entity))
     .replace(PARKED, (char) => String.fromCharCode(char.charCodeAt(0) - 0xe000));
 }
 

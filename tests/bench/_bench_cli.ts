@@ -57,6 +57,8 @@ export interface RunCliOptions {
   cwd?: string;
   /** Fail (throw) on a non-zero exit code. @default true */
   check?: boolean;
+  /** The CLI entry point (a scratch copy, for A/B experiments). @default the repository's main.ts */
+  main?: string;
 }
 
 let timeAvailable: boolean | undefined;
@@ -171,8 +173,8 @@ function timeReport(stderr: string): { text: string; rss: number; user: number; 
 }
 
 /** The `deno run` command line of the CLI. */
-export function cliCommand(args: string[], denoFlags: string[] = []): string[] {
-  return [Deno.execPath(), "run", "-A", "--quiet", ...denoFlags, MAIN, ...args];
+export function cliCommand(args: string[], denoFlags: string[] = [], main = MAIN): string[] {
+  return [Deno.execPath(), "run", "-A", "--quiet", ...denoFlags, main, ...args];
 }
 
 /**
@@ -182,7 +184,7 @@ export function cliCommand(args: string[], denoFlags: string[] = []): string[] {
 export async function runCli(args: string[], options: RunCliOptions = {}): Promise<CliRun> {
   const measure = options.measure ?? false;
   const gnuTime = measure && await hasGnuTime();
-  const argv = cliCommand(args, options.denoFlags);
+  const argv = cliCommand(args, options.denoFlags, options.main);
   const [program, ...rest] = gnuTime ? ["/usr/bin/time", "-v", ...argv] : argv;
   const started = performance.now();
   const child = new Deno.Command(program, {

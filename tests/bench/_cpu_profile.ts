@@ -51,6 +51,11 @@ export interface ThreadProfile {
   programMs: number;
   /** Functions by self time, largest first. */
   functions: FunctionTime[];
+  /**
+   * Inclusive time (self plus callees) by function name alone, e.g.
+   * `renderIndexPage`; a recursive function is counted once per sample.
+   */
+  inclusive: Map<string, number>;
 }
 
 function shortUrl(url: string): string {
@@ -65,7 +70,12 @@ function shortUrl(url: string): string {
 /** Summarises one parsed profile. */
 export function summariseProfile(profile: CpuProfile, thread: string): ThreadProfile {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) {
+    for (const child of node.children ?? []) parent.set(child, node.id);
+  }
   const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
   let idle = 0;
   let gc = 0;
   let program = 0;
@@ -79,6 +89,11 @@ export function summariseProfile(profile: CpuProfile, thread: string): ThreadPro
     else if (name === "(program)") program += us;
     const label = name.startsWith("(") ? name : `${name} (${shortUrl(frame.url)})`;
     self.set(label, (self.get(label) ?? 0) + us);
+    const onStack = new Set<string>();
+    for (let id: number | undefined = profile.samples[i]; id !== undefined; id = parent.get(id)) {
+      onStack.add(byId.get(id)!.callFrame.functionName || "(anonymous)");
+    }
+    for (const fn of onStack) inclusive.set(fn, (inclusive.get(fn) ?? 0) + us);
   }
   const functions = [...self.entries()]
     .map(([label, us]) => ({ label, ms: us / 1000 }))
@@ -90,6 +105,7 @@ export function summariseProfile(profile: CpuProfile, thread: string): ThreadPro
     gcMs: gc / 1000,
     programMs: program / 1000,
     functions,
+    inclusive: new Map([...inclusive].map(([fn, us]) => [fn, us / 1000])),
   };
 }
 
@@ -109,6 +125,11 @@ export async function readProfiles(dir: string): Promise<ThreadProfile[]> {
 /** The top `limit` functions of a thread, without the idle node. */
 export function topFunctions(thread: ThreadProfile, limit: number): FunctionTime[] {
   return thread.functions.filter((f) => f.label !== "(idle)").slice(0, limit);
+}
+
+/** Inclusive time of function `name` (0 when it never ran), milliseconds. */
+export function inclusiveMs(thread: ThreadProfile, name: string): number {
+  return thread.inclusive.get(name) ?? 0;
 }
 
 /** Self time of every function whose label matches `pattern`, summed. */
