@@ -34,6 +34,7 @@ import {
   lintKnowledgeBase,
   listDocuments,
   loadConfig,
+  now,
   openRegistry,
   prepareSettings,
   QuireError,
@@ -588,7 +589,11 @@ function buildProgram(setExit: (code: number) => void): Command {
       parseSeconds,
     );
 
-  const run = (body: () => Promise<number> | number) => async () => setExit(await body());
+  // The clock is checked before any command touches anything (SOURCE_DATE_EPOCH).
+  const run = (body: () => Promise<number> | number) => async () => {
+    now();
+    setExit(await body());
+  };
   const globals = (command: Command) => command.optsWithGlobals() as GlobalOptions;
 
   program.command("init")

@@ -27,20 +27,18 @@ function relative(layout: KbLayout, absolute: string): string {
   return absolute.slice(layout.root.length + 1).split(/[\\/]/).join("/");
 }
 
-/** Chooses a new document's name: its hint made safe, then made unique (registry and disk). */
+/**
+ * Chooses a new document's name: its hint made safe, then made unique. A name
+ * is taken by a registry row, or by any file at one of its pages' paths (a
+ * file Quire does not know about is never overwritten).
+ */
 function chooseName(session: ChangeSession, hint: string, ext: string): string {
-  const taken = new Set<string>();
-  const base = safeName(hint);
-  // Names are probed one by one; collect the taken ones (a name is taken by a row or a file).
-  for (let candidate = base;;) {
-    const pages = documentPages(candidate, ext);
-    const onDisk = exists(session.layout.resolve(pages.raw)) ||
-      exists(session.layout.resolve(pages.source)) ||
-      exists(session.layout.resolve(pages.summary));
-    if (!onDisk && !isNameTaken(session.db, candidate)) return candidate;
-    taken.add(candidate);
-    candidate = uniqueName(base, (name) => taken.has(name));
-  }
+  const { layout, db } = session;
+  return uniqueName(safeName(hint), (name) => {
+    const pages = documentPages(name, ext);
+    return isNameTaken(db, name) || exists(layout.resolve(pages.raw)) ||
+      exists(layout.resolve(pages.source)) || exists(layout.resolve(pages.summary));
+  });
 }
 
 /** Options of {@linkcode commitStagedDocument}. */

@@ -257,3 +257,26 @@ Deno.test("usage errors exit 2", async () => {
     assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
   }
 });
+
+Deno.test("a file Quire does not know about is never overwritten: the new document takes another name", async () => {
+  await using dir = await tempDir();
+  const kb = join(dir.path, "kb");
+  assert.equal((await runQuire(["init", kb])).code, 0);
+  await writeFiles(kb, { "wiki/summaries/notes.md": "My own page.\n" });
+  await writeFiles(dir.path, { "notes.md": "# Notes\n\nSome notes.\n" });
+  const { json } = await runQuireJson<AddJson>(["--kb", kb, "add", join(dir.path, "notes.md")]);
+  assert.deepEqual(json.added.map((d) => d.name), ["notes-2"]);
+  assert.equal(await read(join(kb, "wiki", "summaries", "notes.md")), "My own page.\n");
+});
+
+Deno.test("an invalid SOURCE_DATE_EPOCH is a usage error naming the value", async () => {
+  await using dir = await tempDir();
+  const result = await runQuire(["init", join(dir.path, "kb")], {
+    env: { SOURCE_DATE_EPOCH: "yesterday" },
+  });
+  assert.equal(result.code, 2);
+  assert.match(
+    result.stderr,
+    /Cannot use SOURCE_DATE_EPOCH 'yesterday': not a whole number of seconds/,
+  );
+});
