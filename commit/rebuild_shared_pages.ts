@@ -19,7 +19,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { crashPoint } from "../core/crash_point.ts";
 import { conceptPage, INDEX_PAGE, type KbLayout, LOG_PAGE } from "../core/layout.ts";
 import { inTransaction } from "../core/registry.ts";
-import type { ConceptRule } from "./concept_pages.ts";
+import { ConceptLookup, type ConceptRule } from "./concept_pages.ts";
 import {
   ensureDirectory,
   removeIfExists,
@@ -43,15 +43,14 @@ const CONCEPT_PAGE = /^wiki\/concepts\/([^/]+)\.md$/;
 
 /** Renders one shared page; null means the page should not exist. */
 function renderSharedPage(
-  db: DatabaseSync,
+  concepts: ConceptLookup,
   page: string,
-  rule: ConceptRule,
   existing: string | null,
 ): string | null {
-  if (page === INDEX_PAGE) return renderIndexPage(db, rule);
-  if (page === LOG_PAGE) return renderLogPage(db);
+  if (page === INDEX_PAGE) return renderIndexPage(concepts.db, concepts.rule);
+  if (page === LOG_PAGE) return renderLogPage(concepts.db);
   const concept = CONCEPT_PAGE.exec(page);
-  if (concept) return renderConceptPage(db, concept[1], rule, existing);
+  if (concept) return renderConceptPage(concepts, concept[1], existing);
   throw new Error(`Unknown shared page '${page}' in the rebuild queue`);
 }
 
@@ -85,12 +84,13 @@ export async function rebuildSharedPages(
     path: string;
   }[]).map((row) => row.path);
   const seen = new Set(queued);
+  const concepts = new ConceptLookup(db, options.rule);
   let done = 0;
   for (let i = 0; i < queued.length; i++) {
     const page = queued[i];
     const path = layout.resolve(page);
     const existing = await readIfExists(path);
-    const text = renderSharedPage(db, page, options.rule, existing);
+    const text = renderSharedPage(concepts, page, existing);
     const concept = CONCEPT_PAGE.exec(page);
     if (concept && isLivePage(existing) !== isLivePage(text)) {
       const relatedPages = coOccurringConcepts(db, concept[1]).map(conceptPage)

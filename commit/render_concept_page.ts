@@ -1,7 +1,12 @@
 /**
- * `wiki/concepts/<slug>.md`: one page per concept, listing every document
- * that discusses it with that document's note, and related concepts (those
- * sharing the most documents with it).
+ * `wiki/concepts/<slug>.md`: one page per concept, listing the documents
+ * that discuss it with each one's note, and related concepts (those sharing
+ * the most documents with it).
+ *
+ * A page lists at most {@linkcode CONCEPT_PAGE_DOCUMENTS} documents, those
+ * where the concept weighs most (then by name), and says how many more there
+ * are: a concept that half the knowledge base mentions would otherwise make
+ * a page, and a rebuild, whose size grows with the knowledge base.
  *
  * The page has front matter (aliases, document count) and a generated block
  * between {@linkcode BEGIN_MARK} and {@linkcode END_MARK}. Both are rebuilt
@@ -15,7 +20,7 @@
 
 import type { DatabaseSync } from "node:sqlite";
 import { inlineText, renderFrontMatter, wikilink } from "../core/markdown.ts";
-import { type ConceptRule, hasConceptPage } from "./concept_pages.ts";
+import type { ConceptLookup } from "./concept_pages.ts";
 
 /** Opens the generated block of a concept page. */
 export const BEGIN_MARK =
@@ -24,6 +29,12 @@ export const BEGIN_MARK =
 export const END_MARK = "<!-- quire:end -->";
 
 const RELATED_LIMIT = 10;
+
+/** Documents sampled to find a concept's related concepts. */
+export const RELATED_SAMPLE = 200;
+
+/** Most documents listed on one concept page. */
+export const CONCEPT_PAGE_DOCUMENTS = 100;
 const DEAD_CONCEPT = "No document in the knowledge base discusses this concept any more.";
 
 /**
@@ -80,26 +91,34 @@ interface ConceptRow {
 /**
  * Renders concept `slug`'s page, merging the user text of `existing` (the
  * current file, if any). Returns null when the page should not exist.
+ * `concepts` answers page and label questions for the whole rebuild.
  */
 export function renderConceptPage(
-  db: DatabaseSync,
+  concepts: ConceptLookup,
   slug: string,
-  rule: ConceptRule,
   existing: string | null,
 ): string | null {
+  const { db } = concepts;
   const kept = existing === null ? { before: "", after: "" } : userText(existing);
-  const rows = db.prepare(
-    `SELECT d.name, d.title, c.label, c.note FROM document_concepts c
-     JOIN documents d ON d.id = c.document_id WHERE c.slug = ? ORDER BY d.name`,
-  ).all(slug) as unknown as ConceptRow[];
-  const live = rows.length > 0 && hasConceptPage(db, slug, rule);
+  const live = concepts.hasPage(slug);
   if (!live && !hasText(kept)) return null;
 
-  const counts = new Map<string, number>();
-  for (const row of rows) counts.set(row.label, (counts.get(row.label) ?? 0) + 1);
-  const aliases = [...counts.keys()].sort((a, b) =>
-    (counts.get(b)! - counts.get(a)!) || (a < b ? -1 : a > b ? 1 : 0)
-  );
+  // Spellings, most used first; their counts add up to the number of documents.
+  const labels = db.prepare(
+    `SELECT label, count(*) AS n FROM document_concepts WHERE slug = ?
+     GROUP BY label ORDER BY n DESC, label`,
+  ).all(slug) as unknown as { label: string; n: number }[];
+  const aliases = labels.map((l) => l.label);
+  const total = labels.reduce((sum, l) => sum + l.n, 0);
+  // The heaviest documents come off the rank index; only they are sorted by name.
+  const rows = db.prepare(
+    `SELECT d.name, d.title, c.label, c.note
+     FROM (SELECT document_id FROM document_concepts WHERE slug = ?
+           ORDER BY score DESC, document_id DESC LIMIT ?) top
+     JOIN document_concepts c ON c.document_id = top.document_id AND c.slug = ?
+     JOIN documents d ON d.id = c.document_id
+     ORDER BY c.score DESC, d.name`,
+  ).all(slug, CONCEPT_PAGE_DOCUMENTS, slug) as unknown as ConceptRow[];
   const title = aliases[0] ?? slug;
   const block = [BEGIN_MARK, `# ${inlineText(title)}`, ""];
   if (!live) {
@@ -112,7 +131,15 @@ export function renderConceptPage(
         `- ${wikilink(`summaries/${row.name}`, row.title || row.name)}${note ? `: ${note}` : ""}`,
       );
     }
-    const related = relatedConcepts(db, slug, rule);
+    if (total > rows.length) {
+      block.push(
+        "",
+        `_…and ${total - rows.length} more documents; \`quire search "${
+          title.replace(/[`"]/g, "")
+        }"\` finds them._`,
+      );
+    }
+    const related = relatedConcepts(concepts, slug);
     if (related.length > 0) {
       block.push("", "## Related concepts", "");
       for (const r of related) {
@@ -127,27 +154,32 @@ export function renderConceptPage(
   block.push(END_MARK);
   const front = renderFrontMatter({
     aliases: live ? aliases : [],
-    documents: live ? rows.length : 0,
+    documents: live ? total : 0,
   });
   return `${front}${kept.before}${block.join("\n")}\n${kept.after}`;
 }
 
-/** Concepts that share documents with `slug` and have pages, most shared first. */
+/**
+ * Concepts that share documents with `slug` and have pages, most shared
+ * first. Co-occurrence is counted over the {@linkcode RELATED_SAMPLE}
+ * documents where `slug` weighs most, so that a concept found in thousands
+ * of documents costs no more to rebuild than one found in a few hundred.
+ */
 function relatedConcepts(
-  db: DatabaseSync,
+  concepts: ConceptLookup,
   slug: string,
-  rule: ConceptRule,
 ): { slug: string; label: string; shared: number }[] {
-  const rows = db.prepare(
-    `SELECT other.slug AS slug, min(other.label) AS label, count(*) AS shared
-     FROM document_concepts self JOIN document_concepts other
-       ON other.document_id = self.document_id AND other.slug <> self.slug
-     WHERE self.slug = ? GROUP BY other.slug ORDER BY shared DESC, other.slug LIMIT 100`,
-  ).all(slug) as unknown as { slug: string; label: string; shared: number }[];
+  const rows = concepts.db.prepare(
+    `SELECT other.slug AS slug, count(*) AS shared
+     FROM (SELECT document_id FROM document_concepts WHERE slug = ?
+           ORDER BY score DESC, document_id DESC LIMIT ?) top
+     JOIN document_concepts other ON other.document_id = top.document_id AND other.slug <> ?
+     GROUP BY other.slug ORDER BY shared DESC, other.slug LIMIT 100`,
+  ).all(slug, RELATED_SAMPLE, slug) as unknown as { slug: string; shared: number }[];
   const related = [];
   for (const row of rows) {
     if (related.length === RELATED_LIMIT) break;
-    if (hasConceptPage(db, row.slug, rule)) related.push(row);
+    if (concepts.hasPage(row.slug)) related.push({ ...row, label: concepts.label(row.slug) });
   }
   return related;
 }

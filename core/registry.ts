@@ -85,6 +85,14 @@ export const MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 2: indexes for the concept queries that shared-page rebuilds run: labels
+  // and the prominent flag per slug without touching the table, and a
+  // concept's documents in order of weight without sorting all of them.
+  `
+  DROP INDEX document_concepts_slug;
+  CREATE INDEX document_concepts_slug ON document_concepts (slug, label, prominent);
+  CREATE INDEX document_concepts_rank ON document_concepts (slug, score, document_id);
+  `,
 ];
 
 /** The schema version this build of Quire reads and writes. */

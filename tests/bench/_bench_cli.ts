@@ -4,20 +4,24 @@
  * which includes Deno's startup).
  *
  * With `measure`, the command runs under `/usr/bin/time -v` (when it is
- * installed) for its exact maximum resident set size and CPU times, and the
- * Deno process's threads are sampled from `/proc/<pid>/task/*` every
- * {@linkcode POLL_MS} ms for CPU time per thread: the main thread
- * (`deno`), each Web Worker (`worker-N`), and V8's platform threads
- * (`V8 DefaultWorke…`: concurrent garbage collection and compilation).
- * Sampling misses at most the last interval of a thread that exits, and
- * reads a few small files per tick, which costs well under 1% of a core.
+ * installed) for its exact maximum resident set size and CPU times; this
+ * costs nothing measurable (checked: 3 alternating pairs of a 1,000-file add).
+ *
+ * With `threads`, the Deno process's threads are also sampled from
+ * `/proc/<pid>/task/*` every {@linkcode POLL_MS} ms for CPU time per
+ * thread: the main thread (`deno`), each Web Worker (`worker-N`), and V8's
+ * platform threads (`V8 DefaultWorke…`: concurrent garbage collection and
+ * compilation). A thread's last interval before it exits is missed. Sampling
+ * made a 1,000-file add about 8% slower here (3 alternating triples, at
+ * 50 and at 200 ms alike), so the benchmarks take their timings from runs
+ * without it and sample one extra run for the split by thread.
  *
  * @module
  */
 
 import { MAIN, ROOT } from "../_helpers.ts";
 
-/** Interval of the `/proc` sampling, milliseconds. */
+/** Default interval of the `/proc` sampling, milliseconds. */
 export const POLL_MS = 50;
 
 /** CPU time of one group of threads. */
@@ -43,14 +47,16 @@ export interface CliRun {
   /** User and system CPU of the process, milliseconds (`measure` only). */
   userMs: number | null;
   sysMs: number | null;
-  /** CPU time by thread group (`measure` only, Linux). */
+  /** CPU time by thread group (`threads` only, Linux; empty otherwise). */
   threadCpu: ThreadGroupCpu[];
 }
 
 /** Options of {@linkcode runCli}. */
 export interface RunCliOptions {
-  /** Measure memory and CPU (see the module comment). @default false */
+  /** Measure memory and CPU with `/usr/bin/time -v` (see the module comment). @default false */
   measure?: boolean;
+  /** Sample CPU per thread from /proc (see the module comment; slows the run). @default false */
+  threads?: boolean;
   /** Extra `deno run` flags, e.g. `--cpu-prof`. @default [] */
   denoFlags?: string[];
   /** Working directory. @default the repository root */
@@ -59,6 +65,8 @@ export interface RunCliOptions {
   check?: boolean;
   /** The CLI entry point (a scratch copy, for A/B experiments). @default the repository's main.ts */
   main?: string;
+  /** Interval of the `/proc` sampling, milliseconds. @default POLL_MS */
+  pollMs?: number;
 }
 
 let timeAvailable: boolean | undefined;
@@ -107,7 +115,7 @@ function threadGroup(name: string): string {
 }
 
 /** Samples per-thread CPU (clock ticks) of `pid` until `stop()` is called. */
-function sampleThreads(pid: () => number | null) {
+function sampleThreads(pid: () => number | null, pollMs: number) {
   const ticks = new Map<string, { name: string; ticks: number }>();
   let stopped = false;
   const tick = () => {
@@ -132,7 +140,7 @@ function sampleThreads(pid: () => number | null) {
   const loop = (async () => {
     while (!stopped) {
       tick();
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   })();
   return {
@@ -172,9 +180,17 @@ function timeReport(stderr: string): { text: string; rss: number; user: number; 
   };
 }
 
-/** The `deno run` command line of the CLI. */
-export function cliCommand(args: string[], denoFlags: string[] = [], main = MAIN): string[] {
-  return [Deno.execPath(), "run", "-A", "--quiet", ...denoFlags, main, ...args];
+/** The `deno run` command line of the CLI (only `denoFlags` and `main` of the options count). */
+export function cliCommand(args: string[], options: RunCliOptions = {}): string[] {
+  return [
+    Deno.execPath(),
+    "run",
+    "-A",
+    "--quiet",
+    ...(options.denoFlags ?? []),
+    options.main ?? MAIN,
+    ...args,
+  ];
 }
 
 /**
@@ -182,9 +198,8 @@ export function cliCommand(args: string[], denoFlags: string[] = [], main = MAIN
  * @throws {Error} with the CLI's stderr when it exits non-zero and `check` is on.
  */
 export async function runCli(args: string[], options: RunCliOptions = {}): Promise<CliRun> {
-  const measure = options.measure ?? false;
-  const gnuTime = measure && await hasGnuTime();
-  const argv = cliCommand(args, options.denoFlags, options.main);
+  const gnuTime = (options.measure ?? false) && await hasGnuTime();
+  const argv = cliCommand(args, options);
   const [program, ...rest] = gnuTime ? ["/usr/bin/time", "-v", ...argv] : argv;
   const started = performance.now();
   const child = new Deno.Command(program, {
@@ -196,8 +211,8 @@ export async function runCli(args: string[], options: RunCliOptions = {}): Promi
     stderr: "piped",
   }).spawn();
   let denoPid: number | null = gnuTime ? null : child.pid;
-  const sampler = measure && Deno.build.os === "linux"
-    ? sampleThreads(() => (denoPid ??= childOf(child.pid)))
+  const sampler = options.threads && Deno.build.os === "linux"
+    ? sampleThreads(() => (denoPid ??= childOf(child.pid)), options.pollMs ?? POLL_MS)
     : null;
   const output = await child.output();
   const ms = performance.now() - started;

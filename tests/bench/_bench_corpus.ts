@@ -22,7 +22,7 @@ import { generateMarkdown } from "../_offline_corpus.ts";
 import { makePdf, type PdfLine } from "../_make_pdf.ts";
 
 /** A small deterministic PRNG (mulberry32), for sizes and kinds. */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -52,8 +52,37 @@ export interface TextCorpusOptions {
   maxBytes?: number;
   /** Seed of the sizes and of each file's text (file i uses seed + i). @default 1 */
   seed?: number;
-  /** File name prefix. @default "note" */
+  /** File name prefix (letters and digits). @default "note" */
   prefix?: string;
+  /**
+   * End each file with a line of two made-up keywords: one only this file
+   * has (`<prefix>u<letters>`), one shared by {@linkcode TAG_GROUP} files
+   * (`<prefix>g<letters>`). The generated vocabulary has no rare words at
+   * all (its rarest word is in about 2% of the files); these give searches
+   * for rare terms something to find. @default false
+   */
+  tags?: boolean;
+}
+
+/** Files sharing one group keyword (see {@linkcode TextCorpusOptions.tags}). */
+export const TAG_GROUP = 25;
+
+/** A whole number written in the letters a–z (0 → a, 26 → ba), a token FTS keeps whole. */
+export function letters(n: number): string {
+  let out = "";
+  do {
+    out = String.fromCharCode(97 + (n % 26)) + out;
+    n = Math.floor(n / 26);
+  } while (n > 0);
+  return out;
+}
+
+/** The two keywords of file `index` of a corpus written with `tags`. */
+export function fileTags(prefix: string, index: number): { unique: string; group: string } {
+  return {
+    unique: `${prefix}u${letters(index)}`,
+    group: `${prefix}g${letters(Math.floor(index / TAG_GROUP))}`,
+  };
 }
 
 /** What a corpus writer wrote. */
@@ -97,7 +126,11 @@ export async function writeTextCorpus(
     const target = Math.round(min * (max / min) ** next());
     const markdown = generateMarkdown(target, { seed: seed * 100_003 + i });
     const isText = i % 4 === 3;
-    const text = isText ? plainText(markdown) : markdown;
+    let text = isText ? plainText(markdown) : markdown;
+    if (options.tags) {
+      const { unique, group } = fileTags(prefix, i);
+      text += `\nKeywords: ${unique}, ${group}.\n`;
+    }
     const name = `${prefix}-${String(i).padStart(width, "0")}.${isText ? "txt" : "md"}`;
     await Deno.writeTextFile(join(dir, name), text);
     sizes.push(text.length);

@@ -22,20 +22,9 @@ export function median(values: number[]): number {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
-/** The sum of `values`. */
-export function sum(values: number[]): number {
-  return values.reduce((a, b) => a + b, 0);
-}
-
 /** A number with `digits` decimals, or `–` when it is not finite. */
 export function fixed(value: number, digits = 0): string {
   return Number.isFinite(value) ? value.toFixed(digits) : "–";
-}
-
-/** Milliseconds as `123 ms` or `12.3 s`. */
-export function duration(ms: number): string {
-  if (!Number.isFinite(ms)) return "–";
-  return ms < 10_000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** Bytes as `12.3 MB` (decimal units). */

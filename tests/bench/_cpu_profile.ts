@@ -132,11 +132,6 @@ export function inclusiveMs(thread: ThreadProfile, name: string): number {
   return thread.inclusive.get(name) ?? 0;
 }
 
-/** Self time of every function whose label matches `pattern`, summed. */
-export function timeMatching(thread: ThreadProfile, pattern: RegExp): number {
-  return thread.functions.filter((f) => pattern.test(f.label)).reduce((sum, f) => sum + f.ms, 0);
-}
-
 if (import.meta.main) {
   // `deno run -A tests/bench/_cpu_profile.ts DIR [N]`: print each thread's top N functions.
   const [dir, n] = Deno.args;
