@@ -76,15 +76,8 @@ function command(args: string[], options: RunOptions): Deno.Command {
 }
 
 /** Runs `quire <args>` (as `deno run -A main.ts`) and collects its output. */
-export async function runQuire(args: string[], options: RunOptions = {}): Promise<RunResult> {
-  const output = await command(args, options).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    signal: output.signal,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+export function runQuire(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  return collect(spawnQuire(args, options));
 }
 
 /** Starts `quire <args>` without waiting, for tests that signal or kill it. */
