@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { defaultConfig, parseConfig, prepareSettings } from "../core/config.ts";
-import { QuireError } from "../core/errors.ts";
+import type { QuireError } from "../core/errors.ts";
 import { runQuire, tempDir, writeFiles } from "./_helpers.ts";
 
 Deno.test("parseConfig() fills defaults and refuses unknown keys and wrong types", () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { kbLayout } from "../core/layout.ts";
 import { openChangeSession } from "../commit/change_session.ts";
-import { QuireError } from "../core/errors.ts";
+import type { QuireError } from "../core/errors.ts";
 import { runQuire, tempDir, treeState } from "./_helpers.ts";
 
 Deno.test("Coordinator.apply() refuses to run once the exclusive lock is released", async () => {

@@ -42,10 +42,11 @@ Deno.test("ProgressReporter redraws one live line on a terminal and keeps errors
   });
   reporter.onEvent({ kind: "failed", source: "/b", error: "bad", done: 2, total: 3, ms: 5 });
   reporter.finish();
-  assert.match(out[0], /^\r\x1b\[2K\[1\/3\] alpha · /);
-  assert.equal(out[1], "\r\x1b[2K"); // the live line is cleared before the error…
+  const clear = "\r\x1b[2K";
+  assert.ok(out[0].startsWith(`${clear}[1/3] alpha · `), JSON.stringify(out[0]));
+  assert.equal(out[1], clear); // the live line is cleared before the error…
   assert.equal(out[2], "failed /b: bad\n"); // …which gets its own line,
-  assert.match(out[3], /^\r\x1b\[2K\[2\/3\] \/b/); // and the live line comes back.
+  assert.ok(out[3].startsWith(`${clear}[2/3] /b`)); // and the live line comes back.
   assert.equal(out[4], "\r\x1b[2K");
   for (const line of out) {
     assert.ok(line.replace("\r\x1b[2K", "").length <= 40, JSON.stringify(line));

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { openRegistry, SCHEMA_VERSION } from "../core/registry.ts";
-import { QuireError } from "../core/errors.ts";
+import type { QuireError } from "../core/errors.ts";
 import { tempDir } from "./_helpers.ts";
 
 Deno.test("openRegistry() migrates a new database to the current schema in WAL mode", async () => {
