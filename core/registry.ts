@@ -128,7 +128,12 @@ export function openRegistry(path: string, options: OpenRegistryOptions = {}): D
     try {
       Deno.statSync(path);
     } catch (error) {
-      throw registryError(path, error);
+      if (!(error instanceof Deno.errors.NotFound)) throw registryError(path, error);
+      throw new QuireError("REGISTRY", `Cannot open registry '${path}': it does not exist`, {
+        cause: error,
+        hint:
+          "The knowledge base was never initialized (or its registry was deleted); run `quire init`",
+      });
     }
   }
   let db: DatabaseSync;

@@ -57,5 +57,8 @@ Deno.test("openRegistry() refuses a registry from a newer Quire, and a read-only
   const old = join(dir.path, "old.db");
   new DatabaseSync(old).close();
   assert.throws(() => openRegistry(old, { readOnly: true }), /needs an upgrade/);
-  assert.throws(() => openRegistry(join(dir.path, "missing.db")), /Cannot open registry/);
+  assert.throws(
+    () => openRegistry(join(dir.path, "missing.db")),
+    /Cannot open registry .*missing\.db.: it does not exist/,
+  );
 });
