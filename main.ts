@@ -21,6 +21,7 @@
  * @module
  */
 
+import { resolve } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import {
@@ -420,7 +421,9 @@ async function syncCommand(
 
 async function watchCommand(dir: string | undefined, flags: BatchFlags, options: GlobalOptions) {
   const layout = locateKnowledgeBase(options);
-  const inbox = dir ?? (await loadConfig(layout.config)).inbox;
+  // A relative inbox in the config is relative to the knowledge base.
+  const configured = (await loadConfig(layout.config)).inbox;
+  const inbox = dir ?? (configured ? resolve(layout.root, configured) : null);
   if (!inbox) {
     throw new QuireError("USAGE", "Cannot watch: no folder given and no 'inbox' in the config", {
       hint: 'Run `quire watch DIR`, or set "inbox" in .quire/config.json',

@@ -146,3 +146,22 @@ Deno.test("watch and a manual add run at the same time without corrupting anythi
   const index = await Deno.readTextFile(join(kb, "wiki", "index.md"));
   assert.match(index, /^80 documents/m);
 });
+
+Deno.test("watch with no folder uses the config's inbox, relative to the knowledge base", async () => {
+  await using dir = await tempDir();
+  const kb = join(dir.path, "kb");
+  assert.equal((await runQuire(["init", kb])).code, 0);
+  const configPath = join(kb, ".quire", "config.json");
+  const config = JSON.parse(await Deno.readTextFile(configPath));
+  config.inbox = "inbox";
+  await Deno.writeTextFile(configPath, JSON.stringify(config));
+  await writeFiles(join(kb, "inbox"), { "note.md": "# Note\n\nDropped into the inbox.\n" });
+  const child = spawnQuire(["--kb", kb, "watch"]);
+  const stderr = streamText(child.stderr);
+  await until(() => names(kb).includes("note"), "the inbox file");
+  assert.match(stderr.text(), new RegExp(`Watching '${join(kb, "inbox")}'`));
+  child.kill("SIGINT");
+  assert.equal((await child.status).code, 0);
+  await stderr.done;
+  await child.stdout.cancel();
+});
