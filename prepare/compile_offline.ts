@@ -18,8 +18,10 @@
  *   characters. It is plain text, as are labels and notes; `summary` is
  *   markdown with special characters escaped.
  * - A concept is `prominent` when it occurs in the title or a heading (the
- *   body's headings and `doc.sections`, at any depth) or at least three
- *   times.
+ *   body's headings and `doc.sections`, at any depth), or when a phrase of
+ *   two or more words occurs at least three times. A single word repeated
+ *   ("files", "method") is common, not prominent: it needs a title or a
+ *   heading.
  * - `score` is relative to the document's best phrase (1), four decimals.
  *
  * @module
@@ -107,7 +109,8 @@ export function compileOffline(
     label: phrase.label,
     note: conceptNote(units, phrase, { maxChars: NOTE_CHARS }),
     score: phrase.score,
-    prominent: phrase.inHeading || phrase.frequency >= PROMINENT_FREQUENCY,
+    prominent: phrase.inHeading ||
+      (phrase.words > 1 && phrase.frequency >= PROMINENT_FREQUENCY),
   }));
 
   return {

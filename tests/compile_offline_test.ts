@@ -73,6 +73,17 @@ Deno.test("compileOffline() gives 'Vector Databases' and 'vector database' from 
   assert.equal(two.concepts[0].prominent, true, "three mentions make it prominent");
 });
 
+Deno.test("compileOffline() does not make a single word prominent by repetition alone", () => {
+  const compiled = compileOffline(markdownDoc(
+    "Keep your files tidy. Old files slow you down. Delete files you never open. " +
+      "Archive files by year.",
+    "Housekeeping",
+  ));
+  const files = compiled.concepts.find((c) => c.slug === "file");
+  assert.ok(files, compiled.concepts.map((c) => c.slug).join(" "));
+  assert.equal(files.prominent, false);
+});
+
 Deno.test("compileOffline() never summarises or quotes code blocks", () => {
   const compiled = compileOffline(markdownDoc(VECTOR_ARTICLE, "Vector Databases", SECTIONS));
   const everything = [
