@@ -10,8 +10,8 @@
 const SYLLABLES = ["ka", "lo", "mi", "ter", "van", "ros", "pel", "dun", "ix", "or", "sa", "quen"];
 const STOP = ["the", "of", "and", "a", "to", "in", "is", "for", "that", "with", "as", "on", "by"];
 
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
+/** A small deterministic PRNG (mulberry32): numbers in [0, 1). */
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

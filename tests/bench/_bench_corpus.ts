@@ -18,20 +18,8 @@
  */
 
 import { join } from "node:path";
-import { generateMarkdown } from "../_offline_corpus.ts";
+import { generateMarkdown, random as seededRandom } from "../_offline_corpus.ts";
 import { makePdf, type PdfLine } from "../_make_pdf.ts";
-
-/** A small deterministic PRNG (mulberry32), for sizes and kinds. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Markdown text turned into plain prose (a `.txt` file). */
 function plainText(markdown: string): string {
