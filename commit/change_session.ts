@@ -11,7 +11,6 @@ import type { DatabaseSync } from "node:sqlite";
 import { loadConfig, type QuireConfig } from "../core/config.ts";
 import type { KbLayout } from "../core/layout.ts";
 import { openRegistry } from "../core/registry.ts";
-import type { ConceptRule } from "./concept_pages.ts";
 import { Coordinator } from "./coordinator.ts";
 import { acquireExclusiveLock, type ExclusiveLock } from "./lock.ts";
 import { rebuildSharedPages } from "./rebuild_shared_pages.ts";
@@ -26,8 +25,6 @@ export interface ChangeSession extends AsyncDisposable {
   coordinator: Coordinator;
   /** What the recovery at lock acquisition did. */
   recovery: RecoveryReport;
-  /** The concept-page rule from the config. */
-  rule: ConceptRule;
   /** Rebuilds the shared pages queued so far; returns how many. */
   rebuild(): Promise<number>;
 }
@@ -68,7 +65,6 @@ export async function openChangeSession(
       lock,
       coordinator,
       recovery,
-      rule,
       rebuild: () => rebuildSharedPages(layout, open, { rule }),
       async [Symbol.asyncDispose]() {
         try {
