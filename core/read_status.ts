@@ -92,9 +92,11 @@ export async function readStatus(layout: KbLayout): Promise<KbStatus> {
   const db = openRegistry(layout.registry, { readOnly: true });
   let counts;
   let last;
+  let recoveryPending;
   try {
     counts = registryCounts(db);
     last = recentLog(db, 1)[0] ?? null;
+    recoveryPending = await isRecoveryPending(layout, db);
   } finally {
     db.close();
   }
@@ -111,7 +113,6 @@ export async function readStatus(layout: KbLayout): Promise<KbStatus> {
     stagingEntries,
     lastOperation: last,
     writer,
-    recoveryPending: writer === null &&
-      (counts.pendingMutations > 0 || counts.pendingPages > 0 || stagingEntries > 0),
+    recoveryPending,
   };
 }
