@@ -17,6 +17,20 @@ export const MAIN = join(ROOT, "main.ts");
 /** A fixed `SOURCE_DATE_EPOCH` (2026-01-02T03:04:05Z) for byte-identical trees. */
 export const EPOCH = "1767323045";
 
+/** Ten words for generated test documents. */
+export const HARBOUR_WORDS = [
+  "harbour",
+  "tide",
+  "vessel",
+  "berth",
+  "cargo",
+  "crane",
+  "pilot",
+  "anchor",
+  "buoy",
+  "quay",
+];
+
 /** A temporary folder removed on dispose. */
 export interface TempDir extends AsyncDisposable {
   path: string;

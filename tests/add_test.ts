@@ -10,13 +10,7 @@ import {
   treeState,
   writeFiles,
 } from "./_helpers.ts";
-
-interface AddJson {
-  added: { name: string; hash: string; source: string }[];
-  updated: { name: string; hash: string; source: string }[];
-  skipped: { source: string; reason: string; existing: string }[];
-  failed: { source: string; error: string }[];
-}
+import type { AddResult } from "../commit/mod.ts";
 
 const ARTICLE = `# Vector databases
 
@@ -35,7 +29,7 @@ Deno.test("add writes raw, source and summary pages and derived index and log", 
     "in/vector.md": ARTICLE,
     "in/notes.txt": "Meeting notes.\nWe talked about *vector* search and #tags.\n",
   });
-  const { code, json, stderr } = await runQuireJson<AddJson>([
+  const { code, json, stderr } = await runQuireJson<AddResult>([
     "--kb",
     kb,
     "add",
@@ -85,7 +79,7 @@ Deno.test("add reports an unsupported type per file and commits the rest (exit 1
     "in/b.xyz": "some data",
     "in/c.md": "# C\n\nThird document.\n",
   });
-  const { code, json } = await runQuireJson<AddJson>(["--kb", kb, "add", join(dir.path, "in")]);
+  const { code, json } = await runQuireJson<AddResult>(["--kb", kb, "add", join(dir.path, "in")]);
   assert.equal(code, 1);
   assert.deepEqual(json.added.map((d) => d.name), ["a", "c"]);
   assert.equal(json.failed.length, 1);
@@ -105,7 +99,7 @@ Deno.test("add skips identical content as a duplicate and updates a changed sour
   assert.equal((await runQuire(["--kb", kb, "add", file])).code, 0);
   const firstSummary = await read(join(kb, "wiki", "summaries", "doc.md"));
 
-  const again = await runQuireJson<AddJson>(["--kb", kb, "add", file, join(dir.path, "copy")]);
+  const again = await runQuireJson<AddResult>(["--kb", kb, "add", file, join(dir.path, "copy")]);
   assert.equal(again.code, 0);
   assert.deepEqual(again.json.added, []);
   assert.deepEqual(again.json.skipped.map((s) => [s.reason, s.existing]), [
@@ -114,7 +108,7 @@ Deno.test("add skips identical content as a duplicate and updates a changed sour
   ]);
 
   await Deno.writeTextFile(file, "# Doc\n\nVersion two, longer.\n");
-  const updated = await runQuireJson<AddJson>(["--kb", kb, "add", file], {
+  const updated = await runQuireJson<AddResult>(["--kb", kb, "add", file], {
     env: { SOURCE_DATE_EPOCH: "1767409445" },
   });
   assert.equal(updated.code, 0);
@@ -161,7 +155,7 @@ Deno.test("names are safe slugs, unique, with a numeric suffix on collision", as
     [`in/${"long".repeat(40)}.md`]: "# Long\n\nA very long name.\n",
     "in/con.md": "# Reserved\n\nA reserved Windows name.\n",
   });
-  const { code, json, stderr } = await runQuireJson<AddJson>([
+  const { code, json, stderr } = await runQuireJson<AddResult>([
     "--kb",
     kb,
     "add",
@@ -264,7 +258,7 @@ Deno.test("a file Quire does not know about is never overwritten: the new docume
   assert.equal((await runQuire(["init", kb])).code, 0);
   await writeFiles(kb, { "wiki/summaries/notes.md": "My own page.\n" });
   await writeFiles(dir.path, { "notes.md": "# Notes\n\nSome notes.\n" });
-  const { json } = await runQuireJson<AddJson>(["--kb", kb, "add", join(dir.path, "notes.md")]);
+  const { json } = await runQuireJson<AddResult>(["--kb", kb, "add", join(dir.path, "notes.md")]);
   assert.deepEqual(json.added.map((d) => d.name), ["notes-2"]);
   assert.equal(await read(join(kb, "wiki", "summaries", "notes.md")), "My own page.\n");
 });

@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { registryDocuments, runQuireJson, stagingLeft, tempDir, writeFiles } from "./_helpers.ts";
-
-interface AddJson {
-  added: { name: string; source: string }[];
-  failed: { source: string; code: string; error: string }[];
-}
+import type { AddResult } from "../commit/mod.ts";
 
 Deno.test("bad inputs each get a clear per-file error and the rest of the batch is committed", async () => {
   await using dir = await tempDir();
@@ -42,9 +38,12 @@ Deno.test("bad inputs each get a clear per-file error and the rest of the batch 
     : undefined;
   const missing = join(dir.path, "nowhere.md");
 
-  const { code, json, stderr } = await runQuireJson<AddJson>(["--kb", kb, "add", input, missing], {
-    wrapper,
-  });
+  const { code, json, stderr } = await runQuireJson<AddResult>(
+    ["--kb", kb, "add", input, missing],
+    {
+      wrapper,
+    },
+  );
   assert.equal(code, 1, stderr);
   assert.deepEqual(json.added.map((d) => d.name).sort(), ["01-good", "06-also-good", "file"]);
   const errors = Object.fromEntries(
@@ -79,7 +78,7 @@ Deno.test("add refuses URLs with other schemes per input", async () => {
   await using dir = await tempDir();
   const kb = join(dir.path, "kb");
   await writeFiles(dir.path, { "ok.md": "# Ok\n\nFine.\n" });
-  const { code, json } = await runQuireJson<AddJson>([
+  const { code, json } = await runQuireJson<AddResult>([
     "--kb",
     kb,
     "add",

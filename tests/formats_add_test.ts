@@ -6,15 +6,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { read, registryDocuments, runQuireJson, tempDir } from "./_helpers.ts";
+import type { AddResult } from "../commit/mod.ts";
 
 const FIXTURES = join(import.meta.dirname!, "fixtures", "formats");
-
-interface AddJson {
-  added: { name: string; source: string }[];
-  updated: { name: string; source: string }[];
-  skipped: { source: string; reason: string }[];
-  failed: { source: string; code: string; error: string }[];
-}
 
 Deno.test("add reads every fixture format in workers and refuses the broken ones per file", async () => {
   await using dir = await tempDir();
@@ -24,7 +18,7 @@ Deno.test("add reads every fixture format in workers and refuses the broken ones
     .filter((name) => !name.endsWith(".sh") && !name.endsWith(".ts"))
     .sort()
     .map((name) => join(FIXTURES, name));
-  const { code, json, stderr } = await runQuireJson<AddJson>([
+  const { code, json, stderr } = await runQuireJson<AddResult>([
     "--kb",
     kb,
     "add",
@@ -76,7 +70,7 @@ Deno.test("add fetches URLs in the workers: new, unchanged and changed pages", a
   const kb = join(dir.path, "kb");
   const base = `http://127.0.0.1:${server.addr.port}`;
   try {
-    const first = await runQuireJson<AddJson>([
+    const first = await runQuireJson<AddResult>([
       "--kb",
       kb,
       "add",
@@ -95,12 +89,12 @@ Deno.test("add fetches URLs in the workers: new, unchanged and changed pages", a
     assert.doesNotMatch(source, /Home \| About/);
     assert.equal(await read(join(kb, "raw", "tide-tables-explained.html")), body);
 
-    const again = await runQuireJson<AddJson>(["--kb", kb, "add", `${base}/tides`]);
+    const again = await runQuireJson<AddResult>(["--kb", kb, "add", `${base}/tides`]);
     assert.equal(again.code, 0);
     assert.deepEqual(again.json.skipped.map((s) => s.reason), ["duplicate"]);
 
     body = body.replace("every year", "every month");
-    const changed = await runQuireJson<AddJson>(["--kb", kb, "add", `${base}/tides`]);
+    const changed = await runQuireJson<AddResult>(["--kb", kb, "add", `${base}/tides`]);
     assert.deepEqual(changed.json.updated.map((d) => d.name), ["tide-tables-explained"]);
   } finally {
     await server.shutdown();

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  HARBOUR_WORDS,
   registryDocuments,
   runQuire,
   runQuireJson,
@@ -37,24 +38,12 @@ function canMount(): boolean {
   }
 }
 
-const WORDS = [
-  "harbour",
-  "tide",
-  "vessel",
-  "berth",
-  "cargo",
-  "crane",
-  "pilot",
-  "anchor",
-  "buoy",
-  "quay",
-];
-
 function text(lines: number): string {
   const out: string[] = [];
   for (let i = 0; i < lines; i++) {
     out.push(
-      Array.from({ length: 12 }, (_, k) => WORDS[(i * 7 + k * 3) % 10]).join(" ") + ` ${i}.`,
+      Array.from({ length: 12 }, (_, k) => HARBOUR_WORDS[(i * 7 + k * 3) % 10]).join(" ") +
+        ` ${i}.`,
     );
   }
   return out.join("\n") + "\n";

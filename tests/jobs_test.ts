@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  HARBOUR_WORDS,
   registryDocuments,
   runQuire,
   runQuireJson,
@@ -14,33 +15,15 @@ import {
   treeState,
   writeFiles,
 } from "./_helpers.ts";
-
-interface AddJson {
-  added: { name: string; source: string }[];
-  skipped: { source: string; reason: string; existing: string }[];
-  stats: { jobs: number; bound: number; maxAhead: number; maxWaiting: number };
-}
-
-const WORDS = [
-  "harbour",
-  "tide",
-  "vessel",
-  "berth",
-  "cargo",
-  "crane",
-  "pilot",
-  "anchor",
-  "buoy",
-  "quay",
-];
+import type { AddResult } from "../commit/mod.ts";
 
 function doc(i: number, sentences: number): string {
-  const lines = [`# Note ${i}: ${WORDS[i % 10]} ${WORDS[(i * 3) % 10]}`, ""];
+  const lines = [`# Note ${i}: ${HARBOUR_WORDS[i % 10]} ${HARBOUR_WORDS[(i * 3) % 10]}`, ""];
   for (let s = 0; s < sentences; s++) {
     lines.push(
-      `The ${WORDS[(i + s) % 10]} ${WORDS[(i * s + 1) % 10]} report number ${s} mentions the ${
-        WORDS[s % 10]
-      } schedule.`,
+      `The ${HARBOUR_WORDS[(i + s) % 10]} ${
+        HARBOUR_WORDS[(i * s + 1) % 10]
+      } report number ${s} mentions the ${HARBOUR_WORDS[s % 10]} schedule.`,
     );
   }
   return lines.join("\n") + "\n";
@@ -57,7 +40,7 @@ Deno.test("add --jobs 1 and --jobs 4 give byte-identical trees, registries and -
   }
   files["in/zz-copy.md"] = files["in/01-note.md"]; // a duplicate within the batch
   await writeFiles(dir.path, files);
-  const one = await runQuireJson<AddJson>([
+  const one = await runQuireJson<AddResult>([
     "--kb",
     join(dir.path, "kb1"),
     "add",
@@ -65,7 +48,7 @@ Deno.test("add --jobs 1 and --jobs 4 give byte-identical trees, registries and -
     "1",
     join(dir.path, "in"),
   ]);
-  const four = await runQuireJson<AddJson>([
+  const four = await runQuireJson<AddResult>([
     "--kb",
     join(dir.path, "kb4"),
     "add",
@@ -91,7 +74,7 @@ Deno.test("add --jobs 3 commits in input order when the first input is the slowe
   for (let i = 1; i <= 8; i++) files[`in/b-${i}.md`] = doc(i, 2);
   await writeFiles(dir.path, files);
   const kb = join(dir.path, "kb");
-  const { json, stderr } = await runQuireJson<AddJson>([
+  const { json, stderr } = await runQuireJson<AddResult>([
     "--kb",
     kb,
     "add",
@@ -117,11 +100,11 @@ Deno.test("add --jobs 2 of 5,000 files keeps prepared results within the bound",
   await using dir = await tempDir();
   const files: Record<string, string> = {};
   for (let i = 0; i < 5000; i++) {
-    files[`in/${String(i).padStart(4, "0")}.txt`] = `Note ${i} about ${WORDS[i % 10]}.\n`;
+    files[`in/${String(i).padStart(4, "0")}.txt`] = `Note ${i} about ${HARBOUR_WORDS[i % 10]}.\n`;
   }
   await writeFiles(dir.path, files);
   const kb = join(dir.path, "kb");
-  const { code, json } = await runQuireJson<AddJson>([
+  const { code, json } = await runQuireJson<AddResult>([
     "--kb",
     kb,
     "--quiet",

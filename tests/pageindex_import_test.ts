@@ -15,19 +15,14 @@ import {
   stagingLeft,
   tempDir,
 } from "./_helpers.ts";
-
-interface AddJson {
-  added: { name: string; source: string }[];
-  skipped: { source: string; reason: string; existing: string }[];
-  failed: { source: string; code: string; error: string }[];
-}
+import type { AddResult } from "../commit/mod.ts";
 
 Deno.test("add --from-pageindex-cloud imports the text and section tree, and skips a re-import", async () => {
   await using fake = startFakePageIndex();
   await using dir = await tempDir();
   const kb = join(dir.path, "kb");
   const env = { PAGEINDEX_BASE_URL: fake.baseUrl, PAGEINDEX_API_KEY: FAKE_PAGEINDEX_KEY };
-  const first = await runQuireJson<AddJson>(
+  const first = await runQuireJson<AddResult>(
     ["--kb", kb, "add", "--from-pageindex-cloud", FAKE_DOC_ANNUAL],
     { env },
   );
@@ -44,7 +39,7 @@ Deno.test("add --from-pageindex-cloud imports the text and section tree, and ski
   const raw = JSON.parse(await read(join(kb, "raw", "annual-report-2023.json")));
   assert.equal(raw.doc_id, FAKE_DOC_ANNUAL);
 
-  const again = await runQuireJson<AddJson>(
+  const again = await runQuireJson<AddResult>(
     ["--kb", kb, "add", "--from-pageindex-cloud", FAKE_DOC_ANNUAL],
     { env },
   );
@@ -65,7 +60,7 @@ Deno.test("add --from-pageindex-cloud fails clearly for an unknown id, a bad key
   assert.equal((await runQuire(["init", kb])).code, 0);
   const env = { PAGEINDEX_BASE_URL: fake.baseUrl, PAGEINDEX_API_KEY: FAKE_PAGEINDEX_KEY };
 
-  const unknown = await runQuireJson<AddJson>([
+  const unknown = await runQuireJson<AddResult>([
     "--kb",
     kb,
     "add",
@@ -76,7 +71,7 @@ Deno.test("add --from-pageindex-cloud fails clearly for an unknown id, a bad key
   assert.equal(unknown.json.failed[0].code, "REMOTE");
   assert.match(unknown.json.failed[0].error, new RegExp(FAKE_DOC_UNKNOWN));
 
-  const notReady = await runQuireJson<AddJson>([
+  const notReady = await runQuireJson<AddResult>([
     "--kb",
     kb,
     "add",
@@ -87,7 +82,7 @@ Deno.test("add --from-pageindex-cloud fails clearly for an unknown id, a bad key
   assert.equal(notReady.json.failed[0].code, "NOT_READY");
   assert.match(notReady.json.failed[0].error, /still processing/);
 
-  const badKey = await runQuireJson<AddJson>([
+  const badKey = await runQuireJson<AddResult>([
     "--kb",
     kb,
     "add",
@@ -100,7 +95,7 @@ Deno.test("add --from-pageindex-cloud fails clearly for an unknown id, a bad key
   assert.match(badKey.json.failed[0].error, /PAGEINDEX_API_KEY/);
   assert.doesNotMatch(badKey.stderr + JSON.stringify(badKey.json), /pi-wrong-key/);
 
-  const noKey = await runQuireJson<AddJson>([
+  const noKey = await runQuireJson<AddResult>([
     "--kb",
     kb,
     "add",

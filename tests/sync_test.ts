@@ -9,14 +9,7 @@ import {
   treeState,
   writeFiles,
 } from "./_helpers.ts";
-
-interface SyncJson {
-  added: { name: string }[];
-  updated: { name: string }[];
-  removed: { name: string }[];
-  skipped: { source: string }[];
-  failed: { source: string }[];
-}
+import type { SyncPlan, SyncResult } from "../commit/mod.ts";
 
 Deno.test("sync adds new files, updates changed ones and removes vanished ones under DIR only", async () => {
   await using dir = await tempDir();
@@ -29,7 +22,7 @@ Deno.test("sync adds new files, updates changed ones and removes vanished ones u
   });
   assert.equal((await runQuire(["init", kb])).code, 0);
   assert.equal((await runQuire(["--kb", kb, "add", join(dir.path, "docs2")])).code, 0);
-  const first = await runQuireJson<SyncJson>(["--kb", kb, "sync", join(dir.path, "docs")]);
+  const first = await runQuireJson<SyncResult>(["--kb", kb, "sync", join(dir.path, "docs")]);
   assert.equal(first.code, 0);
   assert.deepEqual(first.json.added.map((d) => d.name), ["a", "b", "c"]);
 
@@ -37,9 +30,7 @@ Deno.test("sync adds new files, updates changed ones and removes vanished ones u
   await Deno.remove(join(dir.path, "docs/sub/c.txt"));
   await writeFiles(dir.path, { "docs/e.md": "# E\n\nA new file.\n" });
 
-  const plan = await runQuireJson<
-    { add: string[]; update: { name: string }[]; remove: { name: string }[]; unchanged: unknown[] }
-  >(
+  const plan = await runQuireJson<SyncPlan>(
     ["--kb", kb, "sync", "--dry-run", join(dir.path, "docs")],
   );
   assert.deepEqual(plan.json.add, [join(dir.path, "docs/e.md")]);
@@ -52,7 +43,7 @@ Deno.test("sync adds new files, updates changed ones and removes vanished ones u
     "dry run changed nothing",
   );
 
-  const second = await runQuireJson<SyncJson>(["--kb", kb, "sync", join(dir.path, "docs")]);
+  const second = await runQuireJson<SyncResult>(["--kb", kb, "sync", join(dir.path, "docs")]);
   assert.equal(second.code, 0);
   assert.deepEqual(second.json.added.map((d) => d.name), ["e"]);
   assert.deepEqual(second.json.updated.map((d) => d.name), ["a"]);
@@ -69,7 +60,7 @@ Deno.test("sync of a renamed file removes the old document and adds the new one"
   await writeFiles(dir.path, { "docs/old-name.md": "# Same\n\nSame content, new name.\n" });
   await runQuire(["--kb", kb, "sync", join(dir.path, "docs")]);
   await Deno.rename(join(dir.path, "docs/old-name.md"), join(dir.path, "docs/new-name.md"));
-  const { json } = await runQuireJson<SyncJson>(["--kb", kb, "sync", join(dir.path, "docs")]);
+  const { json } = await runQuireJson<SyncResult>(["--kb", kb, "sync", join(dir.path, "docs")]);
   assert.deepEqual(json.removed.map((d) => d.name), ["old-name"]);
   assert.deepEqual(json.added.map((d) => d.name), ["new-name"]);
 });
@@ -99,7 +90,7 @@ Deno.test("sync killed half-way recovers, and the next sync finishes the mirror"
   assert.equal((await runQuire(["--kb", kb, "recover"])).code, 0);
   assert.deepEqual(registryDocuments(kb).map((d) => d.name), ["f0", "f1", "f2"]);
   assert.deepEqual(await stagingLeft(kb), []);
-  const finish = await runQuireJson<SyncJson>(["--kb", kb, "sync", join(dir.path, "docs")]);
+  const finish = await runQuireJson<SyncResult>(["--kb", kb, "sync", join(dir.path, "docs")]);
   assert.deepEqual(finish.json.added.map((d) => d.name), ["f3", "f4", "f5"]);
 
   const reference = join(dir.path, "ref");
