@@ -34,10 +34,14 @@ import { ftsExpression } from "../core/fts_expression.ts";
 import { openRegistry } from "../core/registry.ts";
 import { scanPage } from "../core/scan_page.ts";
 import { searchDocuments, type SearchHit } from "../core/search_documents.ts";
-import { answerQuestion, type QuestionPage } from "../prepare/answer_question.ts";
-import type { FetchLike, SleepLike } from "../prepare/chat_completion.ts";
-import type { LlmSettings } from "../prepare/compile_with_llm.ts";
-import { stopWords } from "../prepare/stop_words.ts";
+import {
+  answerQuestion,
+  type FetchLike,
+  type LlmSettings,
+  type QuestionPage,
+  type SleepLike,
+  stopWords,
+} from "../prepare/mod.ts";
 
 /** What a query found and answered. */
 export interface QueryResult {

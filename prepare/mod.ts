@@ -7,7 +7,10 @@
  * @module
  */
 
-export { answerQuestion } from "./answer_question.ts";
+export { answerQuestion, type QuestionPage } from "./answer_question.ts";
+export type { FetchLike, SleepLike } from "./chat_completion.ts";
+export type { LlmSettings } from "./compile_with_llm.ts";
+export { stopWords } from "./stop_words.ts";
 export { type DiscoveredInput, discoverInputs } from "./discover_inputs.ts";
 export {
   type PoolOutcome,
