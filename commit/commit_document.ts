@@ -16,7 +16,7 @@ import type { StagedDocument } from "../core/types.ts";
 import type { ChangeSession } from "./change_session.ts";
 import { decideDedup } from "./decide_dedup.ts";
 import type { MutationPlan, PathChange } from "./mutation_plan.ts";
-import { renderSummaryPage } from "./render_summary_page.ts";
+import { renderSummaryPage } from "./pages/render_summary_page.ts";
 
 /** What happened to one input. */
 export type DocumentOutcome =

@@ -6,10 +6,15 @@
  * @module
  */
 
+import {
+  CoordinatorPoisonedError,
+  errorMessage,
+  QuireError,
+  RollbackFailedError,
+} from "../core/errors.ts";
 import type { DatabaseSync } from "node:sqlite";
 import { timestamp } from "../core/clock.ts";
 import { crashPoint } from "../core/crash_point.ts";
-import { CoordinatorPoisonedError, QuireError, RollbackFailedError } from "../core/errors.ts";
 import type { KbLayout } from "../core/layout.ts";
 import { exists } from "../core/durable_fs.ts";
 import { deleteJournal, type JournalEntry, journalStatus, writeJournal } from "./journal.ts";
@@ -138,9 +143,7 @@ export class Coordinator {
     } catch (error) {
       this.#poisonWith(error);
       throw new RollbackFailedError(
-        `Cannot roll back '${plan.target}' after '${(cause as Error).message}': ${
-          (error as Error).message
-        }`,
+        `Cannot roll back '${plan.target}' after '${errorMessage(cause)}': ${errorMessage(error)}`,
         { cause: error, hint: "Its journal is kept; run `quire recover` once the cause is fixed" },
       );
     }

@@ -15,7 +15,7 @@ import { defaultConfig, formatConfig } from "../core/config.ts";
 import { ensureDirectory, exists, syncDirectory, writeFileDurably } from "../core/durable_fs.ts";
 import { QuireError } from "../core/errors.ts";
 import { AGENTS_PAGE, INDEX_PAGE, type KbLayout, LOG_PAGE } from "../core/layout.ts";
-import { AGENTS_TEXT } from "./agents_text.ts";
+import { AGENTS_TEXT } from "./pages/agents_text.ts";
 import { openChangeSession } from "./change_session.ts";
 
 /** What `init` did. */

@@ -75,14 +75,12 @@
  */
 
 export { addDocuments, type AddOptions, type AddResult } from "./add_documents.ts";
-export { answerQuery, type AnswerQueryOptions, type QueryResult } from "./answer_query.ts";
 export { type BatchEvent, type BatchResult, runBatch } from "./run_batch.ts";
 export { type ChangeSession, openChangeSession } from "./change_session.ts";
 export { Coordinator, type CoordinatorState } from "./coordinator.ts";
 export { initKnowledgeBase, type InitResult } from "./init_knowledge_base.ts";
 export { acquireExclusiveLock, type ExclusiveLock } from "./lock.ts";
 export type { MutationPlan, PathChange, RegistryChange } from "./mutation_plan.ts";
-export { describe, ProgressReporter } from "./progress_reporter.ts";
 export { isCleanRecovery, recoverKnowledgeBase, type RecoveryReport } from "./recover.ts";
 export { runRecovery } from "./run_recovery.ts";
 export {

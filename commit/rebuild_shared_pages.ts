@@ -19,16 +19,16 @@ import type { DatabaseSync } from "node:sqlite";
 import { crashPoint } from "../core/crash_point.ts";
 import { conceptPage, INDEX_PAGE, type KbLayout, LOG_PAGE } from "../core/layout.ts";
 import { inTransaction } from "../core/registry.ts";
-import { ConceptLookup, type ConceptRule } from "./concept_pages.ts";
+import { ConceptLookup, type ConceptRule } from "./pages/concept_pages.ts";
 import {
   ensureDirectory,
   removeIfExists,
   syncDirectory,
   writeFileDurably,
 } from "../core/durable_fs.ts";
-import { coOccurringConcepts, isLivePage, renderConceptPage } from "./render_concept_page.ts";
-import { renderIndexPage } from "./render_index_page.ts";
-import { renderLogPage } from "./render_log_page.ts";
+import { coOccurringConcepts, isLivePage, renderConceptPage } from "./pages/render_concept_page.ts";
+import { renderIndexPage } from "./pages/render_index_page.ts";
+import { renderLogPage } from "./pages/render_log_page.ts";
 
 async function readIfExists(path: string): Promise<string | null> {
   try {

@@ -17,10 +17,10 @@
  * @module
  */
 
+import { errorMessage, RollbackFailedError } from "../core/errors.ts";
 import type { DatabaseSync } from "node:sqlite";
-import { RollbackFailedError } from "../core/errors.ts";
 import type { KbLayout } from "../core/layout.ts";
-import type { ConceptRule } from "./concept_pages.ts";
+import type { ConceptRule } from "./pages/concept_pages.ts";
 import { removeIfExists } from "../core/durable_fs.ts";
 import { deleteJournal, type JournalEntry, readJournal } from "./journal.ts";
 import { rebuildSharedPages } from "./rebuild_shared_pages.ts";
@@ -49,9 +49,7 @@ function discardUncommitted(layout: KbLayout, db: DatabaseSync, entry: JournalEn
     restoreSnapshot(layout, entry);
   } catch (error) {
     throw new RollbackFailedError(
-      `Cannot roll back the interrupted ${entry.kind} of '${entry.target}': ${
-        (error as Error).message
-      }`,
+      `Cannot roll back the interrupted ${entry.kind} of '${entry.target}': ${errorMessage(error)}`,
       { cause: error, hint: "Its journal is kept; fix the cause and run `quire recover` again" },
     );
   }

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { CoordinatorPoisonedError, errorMessage, RollbackFailedError } from "../core/errors.ts";
 import type { DatabaseSync } from "node:sqlite";
 import { conceptPage, documentPages, INDEX_PAGE, type KbLayout, LOG_PAGE } from "../core/layout.ts";
 import {
@@ -16,7 +17,6 @@ import {
   findDocumentsByHashPrefix,
   type StoredDocument,
 } from "../core/queries.ts";
-import { CoordinatorPoisonedError, RollbackFailedError } from "../core/errors.ts";
 import { type ChangeSession, openChangeSession } from "./change_session.ts";
 import type { MutationPlan } from "./mutation_plan.ts";
 import type { RecoveryReport } from "./recover.ts";
@@ -113,7 +113,7 @@ export async function removeDocuments(
       }
       result.failed.push({
         target,
-        error: `Cannot remove '${target}': ${(error as Error).message}`,
+        error: `Cannot remove '${target}': ${errorMessage(error)}`,
       });
     }
   }

@@ -15,10 +15,15 @@
  * @module
  */
 
+import {
+  CoordinatorPoisonedError,
+  errorMessage,
+  QuireError,
+  RollbackFailedError,
+} from "../core/errors.ts";
 import { resolve, sep } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { loadConfig } from "../core/config.ts";
-import { CoordinatorPoisonedError, QuireError, RollbackFailedError } from "../core/errors.ts";
 import { sha256File } from "../core/hash.ts";
 import type { KbLayout } from "../core/layout.ts";
 import { listDocumentsUnder, type StoredDocument } from "../core/queries.ts";
@@ -99,7 +104,7 @@ export async function planSync(layout: KbLayout, dir: string): Promise<SyncPlan>
       try {
         hash = (await sha256File(item.source)).hash;
       } catch (error) {
-        plan.errors.push({ source: item.source, error: (error as Error).message });
+        plan.errors.push({ source: item.source, error: errorMessage(error) });
         continue;
       }
       const decision = decideDedup(db, item.source, hash);
@@ -142,7 +147,7 @@ export async function syncFolder(
         if (error instanceof RollbackFailedError || error instanceof CoordinatorPoisonedError) {
           throw error;
         }
-        const message = `Cannot remove '${name}': ${(error as Error).message}`;
+        const message = `Cannot remove '${name}': ${errorMessage(error)}`;
         failed.push({ source, code: "PUBLISH", error: message });
         continue;
       }

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { QuireError } from "./errors.ts";
+import { errorMessage, QuireError } from "./errors.ts";
 
 /** Settings of an OpenAI-compatible chat-completions endpoint. */
 export interface LlmConfig {
@@ -173,7 +173,7 @@ export function parseConfig(text: string, file: string): QuireConfig {
   } catch (error) {
     throw new QuireError(
       "CONFIG",
-      `Cannot read config '${file}': ${(error as Error).message}`,
+      `Cannot read config '${file}': ${errorMessage(error)}`,
       { hint: "Fix the JSON syntax, or delete the file to use the defaults", cause: error },
     );
   }
@@ -200,7 +200,7 @@ export async function loadConfig(file: string): Promise<QuireConfig> {
     text = await Deno.readTextFile(file);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return defaultConfig();
-    throw new QuireError("CONFIG", `Cannot read config '${file}': ${(error as Error).message}`, {
+    throw new QuireError("CONFIG", `Cannot read config '${file}': ${errorMessage(error)}`, {
       cause: error,
     });
   }

@@ -4,8 +4,10 @@
  * Two families:
  *
  * - {@linkcode QuireError} and its subclasses stop a whole command. `main.ts`
- *   alone turns them into a message, a hint and an exit code (see
- *   `exitCodeFor` there). Their `code` comes from {@linkcode ErrorCode}.
+ *   alone turns them into a message, a hint and an exit code (its
+ *   `EXIT_CODE_OF` table, a `Record<ErrorCode, ExitCode>`, so a new code
+ *   without an exit code fails the type check). Their `code` comes from
+ *   {@linkcode ErrorCode}.
  * - {@linkcode InputError} fails one input of a batch. It is reported in the
  *   batch result (`failed[]`) and the batch goes on. Its `code` comes from
  *   {@linkcode InputErrorCode}. It crosses the worker boundary as a plain
@@ -29,8 +31,7 @@ export type ErrorCode =
   | "REGISTRY"
   | "ROLLBACK_FAILED"
   | "POISONED"
-  | "INTERRUPTED"
-  | "REMOTE";
+  | "INTERRUPTED";
 
 /** Codes of errors that fail one input and let the batch go on. */
 export type InputErrorCode =
@@ -70,14 +71,6 @@ export class QuireError extends Error {
     this.name = "QuireError";
     this.code = code;
     this.hint = options?.hint;
-  }
-}
-
-/** The command line was wrong: a bad flag value, a missing argument. */
-export class UsageError extends QuireError {
-  constructor(message: string, options?: QuireErrorOptions) {
-    super("USAGE", message, options);
-    this.name = "UsageError";
   }
 }
 
@@ -139,11 +132,16 @@ export class InputError extends Error {
   }
 }
 
+/** The message of anything thrown: an `Error`'s message, else its text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 const DISK_FULL = /no space left on device|os error 28|disk is full|SQLITE_FULL|quota exceeded/i;
 
 /** True when an error says the disk (or the registry's database) is full. */
 export function isDiskFull(error: unknown): boolean {
-  return DISK_FULL.test(error instanceof Error ? error.message : String(error));
+  return DISK_FULL.test(errorMessage(error));
 }
 
 /**
@@ -157,7 +155,7 @@ export function failurePayload(
   options: { verb: string; fallback: InputErrorCode },
 ): ErrorPayload {
   if (error instanceof InputError) return error.toPayload();
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (isDiskFull(error)) {
     return {
       code: "NO_SPACE",

@@ -26,7 +26,7 @@
  */
 
 import { DatabaseSync } from "node:sqlite";
-import { QuireError } from "./errors.ts";
+import { errorMessage, QuireError } from "./errors.ts";
 
 /** Forward migrations; index `i` upgrades a database at version `i` to `i + 1`. */
 export const MIGRATIONS: readonly string[] = [
@@ -109,7 +109,7 @@ export interface OpenRegistryOptions {
 function registryError(path: string, error: unknown): QuireError {
   return new QuireError(
     "REGISTRY",
-    `Cannot open registry '${path}': ${(error as Error).message}`,
+    `Cannot open registry '${path}': ${errorMessage(error)}`,
     {
       cause: error,
       hint: "Check the file's permissions; run `quire recover` if it was interrupted",

@@ -17,8 +17,8 @@
  * @module
  */
 
+import { errorMessage, type ErrorPayload, InputError } from "../core/errors.ts";
 import { join, resolve } from "node:path";
-import { type ErrorPayload, InputError } from "../core/errors.ts";
 import type { PrepareInput } from "../core/types.ts";
 
 /** One discovered input, or the error met where it would be. */
@@ -54,7 +54,7 @@ function statError(path: string, error: unknown): InputError {
   if (error instanceof Deno.errors.FilesystemLoop || /loop/i.test(String(error))) {
     return new InputError("UNREADABLE", `Cannot add '${path}': symlink loop`, path);
   }
-  return new InputError("UNREADABLE", `Cannot add '${path}': ${(error as Error).message}`, path);
+  return new InputError("UNREADABLE", `Cannot add '${path}': ${errorMessage(error)}`, path);
 }
 
 function urlInput(arg: string): DiscoveredInput | undefined {

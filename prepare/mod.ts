@@ -7,10 +7,10 @@
  * @module
  */
 
-export { answerQuestion, type QuestionPage } from "./answer_question.ts";
-export type { FetchLike, SleepLike } from "./chat_completion.ts";
-export type { LlmSettings } from "./compile_with_llm.ts";
-export { stopWords } from "./stop_words.ts";
+export { answerQuestion, type QuestionPage } from "./llm/answer_question.ts";
+export type { FetchLike, SleepLike } from "./llm/chat_completion.ts";
+export type { LlmSettings } from "./llm/compile_with_llm.ts";
+export { stopWords } from "./compile/stop_words.ts";
 export { type DiscoveredInput, discoverInputs } from "./discover_inputs.ts";
 export {
   type PoolOutcome,

@@ -14,10 +14,10 @@
  * @module
  */
 
+import { errorMessage, InputError } from "../core/errors.ts";
 import { basename, join } from "node:path";
 import type { PrepareSettings } from "../core/config.ts";
 import { writeFileDurably } from "../core/durable_fs.ts";
-import { InputError } from "../core/errors.ts";
 import { sha256Bytes } from "../core/hash.ts";
 import { fileStem } from "../core/naming.ts";
 import {
@@ -27,12 +27,12 @@ import {
   sourceOf,
   type StagedDocument,
 } from "../core/types.ts";
-import { compileOffline } from "./compile_offline.ts";
-import { compileWithLlm } from "./compile_with_llm.ts";
-import { convertDocument } from "./convert_document.ts";
-import { fetchPageIndexDocument } from "./fetch_pageindex.ts";
-import { fetchUrl } from "./fetch_url.ts";
-import { pageIndexDocument, type PageIndexRaw } from "./pageindex_document.ts";
+import { compileOffline } from "./compile/compile_offline.ts";
+import { compileWithLlm } from "./llm/compile_with_llm.ts";
+import { convertDocument } from "./read/convert_document.ts";
+import { fetchPageIndexDocument } from "./fetch/fetch_pageindex.ts";
+import { fetchUrl } from "./fetch/fetch_url.ts";
+import { pageIndexDocument, type PageIndexRaw } from "./fetch/pageindex_document.ts";
 
 /** Largest local file Quire reads (512 MiB). */
 export const MAX_FILE_BYTES = 512 * 1024 * 1024;
@@ -59,7 +59,7 @@ async function readLocalFile(path: string): Promise<Uint8Array> {
     if (error instanceof Deno.errors.PermissionDenied) {
       throw new InputError("UNREADABLE", `Cannot add '${path}': permission denied`, path);
     }
-    throw new InputError("UNREADABLE", `Cannot add '${path}': ${(error as Error).message}`, path);
+    throw new InputError("UNREADABLE", `Cannot add '${path}': ${errorMessage(error)}`, path);
   }
 }
 
@@ -71,7 +71,7 @@ function storedPageIndexDocument(bytes: Uint8Array, source: string): ConvertedDo
   } catch (error) {
     throw new InputError(
       "CORRUPT",
-      `Cannot recompile '${source}': its stored JSON is unreadable (${(error as Error).message})`,
+      `Cannot recompile '${source}': its stored JSON is unreadable (${errorMessage(error)})`,
       source,
     );
   }

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { answerQuery, questionQuery, sourceExcerpt } from "../commit/answer_query.ts";
+import { answerQuery, questionQuery, sourceExcerpt } from "../cli/answer_query.ts";
 import { QuireError } from "../core/errors.ts";
 import { kbLayout } from "../core/layout.ts";
-import type { LlmSettings } from "../prepare/compile_with_llm.ts";
+import type { LlmSettings } from "../prepare/llm/compile_with_llm.ts";
 import { tempDir } from "./_helpers.ts";
 import { fakeText, startFakeLlm } from "./_fake_llm.ts";
 import { buildSampleKb } from "./_sample_kb.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { InputError } from "../core/errors.ts";
-import { answerQuestion, questionPrompt } from "../prepare/answer_question.ts";
-import type { LlmSettings } from "../prepare/compile_with_llm.ts";
+import { answerQuestion, questionPrompt } from "../prepare/llm/answer_question.ts";
+import type { LlmSettings } from "../prepare/llm/compile_with_llm.ts";
 import { fakeText, startFakeLlm } from "./_fake_llm.ts";
 
 function settings(baseUrl: string): LlmSettings {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { InputError } from "../core/errors.ts";
-import { chatCompletion, type ChatRequest, retryAfterMs } from "../prepare/chat_completion.ts";
+import { chatCompletion, type ChatRequest, retryAfterMs } from "../prepare/llm/chat_completion.ts";
 import { fakeJson, fakeStatus, fakeText, startFakeLlm } from "./_fake_llm.ts";
 
 const ASK: ChatRequest = { messages: [{ role: "user", content: "Say hi" }] };

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { clipText } from "../prepare/clip_text.ts";
+import { clipText } from "../prepare/compile/clip_text.ts";
 
 Deno.test("clipText() returns short text unchanged but on one line", () => {
   assert.equal(clipText("  two\nlines  ", 20), "two lines");

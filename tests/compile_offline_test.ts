@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import type { ConvertedDocument, Section } from "../core/types.ts";
-import { compileOffline } from "../prepare/compile_offline.ts";
-import { plainBlocks } from "../prepare/plain_text.ts";
-import { textUnits } from "../prepare/sentences.ts";
+import { compileOffline } from "../prepare/compile/compile_offline.ts";
+import { plainBlocks } from "../prepare/compile/plain_text.ts";
+import { textUnits } from "../prepare/compile/sentences.ts";
 import { generateMarkdown } from "./_offline_corpus.ts";
 
 function markdownDoc(markdown: string, title = "", sections: Section[] = []): ConvertedDocument {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { InputError } from "../core/errors.ts";
 import type { ConvertedDocument, Section } from "../core/types.ts";
-import { compileWithLlm, type LlmSettings, rankConcepts } from "../prepare/compile_with_llm.ts";
+import { compileWithLlm, type LlmSettings, rankConcepts } from "../prepare/llm/compile_with_llm.ts";
 import { fakeJson, fakeStatus, fakeText, startFakeLlm } from "./_fake_llm.ts";
 
 const KEY = "sk-compile-secret-987654321";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { conceptNote } from "../prepare/concept_notes.ts";
-import { type KeyPhrase, keyPhrases } from "../prepare/key_phrases.ts";
-import { plainBlocks } from "../prepare/plain_text.ts";
-import { textUnits } from "../prepare/sentences.ts";
+import { conceptNote } from "../prepare/compile/concept_notes.ts";
+import { type KeyPhrase, keyPhrases } from "../prepare/compile/key_phrases.ts";
+import { plainBlocks } from "../prepare/compile/plain_text.ts";
+import { textUnits } from "../prepare/compile/sentences.ts";
 
 function noteFor(markdown: string, slug: string, maxChars?: number): string {
   const units = textUnits(plainBlocks(markdown));

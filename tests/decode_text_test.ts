@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { decodeText, plausibleText } from "../prepare/decode_text.ts";
-import { readText } from "../prepare/read_text.ts";
+import { decodeText, plausibleText } from "../prepare/read/decode_text.ts";
+import { readText } from "../prepare/read/read_text.ts";
 import { fixtureBytes, latin1 } from "./_formats.ts";
 
 const LOG = "Ship log: the crew sailed past Ålesund at dawn; café and crème were served.\n";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { convertDocument } from "../prepare/convert_document.ts";
-import { detectType, looksBinary } from "../prepare/detect_type.ts";
+import { convertDocument } from "../prepare/read/convert_document.ts";
+import { detectType, looksBinary } from "../prepare/read/detect_type.ts";
 import { fixtureBytes, formatSettings } from "./_formats.ts";
 
 const encode = (text: string) => new TextEncoder().encode(text);

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { analyzeKeyPhrases } from "../prepare/key_phrases.ts";
+import { analyzeKeyPhrases } from "../prepare/compile/key_phrases.ts";
 import {
   escapeMarkdownText,
   extractiveSummary,
   summaryMarkdown,
-} from "../prepare/extractive_summary.ts";
-import { plainBlocks } from "../prepare/plain_text.ts";
-import { textUnits } from "../prepare/sentences.ts";
+} from "../prepare/compile/extractive_summary.ts";
+import { plainBlocks } from "../prepare/compile/plain_text.ts";
+import { textUnits } from "../prepare/compile/sentences.ts";
 
 const ESSAY = `# Tidal energy
 

@@ -5,13 +5,13 @@ import {
   fetchPageIndexDocument,
   type FetchPageIndexOptions,
   retryAfterMs,
-} from "../prepare/fetch_pageindex.ts";
+} from "../prepare/fetch/fetch_pageindex.ts";
 import {
   pageIndexDisplayName,
   pageIndexNameHint,
   type PageIndexNode,
   pageIndexSections,
-} from "../prepare/pageindex_document.ts";
+} from "../prepare/fetch/pageindex_document.ts";
 import {
   FAKE_DOC_ANNUAL,
   FAKE_DOC_BAD_SHAPE,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { InputError } from "../core/errors.ts";
-import { convertDocument } from "../prepare/convert_document.ts";
-import { dispositionFileName, fetchUrl, type FetchUrlOptions } from "../prepare/fetch_url.ts";
+import { convertDocument } from "../prepare/read/convert_document.ts";
+import { dispositionFileName, fetchUrl, type FetchUrlOptions } from "../prepare/fetch/fetch_url.ts";
 import { fixtureBytes, formatSettings } from "./_formats.ts";
 
 const LIMITS: FetchUrlOptions = { maxBytes: 100_000, timeoutMs: 300 };

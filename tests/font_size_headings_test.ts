@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { bodyFontSize, fontSizeHeadings } from "../prepare/font_size_headings.ts";
-import type { PdfLine } from "../prepare/pdf_lines.ts";
-import { pdfLines } from "../prepare/pdf_lines.ts";
+import { bodyFontSize, fontSizeHeadings } from "../prepare/read/font_size_headings.ts";
+import type { PdfLine } from "../prepare/read/pdf_lines.ts";
+import { pdfLines } from "../prepare/read/pdf_lines.ts";
 
 const body = (text: string): PdfLine => ({ text, size: 10, y: 0 });
 const big = (text: string, size = 16): PdfLine => ({ text, size, y: 0 });

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { conceptWords } from "../core/concept_slug.ts";
-import { analyzeKeyPhrases, keyPhrases } from "../prepare/key_phrases.ts";
-import { plainBlocks } from "../prepare/plain_text.ts";
-import { textUnits } from "../prepare/sentences.ts";
-import { stopWordLanguage, stopWords } from "../prepare/stop_words.ts";
+import { analyzeKeyPhrases, keyPhrases } from "../prepare/compile/key_phrases.ts";
+import { plainBlocks } from "../prepare/compile/plain_text.ts";
+import { textUnits } from "../prepare/compile/sentences.ts";
+import { stopWordLanguage, stopWords } from "../prepare/compile/stop_words.ts";
 
 const ARTICLE = `# Vector Databases
 

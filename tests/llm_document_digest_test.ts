@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { ConvertedDocument, Section } from "../core/types.ts";
-import { cutText, llmDocumentDigest } from "../prepare/llm_document_digest.ts";
+import { cutText } from "../prepare/llm/cut_text.ts";
+import { llmDocumentDigest } from "../prepare/llm/llm_document_digest.ts";
 
 function doc(markdown: string, sections: Section[] = []): ConvertedDocument {
   return { type: "markdown", ext: "md", title: "T", markdown, sections, warnings: [], facts: {} };

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { pagedSections } from "../prepare/paged_sections.ts";
+import { pagedSections } from "../prepare/read/paged_sections.ts";
 
 Deno.test("pagedSections() ends a section on the page before the next one at its level or higher", () => {
   const sections = pagedSections([

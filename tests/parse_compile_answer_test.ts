@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { cutLine, parseCompileAnswer } from "../prepare/parse_compile_answer.ts";
+import { cutLine } from "../prepare/llm/cut_text.ts";
+import { parseCompileAnswer } from "../prepare/llm/parse_compile_answer.ts";
 
 const CONCEPTS = [{ label: "alpha", note: "About alpha." }];
 

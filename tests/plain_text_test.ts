@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { inlinePlainText, plainBlocks, plainText } from "../prepare/plain_text.ts";
+import { inlinePlainText, plainBlocks, plainText } from "../prepare/compile/plain_text.ts";
 
 Deno.test("plainBlocks() keeps headings, paragraphs, list items and table rows in order", () => {
   const blocks = plainBlocks([

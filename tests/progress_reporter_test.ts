@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, ProgressReporter } from "../commit/progress_reporter.ts";
+import { describe, ProgressReporter } from "../cli/progress_reporter.ts";
 
 Deno.test("ProgressReporter prints one plain line per input when not on a terminal", () => {
   const out: string[] = [];

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { escapeCell, readCsv } from "../prepare/read_csv.ts";
+import { escapeCell, readCsv } from "../prepare/read/read_csv.ts";
 import { fixtureInput, formatSettings } from "./_formats.ts";
 
 function csvInput(text: string, fileName = "t.csv") {

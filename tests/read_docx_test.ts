@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { InputError } from "../core/errors.ts";
-import { docxCoreTitle, readDocx } from "../prepare/read_docx.ts";
+import { docxCoreTitle, readDocx } from "../prepare/read/read_docx.ts";
 import { fixtureBytes, fixtureInput } from "./_formats.ts";
 
 Deno.test("readDocx() keeps headings, links, tables and nested lists", async () => {

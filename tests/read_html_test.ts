@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readHtml, withBaseUrl } from "../prepare/read_html.ts";
+import { readHtml, withBaseUrl } from "../prepare/read/read_html.ts";
 import { fixtureInput, latin1 } from "./_formats.ts";
 
 const PAGE_URL = "https://coast.example.org/articles/lighthouses.html";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { InputError } from "../core/errors.ts";
-import { readPdf } from "../prepare/read_pdf.ts";
+import { readPdf } from "../prepare/read/read_pdf.ts";
 import { makePdf } from "./_make_pdf.ts";
 import { fixtureInput, formatSettings } from "./_formats.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { plainBlocks } from "../prepare/plain_text.ts";
-import { splitSentences, textUnits } from "../prepare/sentences.ts";
+import { plainBlocks } from "../prepare/compile/plain_text.ts";
+import { splitSentences, textUnits } from "../prepare/compile/sentences.ts";
 
 Deno.test("splitSentences() splits at terminators followed by a sentence start", () => {
   assert.deepEqual(splitSentences('One is here. Two? Yes! "Quoted" starts. 3 apples fell.'), [

@@ -1,4 +1,4 @@
-import { compileOffline } from "../../prepare/compile_offline.ts";
+import { compileOffline } from "../../prepare/compile/compile_offline.ts";
 import type { ConvertedDocument } from "../../core/types.ts";
 import { generateMarkdown } from "../_offline_corpus.ts";
 

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { readPdf } from "../../prepare/read_pdf.ts";
+import { readPdf } from "../../prepare/read/read_pdf.ts";
 import { formatSettings } from "../_formats.ts";
 import { makePdf, type PdfLine } from "../_make_pdf.ts";
 

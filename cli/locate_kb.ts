@@ -1,0 +1,66 @@
+/**
+ * Finding the knowledge base a command works on: `--kb`, else `$QUIRE_KB`,
+ * else the nearest parent folder with a `.quire/`. `add` and `sync` given
+ * `--kb DIR` for a folder that does not exist or is empty create the
+ * knowledge base there first.
+ *
+ * @module
+ */
+
+import {
+  findKnowledgeBase,
+  isKnowledgeBase,
+  type KbLayout,
+  kbLayout,
+  QuireError,
+} from "../core/mod.ts";
+import { initKnowledgeBase } from "../commit/mod.ts";
+import { type GlobalOptions, say } from "./output.ts";
+
+/**
+ * Finds the knowledge base of a command that needs an existing one.
+ * @throws {QuireError} `KB_NOT_FOUND` when there is none.
+ */
+export function locateKnowledgeBase(options: GlobalOptions): KbLayout {
+  const found = findKnowledgeBase({ flag: options.kb });
+  if (found === undefined) {
+    throw new QuireError(
+      "KB_NOT_FOUND",
+      `Cannot find a knowledge base: no --kb, no QUIRE_KB, and no '.quire' folder in '${Deno.cwd()}' or its parents`,
+      { hint: "Create one with `quire init DIR`, or pass --kb DIR" },
+    );
+  }
+  if (!isKnowledgeBase(found.root)) {
+    throw new QuireError(
+      "KB_NOT_FOUND",
+      `Cannot open knowledge base '${found.root}': it has no '.quire' folder`,
+      { hint: `Create it with \`quire init '${found.root}'\`` },
+    );
+  }
+  return kbLayout(found.root);
+}
+
+/** True when `dir` does not exist or is an empty folder. */
+function isMissingOrEmpty(dir: string): boolean {
+  try {
+    for (const _ of Deno.readDirSync(dir)) return false;
+    return true;
+  } catch (error) {
+    return error instanceof Deno.errors.NotFound;
+  }
+}
+
+/**
+ * Like {@linkcode locateKnowledgeBase}, but `--kb DIR` naming a folder that
+ * does not exist or is empty creates the knowledge base there first (and
+ * says so): what `add` and `sync` do.
+ */
+export async function locateOrInitKnowledgeBase(options: GlobalOptions): Promise<KbLayout> {
+  if (options.kb === undefined || !isMissingOrEmpty(options.kb)) {
+    return locateKnowledgeBase(options);
+  }
+  const layout = kbLayout(options.kb);
+  await initKnowledgeBase(layout, { waitSeconds: options.wait });
+  say(`Initialized a new knowledge base at '${layout.root}'`);
+  return layout;
+}

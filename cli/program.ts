@@ -1,0 +1,201 @@
+/**
+ * The command-line program: commander wiring for every command, its flags
+ * and their parsers. Each action resolves to an exit code through `setExit`;
+ * errors are thrown to `main.ts`, which turns them into messages.
+ *
+ * @module
+ */
+
+import { Command, InvalidArgumentError } from "commander";
+import { now } from "../core/mod.ts";
+import {
+  addCommand,
+  type AddFlags,
+  type BatchFlags,
+  recompileCommand,
+  syncCommand,
+  watchCommand,
+} from "./batch_commands.ts";
+import { initCommand, recoverCommand, removeCommand } from "./change_commands.ts";
+import type { GlobalOptions } from "./output.ts";
+import {
+  lintCommand,
+  listCommand,
+  queryCommand,
+  searchCommand,
+  statusCommand,
+} from "./read_commands.ts";
+
+function parseJobs(value: string): number {
+  if (value === "auto") return navigator.hardwareConcurrency || 1;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 256) {
+    throw new InvalidArgumentError("expected a whole number from 1 to 256, or 'auto'");
+  }
+  return Number(value);
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (value.trim() === "" || !Number.isFinite(seconds) || seconds < 0) {
+    throw new InvalidArgumentError("expected a number of seconds (0 or more)");
+  }
+  return seconds;
+}
+
+function parseLimit(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) {
+    throw new InvalidArgumentError("expected a whole number from 1 to 1000");
+  }
+  return Number(value);
+}
+
+/** Adds the prepare options shared by add, sync, watch and recompile. */
+function withBatchOptions(command: Command): Command {
+  return command
+    .option("-j, --jobs <n>", "prepare workers: a number or 'auto' (CPUs)", parseJobs, 1)
+    .option(
+      "--timeout <seconds>",
+      "give up on one input after this long (default: config, 600)",
+      parseSeconds,
+    )
+    .option(
+      "--fallback <mode>",
+      "when the LLM keeps failing: 'fail' the input or compile it 'offline'",
+      (value) => {
+        if (value !== "offline" && value !== "fail") {
+          throw new InvalidArgumentError("expected 'offline' or 'fail'");
+        }
+        return value;
+      },
+    );
+}
+
+/** Builds the command-line program; each action resolves to an exit code. */
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command()
+    .name("quire")
+    .description(
+      "Compile documents (files, folders, web pages, remote documents) into a markdown knowledge base with [[wikilinks]].",
+    )
+    .version("0.1.0")
+    .exitOverride()
+    .showSuggestionAfterError()
+    .option(
+      "--kb <dir>",
+      "the knowledge base (default: $QUIRE_KB, else the nearest parent with .quire/)",
+    )
+    .option("--json", "print the result as JSON on stdout (human text goes to stderr)")
+    .option("-q, --quiet", "print only errors and the summary")
+    .option(
+      "--wait <seconds>",
+      "wait this long for a busy lock instead of failing (exit 3)",
+      parseSeconds,
+    );
+
+  // The clock is checked before any command touches anything (SOURCE_DATE_EPOCH).
+  const run = (body: () => Promise<number> | number) => async () => {
+    now();
+    setExit(await body());
+  };
+  const globals = (command: Command) => command.optsWithGlobals() as GlobalOptions;
+
+  program.command("init")
+    .description("create a knowledge base (default: --kb, $QUIRE_KB, or the current folder)")
+    .argument("[dir]", "folder to create it in")
+    .action((dir: string | undefined, _flags, command: Command) =>
+      run(() => initCommand(dir, globals(command)))()
+    );
+
+  withBatchOptions(
+    program.command("add")
+      .description(
+        "add files, folders (recursively) and http(s) URLs; updates documents whose source changed",
+      )
+      .argument("[inputs...]", "files, folders or URLs"),
+  )
+    .option(
+      "--from-pageindex-cloud <docId>",
+      "import a document processed by PageIndex Cloud (repeatable; key from $PAGEINDEX_API_KEY)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .action((inputs: string[], flags: AddFlags, command: Command) =>
+      run(() => addCommand(inputs, flags, globals(command)))()
+    );
+
+  program.command("remove")
+    .description("remove documents (by name or content-hash prefix) and their pages")
+    .argument("<names...>", "document names or hash prefixes (4+ hex digits)")
+    .action((names: string[], _flags, command: Command) =>
+      run(() => removeCommand(names, globals(command)))()
+    );
+
+  withBatchOptions(
+    program.command("sync")
+      .description(
+        "mirror a folder: add new files, update changed ones, remove documents whose file under it is gone",
+      )
+      .argument("<dir>", "the folder to mirror")
+      .option("--dry-run", "print the plan and change nothing"),
+  ).action((dir: string, flags: BatchFlags & { dryRun?: boolean }, command: Command) =>
+    run(() => syncCommand(dir, flags, globals(command)))()
+  );
+
+  withBatchOptions(
+    program.command("watch")
+      .description(
+        "keep the knowledge base in step with an inbox folder (default: the config's inbox) until Ctrl-C",
+      )
+      .argument("[dir]", "the inbox folder"),
+  ).action((dir: string | undefined, flags: BatchFlags, command: Command) =>
+    run(() => watchCommand(dir, flags, globals(command)))()
+  );
+
+  withBatchOptions(
+    program.command("recompile")
+      .description("rebuild documents' pages from their stored originals (all when no names)")
+      .argument("[names...]", "document names or hash prefixes"),
+  ).action((names: string[], flags: BatchFlags, command: Command) =>
+    run(() => recompileCommand(names, flags, globals(command)))()
+  );
+
+  program.command("search")
+    .description("full-text search: ranked documents with a snippet and the page to open")
+    .argument("<words...>", 'the query ("exact phrase", OR, prefix*)')
+    .option("-n, --limit <n>", "most results", parseLimit, 10)
+    .action((words: string[], flags: { limit: number }, command: Command) =>
+      run(() => searchCommand(words, flags, globals(command)))()
+    );
+
+  program.command("query")
+    .description(
+      "answer a question from the most relevant pages with the configured LLM, citing them (search results without an LLM)",
+    )
+    .argument("<question...>", "the question")
+    .option("-n, --limit <n>", "most documents considered", parseLimit, 10)
+    .option("--save", "save the answer to wiki/explorations/")
+    .action((words: string[], flags: { limit: number; save?: boolean }, command: Command) =>
+      run(() => queryCommand(words, flags, globals(command)))()
+    );
+
+  program.command("lint")
+    .description(
+      "check links, orphans, files vs registry, leftover staging and journals (exit 1 on problems)",
+    )
+    .action((_flags, command: Command) => run(() => lintCommand(globals(command)))());
+
+  program.command("list")
+    .description("list documents: name, type, size, added")
+    .action((_flags, command: Command) => run(() => listCommand(globals(command)))());
+
+  program.command("status")
+    .description("counts, size on disk, pending journals, last operation")
+    .action((_flags, command: Command) => run(() => statusCommand(globals(command)))());
+
+  program.command("recover")
+    .description(
+      "roll back or finish interrupted changes, rebuild derived pages, remove stale staging",
+    )
+    .action((_flags, command: Command) => run(() => recoverCommand(globals(command)))());
+
+  return program;
+}

@@ -1,0 +1,110 @@
+/**
+ * Progress of a batch, on stderr.
+ *
+ * - On a terminal: one live line (done/total, last document, rate, ETA),
+ *   redrawn in place and trimmed to the terminal's width. Errors are printed
+ *   on their own lines above it, so they are never garbled.
+ * - Otherwise (CI logs, pipes): one plain line per finished input (`added
+ *   name (source) 12 ms`, `skipped …`, `failed … : reason`).
+ * - `quiet`: only failures.
+ *
+ * The final summary is printed by the caller.
+ *
+ * @module
+ */
+
+import type { BatchEvent } from "../commit/mod.ts";
+
+/** Options of {@linkcode ProgressReporter}. */
+export interface ProgressReporterOptions {
+  /** Redraw one live line instead of printing a line per input. @default stderr is a terminal */
+  live?: boolean;
+  /** Print only failures. @default false */
+  quiet?: boolean;
+  /** Where text goes. @default stderr */
+  write?: (text: string) => void;
+  /** Terminal width for the live line. @default Deno.consoleSize().columns or 80 */
+  columns?: number;
+}
+
+const encoder = new TextEncoder();
+
+function writeStderr(text: string): void {
+  Deno.stderr.writeSync(encoder.encode(text));
+}
+
+function columnsOfTerminal(): number {
+  try {
+    return Deno.consoleSize().columns;
+  } catch {
+    return 80;
+  }
+}
+
+/** Renders add/sync events as progress text. */
+export class ProgressReporter {
+  #live: boolean;
+  #quiet: boolean;
+  #write: (text: string) => void;
+  #columns: number;
+  #started = performance.now();
+  #lineShown = false;
+
+  constructor(options: ProgressReporterOptions = {}) {
+    this.#live = options.live ?? Deno.stderr.isTerminal();
+    this.#quiet = options.quiet ?? false;
+    this.#write = options.write ?? writeStderr;
+    this.#columns = options.columns ?? (this.#live ? columnsOfTerminal() : 80);
+  }
+
+  /** Reports one finished input. */
+  onEvent(event: BatchEvent): void {
+    const line = describe(event);
+    if (event.kind === "failed") {
+      this.#clear();
+      this.#write(line + "\n");
+    } else if (!this.#quiet && !this.#live) {
+      this.#write(line + "\n");
+    }
+    if (this.#live && !this.#quiet) this.#draw(event);
+  }
+
+  /** Removes the live line (call before printing the summary). */
+  finish(): void {
+    this.#clear();
+  }
+
+  #draw(event: BatchEvent): void {
+    const seconds = (performance.now() - this.#started) / 1000;
+    const rate = seconds > 0 ? event.done / seconds : 0;
+    const eta = rate > 0 ? Math.round((event.total - event.done) / rate) : 0;
+    const current = event.kind === "failed" || event.kind === "skipped" ? event.source : event.name;
+    const text = `[${event.done}/${event.total}] ${current} · ${
+      rate.toFixed(1)
+    } docs/s · ETA ${eta} s`;
+    const width = Math.max(10, this.#columns - 1);
+    this.#write(`\r\x1b[2K${text.length > width ? text.slice(0, width - 1) + "…" : text}`);
+    this.#lineShown = true;
+  }
+
+  #clear(): void {
+    if (!this.#lineShown) return;
+    this.#write("\r\x1b[2K");
+    this.#lineShown = false;
+  }
+}
+
+/** Describes one event as a plain line. */
+export function describe(event: BatchEvent): string {
+  switch (event.kind) {
+    case "added":
+    case "updated":
+      return `${event.kind} ${event.name} (${event.source}) ${event.ms} ms`;
+    case "removed":
+      return `removed ${event.name} (${event.source})`;
+    case "skipped":
+      return `skipped ${event.source}: ${event.reason} of ${event.existing}`;
+    case "failed":
+      return `failed ${event.source}: ${event.error}`;
+  }
+}

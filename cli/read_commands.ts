@@ -1,0 +1,197 @@
+/**
+ * The read-only commands: `list`, `status`, `search`, `lint` and `query`.
+ * They take no lock and read one registry snapshot, so they work while a
+ * long change runs in another process; when an interrupted change waits for
+ * recovery, they say so. (`query --save` is the one exception: saving goes
+ * through a change session like every mutation.)
+ *
+ * @module
+ */
+
+import type { DatabaseSync } from "node:sqlite";
+import {
+  activeWriter,
+  isRecoveryPending,
+  type KbLayout,
+  lintKnowledgeBase,
+  listDocuments,
+  loadConfig,
+  openRegistry,
+  prepareSettings,
+  QuireError,
+  readStatus,
+  searchDocuments,
+  type SearchHit,
+} from "../core/mod.ts";
+import { openChangeSession, saveExploration } from "../commit/mod.ts";
+import { answerQuery } from "./answer_query.ts";
+import { EXIT } from "./exit_code.ts";
+import { locateKnowledgeBase } from "./locate_kb.ts";
+import { type GlobalOptions, humanBytes, print, printJson, say } from "./output.ts";
+
+/** Says on stderr when an interrupted change waits for recovery. */
+async function notePendingRecovery(layout: KbLayout, db: DatabaseSync): Promise<void> {
+  if (await isRecoveryPending(layout, db)) {
+    say(
+      "note: an interrupted change is pending recovery; `quire recover` (or the next change) finishes it",
+    );
+  }
+}
+
+/** `quire list`. */
+export async function listCommand(options: GlobalOptions): Promise<number> {
+  const layout = locateKnowledgeBase(options);
+  const db = openRegistry(layout.registry, { readOnly: true });
+  let documents;
+  try {
+    documents = listDocuments(db);
+    await notePendingRecovery(layout, db);
+  } finally {
+    db.close();
+  }
+  if (options.json) {
+    printJson(documents.map((d) => ({
+      name: d.name,
+      type: d.type,
+      bytes: d.bytes,
+      hash: d.hash,
+      source: d.source,
+      title: d.title,
+      addedAt: d.addedAt,
+      updatedAt: d.updatedAt,
+    })));
+    return EXIT.ok;
+  }
+  if (documents.length === 0) {
+    say("No documents yet; add some with `quire add PATH`");
+    return EXIT.ok;
+  }
+  const rows = documents.map((d) => [d.name, d.type, humanBytes(d.bytes), d.addedAt]);
+  const header = ["NAME", "TYPE", "SIZE", "ADDED"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  for (const row of [header, ...rows]) {
+    print(row.map((cell, i) => i === row.length - 1 ? cell : cell.padEnd(widths[i])).join("  "));
+  }
+  return EXIT.ok;
+}
+
+/** `quire status`. */
+export async function statusCommand(options: GlobalOptions): Promise<number> {
+  const status = await readStatus(locateKnowledgeBase(options));
+  if (options.json) {
+    printJson(status);
+    return EXIT.ok;
+  }
+  const lines = [
+    `Knowledge base: ${status.root}`,
+    `Documents: ${status.documents} (${humanBytes(status.documentBytes)} of originals)`,
+    `Concepts: ${status.concepts}`,
+    `Size on disk: ${humanBytes(status.diskBytes)} in raw/ and wiki/`,
+    `Pending journals: ${status.pendingJournals}`,
+  ];
+  const last = status.lastOperation;
+  lines.push(`Last operation: ${last ? `${last.at} ${last.op} ${last.name}`.trim() : "none"}`);
+  if (status.writer) {
+    lines.push(
+      `In progress: a change by pid ${status.writer.pid} on ${status.writer.hostname} since ${status.writer.time}`,
+    );
+  } else if (status.recoveryPending) {
+    lines.push(
+      "Recovery pending: an interrupted change will be recovered by `quire recover` or the next change",
+    );
+  }
+  print(lines.join("\n"));
+  return EXIT.ok;
+}
+
+function describeHits(hits: SearchHit[]): string {
+  if (hits.length === 0) return "No matches";
+  return hits.map((hit, i) =>
+    `${i + 1}. ${hit.title || hit.name} (${hit.name})\n   ${hit.page}\n   ${hit.snippet}`
+  ).join("\n");
+}
+
+/** `quire search WORDS…`. */
+export async function searchCommand(
+  words: string[],
+  flags: { limit: number },
+  options: GlobalOptions,
+): Promise<number> {
+  const query = words.join(" ").trim();
+  if (query === "") {
+    throw new QuireError("USAGE", "Cannot search: the query is empty", {
+      hint: 'Give some words, e.g. `quire search "vector database"`',
+    });
+  }
+  const layout = locateKnowledgeBase(options);
+  const db = openRegistry(layout.registry, { readOnly: true });
+  let hits: SearchHit[];
+  try {
+    hits = searchDocuments(db, query, { limit: flags.limit });
+    await notePendingRecovery(layout, db);
+  } finally {
+    db.close();
+  }
+  if (options.json) printJson(hits);
+  else print(describeHits(hits));
+  return EXIT.ok;
+}
+
+/** `quire lint`: exit 1 when it finds problems. */
+export async function lintCommand(options: GlobalOptions): Promise<number> {
+  const layout = locateKnowledgeBase(options);
+  const db = openRegistry(layout.registry, { readOnly: true });
+  let report;
+  try {
+    report = await lintKnowledgeBase(layout, db, { writerActive: activeWriter(layout) !== null });
+  } finally {
+    db.close();
+  }
+  if (options.json) printJson(report);
+  else {
+    for (const p of report.problems) print(`${p.kind} ${p.path}: ${p.detail}`);
+    say(report.problems.length === 0 ? "No problems found" : `${report.problems.length} problems`);
+  }
+  return report.problems.length === 0 ? EXIT.ok : EXIT.failed;
+}
+
+/** `quire query QUESTION [--save]`. */
+export async function queryCommand(
+  words: string[],
+  flags: { limit: number; save?: boolean },
+  options: GlobalOptions,
+): Promise<number> {
+  const question = words.join(" ").trim();
+  const layout = locateKnowledgeBase(options);
+  const config = await loadConfig(layout.config);
+  const llm = prepareSettings(config).llm;
+  const result = await answerQuery(layout, question, {
+    llm,
+    limit: flags.limit,
+    language: config.language,
+  });
+  let saved: { name: string; page: string } | null = null;
+  if (result.answer !== null && flags.save) {
+    await using session = await openChangeSession(layout, { waitSeconds: options.wait });
+    saved = await saveExploration(session, {
+      question,
+      answer: result.answer,
+      citations: result.citations,
+    });
+  }
+  if (options.json) {
+    printJson({ ...result, saved });
+    return EXIT.ok;
+  }
+  if (result.answer === null) {
+    say(
+      'No LLM is configured, so there is no answer; set "llm" in .quire/config.json. The matching documents:',
+    );
+    if (flags.save) say("Nothing was saved (--save needs an answer)");
+    print(describeHits(result.hits));
+    return EXIT.ok;
+  }
+  print(result.answer);
+  if (saved !== null) say(`Saved to ${saved.page}`);
+  return EXIT.ok;
+}

@@ -1,0 +1,110 @@
+/**
+ * Which concepts have a page, read from the registry. A concept gets a page
+ * when at least `minDocuments` documents share it, or (when
+ * `prominentMakesPage` is on) when one document names it prominently.
+ *
+ * @module
+ */
+
+import type { DatabaseSync } from "node:sqlite";
+import type { QuireConfig } from "../../core/config.ts";
+
+/** A concept with a page: its slug, display label and number of documents. */
+export interface ConceptSummary {
+  slug: string;
+  label: string;
+  documents: number;
+}
+
+/** The concept-page rule, from the config. */
+export type ConceptRule = Pick<QuireConfig["concepts"], "minDocuments" | "prominentMakesPage">;
+
+/**
+ * Returns true when concept `slug` qualifies for a page. It reads at most
+ * `minDocuments` index entries (and then one more for the prominent flag), so
+ * its cost does not grow with the number of documents sharing the concept.
+ */
+export function hasConceptPage(db: DatabaseSync, slug: string, rule: ConceptRule): boolean {
+  const { n } = db.prepare(
+    "SELECT count(*) AS n FROM (SELECT 1 FROM document_concepts WHERE slug = ? LIMIT ?)",
+  ).get(slug, Math.max(1, rule.minDocuments)) as { n: number };
+  if (n === 0) return false;
+  if (n >= rule.minDocuments) return true;
+  return rule.prominentMakesPage &&
+    db.prepare("SELECT 1 FROM document_concepts WHERE slug = ? AND prominent = 1 LIMIT 1")
+        .get(slug) !== undefined;
+}
+
+/** Returns the spelling of concept `slug` that most documents use (ties: the smallest). */
+export function conceptLabel(db: DatabaseSync, slug: string): string {
+  const row = db.prepare(
+    `SELECT label, count(*) AS n FROM document_concepts WHERE slug = ?
+     GROUP BY label ORDER BY n DESC, label LIMIT 1`,
+  ).get(slug) as { label: string } | undefined;
+  return row?.label ?? slug;
+}
+
+/**
+ * Lists every concept that has a page, most connected first (then by slug).
+ * The label is the spelling most documents use (ties: the smallest).
+ */
+export function listConceptPages(db: DatabaseSync, rule: ConceptRule): ConceptSummary[] {
+  const rows = db.prepare(
+    `SELECT slug, label, count(*) AS n, max(prominent) AS p FROM document_concepts
+     GROUP BY slug, label ORDER BY slug, n DESC, label`,
+  ).all() as unknown as { slug: string; label: string; n: number; p: number }[];
+  const concepts: ConceptSummary[] = [];
+  let current: (ConceptSummary & { prominent: boolean }) | undefined;
+  const flush = () => {
+    if (
+      current &&
+      (current.documents >= rule.minDocuments || (rule.prominentMakesPage && current.prominent))
+    ) concepts.push({ slug: current.slug, label: current.label, documents: current.documents });
+  };
+  for (const row of rows) {
+    if (current?.slug !== row.slug) {
+      flush();
+      current = { slug: row.slug, label: row.label, documents: 0, prominent: false };
+    }
+    current.documents += row.n;
+    current.prominent ||= row.p === 1;
+  }
+  flush();
+  return concepts.sort((a, b) =>
+    b.documents - a.documents || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0)
+  );
+}
+
+/**
+ * Answers "does this concept have a page?" and "what is its label?",
+ * remembering each answer. Use one per rebuild: the registry does not change
+ * while shared pages are rebuilt, and many concept pages ask about the same
+ * related concepts.
+ */
+export class ConceptLookup {
+  readonly db: DatabaseSync;
+  readonly rule: ConceptRule;
+  #pages = new Map<string, boolean>();
+  #labels = new Map<string, string>();
+
+  constructor(db: DatabaseSync, rule: ConceptRule) {
+    this.db = db;
+    this.rule = rule;
+  }
+
+  /** {@linkcode hasConceptPage}, remembered. */
+  hasPage(slug: string): boolean {
+    let answer = this.#pages.get(slug);
+    if (answer === undefined) {
+      this.#pages.set(slug, answer = hasConceptPage(this.db, slug, this.rule));
+    }
+    return answer;
+  }
+
+  /** {@linkcode conceptLabel}, remembered. */
+  label(slug: string): string {
+    let answer = this.#labels.get(slug);
+    if (answer === undefined) this.#labels.set(slug, answer = conceptLabel(this.db, slug));
+    return answer;
+  }
+}

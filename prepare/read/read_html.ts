@@ -1,0 +1,174 @@
+/**
+ * Web pages and HTML files: the main content (Readability over a linkedom
+ * DOM) converted to markdown; navigation, ads, scripts and page chrome are
+ * dropped.
+ *
+ * Choices made where the spec was silent:
+ * - Encoding: a BOM, then the HTTP `charset`, then a `<meta charset>` in the
+ *   first 4 KiB, then detection (see decode_text.ts).
+ * - With a known URL, a `<base href>` is inserted (or an existing relative
+ *   one made absolute) before parsing, so Readability makes every relative
+ *   link and image absolute. Without one (a local file), links stay as
+ *   written.
+ * - Before Readability runs, `nav` elements are removed, and so are
+ *   `header`, `footer` and `aside` elements outside `article` and `main`
+ *   (Readability keeps navigation on small pages).
+ * - When Readability finds no article (it returns nothing, or no text), the
+ *   whole body without `nav`, `header`, `footer`, `aside`, forms and
+ *   scripts is used, with a warning.
+ * - Title: Readability's title (from `<title>` and the page's metadata);
+ *   when the page's first `<h1>` is that title minus a site-name suffix, the
+ *   `<h1>`. Readability drops the heading that repeats the title, so it is
+ *   put back as the first line (`# Title`) when the markdown lacks it.
+ * - The byline and site name, when found, go into `facts`.
+ *
+ * @module
+ */
+
+import { Readability } from "@mozilla/readability";
+import { parseHTML } from "linkedom";
+import type { ConvertedDocument } from "../../core/types.ts";
+import { decodeText } from "./decode_text.ts";
+import type { ReaderInput } from "./detect_type.ts";
+import { htmlToMarkdown } from "./html_to_markdown.ts";
+import { markdownHeadings, sectionTree } from "./markdown_sections.ts";
+import { firstLine, requireText } from "./text_helpers.ts";
+
+/** The DOM fields used here (typed locally: the project does not load the DOM lib). */
+interface NodeLike {
+  textContent: string | null;
+}
+interface ElementLike extends NodeLike {
+  innerHTML: string;
+  remove(): void;
+  closest(selector: string): ElementLike | null;
+  querySelectorAll(selector: string): Iterable<ElementLike>;
+}
+interface DocumentLike {
+  body: ElementLike | null;
+  documentElement: ElementLike | null;
+  querySelector(selector: string): NodeLike | null;
+  querySelectorAll(selector: string): Iterable<ElementLike>;
+}
+
+function parseDocument(html: string): DocumentLike {
+  return (parseHTML(html) as unknown as { document: DocumentLike }).document;
+}
+
+/** Always page chrome, wherever it is. */
+const NAVIGATION = "nav, [role=navigation]";
+/** Page chrome unless inside the article or the main content. */
+const PAGE_PARTS = "header, footer, aside, [role=banner], [role=contentinfo], [role=complementary]";
+
+/** Removes navigation, and headers, footers and asides outside `article`/`main`. */
+function removeChrome(document: DocumentLike): void {
+  for (const element of [...document.querySelectorAll(NAVIGATION)]) element.remove();
+  for (const element of [...document.querySelectorAll(PAGE_PARTS)]) {
+    if (!element.closest("article, main, [role=main]")) element.remove();
+  }
+}
+
+const CHROME = "nav, header, footer, aside, form, script, style, noscript, template, iframe, " +
+  "svg, button, [role=navigation], [role=banner], [role=contentinfo], [aria-hidden=true]";
+
+function declaredCharset(input: ReaderInput): string | undefined {
+  const fromHeader = /charset\s*=\s*"?([\w.:-]+)/i.exec(input.contentType ?? "")?.[1];
+  if (fromHeader) return fromHeader;
+  const head = new TextDecoder("latin1").decode(input.bytes.subarray(0, 4096));
+  return /<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)/i.exec(head)?.[1];
+}
+
+/** Makes relative links resolvable: adds `<base href=url>` or makes an existing one absolute. */
+export function withBaseUrl(html: string, url: string): string {
+  const existing = /<base\s[^>]*?href\s*=\s*(["']?)([^"'\s>]+)\1[^>]*>/i.exec(html);
+  let base = url;
+  if (existing) {
+    try {
+      base = new URL(existing[2], url).href;
+    } catch {
+      base = url;
+    }
+  }
+  const tag = `<base href="${base.replace(/"/g, "&quot;")}">`;
+  if (existing) return html.replace(existing[0], tag);
+  const head = /<head(?:\s[^>]*)?>/i.exec(html) ?? /<html(?:\s[^>]*)?>/i.exec(html);
+  if (!head) return tag + html;
+  const at = head.index + head[0].length;
+  return html.slice(0, at) + tag + html.slice(at);
+}
+
+function text(node: NodeLike | null | undefined): string {
+  return (node?.textContent ?? "").replace(/\s+/g, " ").trim();
+}
+
+function bodyWithoutChrome(html: string): string {
+  const document = parseDocument(html);
+  const body = document.body ?? document.documentElement;
+  if (!body) return "";
+  for (const element of [...body.querySelectorAll(CHROME)]) element.remove();
+  return body.innerHTML;
+}
+
+function pickTitle(readabilityTitle: string, documentTitle: string, h1: string): string {
+  const title = readabilityTitle || documentTitle;
+  if (h1 && title.length > h1.length && title.includes(h1)) return h1;
+  return title || h1;
+}
+
+/** The first line of markdown text with link and image syntax and escapes removed. */
+function plainFirstLine(markdown: string): string {
+  return firstLine(
+    markdown.replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1").replace(/\\([\\`*_[\]<>|~#.!-])/g, "$1"),
+  );
+}
+
+/**
+ * Converts an HTML input.
+ * @throws {InputError} `BAD_ENCODING` or `EMPTY`.
+ */
+export function readHtml(input: ReaderInput): ConvertedDocument {
+  const decoded = decodeText(input.bytes, input.source, { declared: declaredCharset(input) });
+  const html = input.url ? withBaseUrl(decoded.text, input.url) : decoded.text;
+  const warnings = decoded.how === "detected" ? [`read as ${decoded.encoding}`] : [];
+
+  const document = parseDocument(html);
+  const documentTitle = text(document.querySelector("title"));
+  const h1 = text(document.querySelector("h1"));
+  removeChrome(document);
+  let article: ReturnType<Readability["parse"]> = null;
+  try {
+    // Readability only needs the standard DOM API, which linkedom provides.
+    article = new Readability(document as never, { keepClasses: true }).parse();
+  } catch {
+    article = null;
+  }
+  let markdown: string;
+  if (article?.content && (article.textContent ?? "").trim() !== "") {
+    markdown = htmlToMarkdown(article.content);
+  } else {
+    markdown = htmlToMarkdown(bodyWithoutChrome(html));
+    warnings.push("no main article found; converted the whole page without its navigation");
+  }
+  requireText(markdown, input.source);
+
+  let headings = markdownHeadings(markdown);
+  const pageTitle = pickTitle((article?.title ?? "").trim(), documentTitle, h1);
+  const title = pageTitle || headings[0]?.title || plainFirstLine(markdown);
+  if (pageTitle && !headings.some((heading) => heading.title === pageTitle)) {
+    markdown = `# ${title.replace(/[\\`*_[\]<>|~]/g, "\\$&")}\n\n${markdown}`;
+    headings = markdownHeadings(markdown);
+  }
+  const facts: Record<string, string> = {};
+  if (article?.byline) facts.byline = article.byline.replace(/\s+/g, " ").trim();
+  if (article?.siteName) facts.siteName = article.siteName.replace(/\s+/g, " ").trim();
+  if (input.url) facts.url = input.url;
+  return {
+    type: "html",
+    ext: "html",
+    title,
+    markdown,
+    sections: sectionTree(headings),
+    warnings,
+    facts,
+  };
+}

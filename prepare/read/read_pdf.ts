@@ -1,0 +1,249 @@
+/**
+ * PDF (with unpdf's bundled pdf.js): text page by page, each page preceded by
+ * a `<!-- page N -->` marker line, and a section tree.
+ *
+ * Choices made where the spec was silent:
+ * - Headings come from the outline when the PDF has one: an outline entry
+ *   whose title matches a line on its destination page (ignoring case,
+ *   punctuation and a leading section number) turns that line into a
+ *   markdown heading; the font-size guesses are then not used. Without an
+ *   outline, headings are guessed from font sizes (see font_size_headings.ts).
+ * - `sections` is the outline, with page ranges, whenever there is one.
+ *   Without an outline it is the font-size headings: with page ranges when
+ *   the document has at least `settings.sectionTreeMinPages` pages, as a
+ *   plain heading tree (like a markdown file's) when it is shorter.
+ * - Within a page, a vertical gap of more than 1.8 line heights starts a new
+ *   paragraph, and a word hyphenated at the end of a line is joined again
+ *   when the next line starts with a lowercase letter.
+ * - A file whose last 1024 bytes hold no `%%EOF` is refused as truncated
+ *   (pdf.js would otherwise quietly read only part of a cut-off linearized
+ *   file). pdf.js itself fails truncated or garbage files within
+ *   milliseconds (checked); it never waits for more data, since it is given
+ *   the whole file. The loading task is destroyed on every path.
+ * - A page that cannot be read is skipped with a warning; when no page can
+ *   be read, the file is `CORRUPT`. A metadata `/Title` that is a file name
+ *   or "untitled" is ignored.
+ *
+ * @module
+ */
+
+import { getResolvedPDFJS } from "unpdf";
+import type { PrepareSettings } from "../../core/config.ts";
+import { InputError } from "../../core/errors.ts";
+import type { ConvertedDocument } from "../../core/types.ts";
+import type { ReaderInput } from "./detect_type.ts";
+import { type FontSizeHeading, fontSizeHeadings } from "./font_size_headings.ts";
+import { flattenOutline, outlineMarks, type OutlineNode } from "./pdf_outline.ts";
+import { type PagedHeading, pagedSections } from "./paged_sections.ts";
+import { type PdfLine, pdfLines, type PdfTextItemLike } from "./pdf_lines.ts";
+import { escapeMarkdownLine } from "./text_helpers.ts";
+
+type PdfDocument = Awaited<
+  ReturnType<Awaited<ReturnType<typeof getResolvedPDFJS>>["getDocument"]>["promise"]
+>;
+
+function hasEofMarker(bytes: Uint8Array): boolean {
+  const tail = new TextDecoder("latin1").decode(bytes.subarray(Math.max(0, bytes.length - 1024)));
+  return tail.includes("%%EOF");
+}
+
+function loadError(error: unknown, source: string): InputError {
+  const name = error instanceof Error ? error.name : "";
+  const detail = error instanceof Error ? error.message : String(error);
+  if (name === "PasswordException") {
+    return new InputError(
+      "ENCRYPTED",
+      `Cannot read '${source}': the PDF is encrypted and needs a password`,
+      source,
+      { cause: error },
+    );
+  }
+  return new InputError(
+    "CORRUPT",
+    `Cannot read '${source}': the PDF is damaged or truncated (${detail.replace(/\.$/, "")})`,
+    source,
+    { cause: error },
+  );
+}
+
+/** Escapes heading text: inline marks, and a trailing `#` run that would close the heading. */
+function escapeHeading(text: string): string {
+  return text.replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/(^|\s)(#+)$/, "$1\\$2");
+}
+
+function renderPage(lines: PdfLine[], marks: FontSizeHeading[]): string {
+  const byFirst = new Map(marks.map((m) => [m.first, m]));
+  const blocks: string[] = [];
+  let paragraph: string[] = [];
+  const flush = () => {
+    if (paragraph.length > 0) blocks.push(paragraph.join("\n"));
+    paragraph = [];
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const mark = byFirst.get(i);
+    if (mark) {
+      flush();
+      const text = lines.slice(mark.first, mark.last + 1).map((l) => l.text).join(" ");
+      blocks.push(`${"#".repeat(Math.min(mark.level, 6))} ${escapeHeading(text)}`);
+      i = mark.last;
+      continue;
+    }
+    const line = lines[i];
+    const previous = lines[i - 1];
+    const gap = previous ? previous.y - line.y : 0;
+    if (previous && (gap < 0 || gap > 1.8 * Math.max(line.size, previous.size))) flush();
+    const text = escapeMarkdownLine(line.text);
+    const last = paragraph.length - 1;
+    if (last >= 0 && /\p{L}-$/u.test(paragraph[last]) && /^\p{Ll}/u.test(text)) {
+      paragraph[last] = paragraph[last].slice(0, -1) + text;
+    } else paragraph.push(text);
+  }
+  flush();
+  return blocks.join("\n\n");
+}
+
+function usableTitle(value: unknown): string {
+  if (typeof value !== "string") return "";
+  const title = value.replace(/\s+/g, " ").trim();
+  if (/^untitled\b/i.test(title) || /\.(pdf|docx?|odt|rtf|tex|dvi|indd|pptx?|txt)$/i.test(title)) {
+    return "";
+  }
+  return title;
+}
+
+async function readPages(
+  pdf: PdfDocument,
+  warnings: string[],
+  source: string,
+): Promise<PdfLine[][]> {
+  const pages: PdfLine[][] = [];
+  const failed: number[] = [];
+  let lastError: unknown;
+  for (let n = 1; n <= pdf.numPages; n++) {
+    try {
+      const page = await pdf.getPage(n);
+      const content = await page.getTextContent();
+      pages.push(pdfLines(content.items as PdfTextItemLike[]));
+      page.cleanup();
+    } catch (error) {
+      failed.push(n);
+      lastError = error;
+      pages.push([]);
+    }
+  }
+  if (pdf.numPages > 0 && failed.length === pdf.numPages) throw loadError(lastError, source);
+  if (failed.length > 0) {
+    const list = failed.length > 10 ? `${failed.slice(0, 10).join(", ")}…` : failed.join(", ");
+    warnings.push(`${failed.length} page(s) could not be read and were skipped: ${list}`);
+  }
+  return pages;
+}
+
+/**
+ * Converts a PDF input.
+ * @throws {InputError} `ENCRYPTED`, `CORRUPT` (damaged or truncated) or `NO_TEXT`.
+ */
+export async function readPdf(
+  input: ReaderInput,
+  settings: PrepareSettings,
+): Promise<ConvertedDocument> {
+  const source = input.source;
+  if (!hasEofMarker(input.bytes)) {
+    throw new InputError(
+      "CORRUPT",
+      `Cannot read '${source}': the PDF is truncated (no %%EOF marker at its end)`,
+      source,
+    );
+  }
+  const pdfjs = await getResolvedPDFJS();
+  // pdf.js may transfer (detach) the buffer it is given; the caller still needs the bytes.
+  const task = pdfjs.getDocument({
+    data: input.bytes.slice(),
+    useSystemFonts: true,
+    disableFontFace: true,
+    verbosity: 0,
+  });
+  try {
+    let pdf: PdfDocument;
+    try {
+      pdf = await task.promise;
+    } catch (error) {
+      throw loadError(error, source);
+    }
+    const warnings: string[] = [];
+    const pages = await readPages(pdf, warnings, source);
+    const meta = await pdf.getMetadata().catch(() => undefined);
+    const outlineNodes = await pdf.getOutline().catch(() => null) as OutlineNode[] | null;
+    const outline = outlineNodes ? await flattenOutline(pdf, outlineNodes) : [];
+    return buildDocument({ pages, outline, warnings, settings, source, meta });
+  } finally {
+    await task.destroy();
+  }
+}
+
+interface BuildParts {
+  pages: PdfLine[][];
+  outline: PagedHeading[];
+  warnings: string[];
+  settings: PrepareSettings;
+  source: string;
+  meta: { info?: unknown; metadata?: { get(name: string): unknown } | null } | undefined;
+}
+
+function buildDocument(parts: BuildParts): ConvertedDocument {
+  const { pages, outline, warnings, settings, source } = parts;
+  const chars = pages.reduce((n, lines) => n + lines.reduce((m, l) => m + l.text.length, 0), 0);
+  if (chars === 0) {
+    throw new InputError(
+      "NO_TEXT",
+      `Cannot read '${source}': no text layer: 0 characters extracted from ${pages.length} ` +
+        `page(s); a scanned document needs OCR first`,
+      source,
+    );
+  }
+  const empty = pages.filter((lines) => lines.length === 0).length;
+  if (empty > 0 && empty * 4 >= pages.length) {
+    warnings.push(`${empty} of ${pages.length} pages have no text layer (scanned pages need OCR)`);
+  }
+
+  const marks: FontSizeHeading[] = outline.length > 0
+    ? outlineMarks(outline, pages)
+    : fontSizeHeadings(pages);
+  const marksByPage = new Map<number, FontSizeHeading[]>();
+  for (const mark of marks) {
+    marksByPage.set(mark.page, [...(marksByPage.get(mark.page) ?? []), mark]);
+  }
+  const markdown = pages
+    .map((lines, i) => {
+      const body = renderPage(lines, marksByPage.get(i + 1) ?? []);
+      return `<!-- page ${i + 1} -->` + (body ? `\n\n${body}` : "");
+    })
+    .join("\n\n") + "\n";
+
+  const sections = outline.length > 0
+    ? pagedSections(outline, { pageCount: pages.length })
+    : pagedSections(marks, {
+      pageCount: pages.length,
+      withPages: pages.length >= settings.sectionTreeMinPages,
+    });
+  const info = (parts.meta?.info ?? {}) as Record<string, unknown>;
+  let xmpTitle: unknown;
+  try {
+    xmpTitle = parts.meta?.metadata?.get("dc:title");
+  } catch {
+    xmpTitle = undefined;
+  }
+  const firstLine = pages.flat().find((line) => /[\p{L}\p{N}]/u.test(line.text))?.text ?? "";
+  const title = usableTitle(info.Title) || usableTitle(xmpTitle) || outline[0]?.title ||
+    marks[0]?.title || firstLine.slice(0, 120);
+  return {
+    type: "pdf",
+    ext: "pdf",
+    title,
+    markdown,
+    sections,
+    pageCount: pages.length,
+    warnings,
+    facts: {},
+  };
+}
