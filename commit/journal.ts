@@ -8,6 +8,7 @@
  * @module
  */
 
+import { row, rows } from "../core/registry.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type { MutationPlan } from "./mutation_plan.ts";
 
@@ -87,18 +88,20 @@ export function writeJournal(
 
 /** Reads every journaled mutation, oldest first. */
 export function readJournal(db: DatabaseSync): JournalEntry[] {
-  const rows = db.prepare(
+  const found = rows<JournalRow>(
+    db,
     "SELECT id, kind, status, target, staging, rollback, touched FROM mutations ORDER BY id",
-  ).all() as unknown as JournalRow[];
-  return rows.map((row) => ({ ...row, touched: JSON.parse(row.touched) as TouchedPath[] }));
+  );
+  return found.map((row) => ({ ...row, touched: JSON.parse(row.touched) as TouchedPath[] }));
 }
 
 /** Reads the status of one journaled mutation (undefined once it is deleted). */
 export function journalStatus(db: DatabaseSync, id: number): JournalEntry["status"] | undefined {
-  const row = db.prepare("SELECT status FROM mutations WHERE id = ?").get(id) as
-    | { status: JournalEntry["status"] }
-    | undefined;
-  return row?.status;
+  return row<{ status: JournalEntry["status"] }>(
+    db,
+    "SELECT status FROM mutations WHERE id = ?",
+    id,
+  )?.status;
 }
 
 /**

@@ -18,7 +18,7 @@ import { dirname } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { crashPoint } from "../core/crash_point.ts";
 import { conceptPage, INDEX_PAGE, type KbLayout, LOG_PAGE } from "../core/layout.ts";
-import { inTransaction } from "../core/registry.ts";
+import { inTransaction, rows } from "../core/registry.ts";
 import { ConceptLookup, type ConceptRule } from "./pages/concept_pages.ts";
 import {
   ensureDirectory,
@@ -80,9 +80,9 @@ export async function rebuildSharedPages(
   db: DatabaseSync,
   options: RebuildOptions,
 ): Promise<number> {
-  const queued = (db.prepare("SELECT path FROM pending_pages ORDER BY path").all() as unknown as {
+  const queued = (rows<{
     path: string;
-  }[]).map((row) => row.path);
+  }>(db, "SELECT path FROM pending_pages ORDER BY path")).map((row) => row.path);
   const seen = new Set(queued);
   const concepts = new ConceptLookup(db, options.rule);
   let done = 0;

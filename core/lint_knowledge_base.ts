@@ -46,6 +46,7 @@
  * @module
  */
 
+import { rows } from "./registry.ts";
 import { posix } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { documentPages, explorationPage, type KbLayout } from "./layout.ts";
@@ -249,8 +250,10 @@ function checkOrphans(pages: string[], linkedTo: Set<string>): LintProblem[] {
 function checkFiles(db: DatabaseSync, onDisk: Set<string>): LintProblem[] {
   const problems: LintProblem[] = [];
   const expected = new Set<string>();
-  const documents = db.prepare("SELECT name, ext FROM documents ORDER BY name")
-    .all() as unknown as { name: string; ext: string }[];
+  const documents = rows<{ name: string; ext: string }>(
+    db,
+    "SELECT name, ext FROM documents ORDER BY name",
+  );
   for (const d of documents) {
     const pages = documentPages(d.name, d.ext);
     const owned = [
@@ -269,8 +272,7 @@ function checkFiles(db: DatabaseSync, onDisk: Set<string>): LintProblem[] {
       }
     }
   }
-  const explorations = db.prepare("SELECT name FROM explorations ORDER BY name")
-    .all() as unknown as { name: string }[];
+  const explorations = rows<{ name: string }>(db, "SELECT name FROM explorations ORDER BY name");
   for (const e of explorations) {
     const path = explorationPage(e.name);
     expected.add(path);
@@ -324,8 +326,10 @@ async function checkStaging(layout: KbLayout): Promise<LintProblem[]> {
 
 function checkRegistryQueues(db: DatabaseSync): LintProblem[] {
   const problems: LintProblem[] = [];
-  const journals = db.prepare("SELECT id, kind, status, target FROM mutations ORDER BY id")
-    .all() as unknown as { id: number; kind: string; status: string; target: string }[];
+  const journals = rows<{ id: number; kind: string; status: string; target: string }>(
+    db,
+    "SELECT id, kind, status, target FROM mutations ORDER BY id",
+  );
   for (const j of journals) {
     problems.push({
       kind: "pending-journal",
@@ -335,8 +339,7 @@ function checkRegistryQueues(db: DatabaseSync): LintProblem[] {
       }`,
     });
   }
-  const pages = db.prepare("SELECT path FROM pending_pages ORDER BY path")
-    .all() as unknown as { path: string }[];
+  const pages = rows<{ path: string }>(db, "SELECT path FROM pending_pages ORDER BY path");
   for (const p of pages) {
     problems.push({
       kind: "pending-pages",

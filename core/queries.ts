@@ -7,6 +7,7 @@
  * @module
  */
 
+import { row as rowOf, rows } from "./registry.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type {
   CompilerKind,
@@ -62,8 +63,11 @@ function toDocument(row: DocumentRow): StoredDocument {
 }
 
 function one(db: DatabaseSync, where: string, value: string): StoredDocument | undefined {
-  const row = db.prepare(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE ${where} LIMIT 1`)
-    .get(value) as DocumentRow | undefined;
+  const row = rowOf<DocumentRow>(
+    db,
+    `SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE ${where} LIMIT 1`,
+    value,
+  );
   return row ? toDocument(row) : undefined;
 }
 
@@ -84,10 +88,13 @@ export function findDocumentByName(db: DatabaseSync, name: string): StoredDocume
 
 /** Returns the documents whose hash starts with `prefix` (at most 2, to detect ambiguity). */
 export function findDocumentsByHashPrefix(db: DatabaseSync, prefix: string): StoredDocument[] {
-  const rows = db.prepare(
+  const found = rows<DocumentRow>(
+    db,
     `SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE hash >= ? AND hash < ? ORDER BY name LIMIT 2`,
-  ).all(prefix, prefix + "g") as unknown as DocumentRow[];
-  return rows.map(toDocument);
+    prefix,
+    prefix + "g",
+  );
+  return found.map(toDocument);
 }
 
 /** Returns true when a document has this name (case-insensitive). */
@@ -97,17 +104,19 @@ export function isNameTaken(db: DatabaseSync, name: string): boolean {
 
 /** Lists every document, ordered by name. */
 export function listDocuments(db: DatabaseSync): StoredDocument[] {
-  const rows = db.prepare(`SELECT ${DOCUMENT_COLUMNS} FROM documents ORDER BY name`)
-    .all() as unknown as DocumentRow[];
-  return rows.map(toDocument);
+  const found = rows<DocumentRow>(db, `SELECT ${DOCUMENT_COLUMNS} FROM documents ORDER BY name`);
+  return found.map(toDocument);
 }
 
 /** Lists the documents whose source starts with `prefix`, ordered by source. */
 export function listDocumentsUnder(db: DatabaseSync, prefix: string): StoredDocument[] {
-  const rows = db.prepare(
+  const found = rows<DocumentRow>(
+    db,
     `SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE substr(source, 1, length(?)) = ? ORDER BY source`,
-  ).all(prefix, prefix) as unknown as DocumentRow[];
-  return rows.map(toDocument);
+    prefix,
+    prefix,
+  );
+  return found.map(toDocument);
 }
 
 /** A concept as stored for one document. */
@@ -121,10 +130,12 @@ export interface StoredConcept {
 
 /** Returns the concepts stored for document `id`, most relevant first. */
 export function documentConcepts(db: DatabaseSync, id: number): StoredConcept[] {
-  const rows = db.prepare(
+  const found = rows<Omit<StoredConcept, "prominent"> & { prominent: number }>(
+    db,
     "SELECT slug, label, note, score, prominent FROM document_concepts WHERE document_id = ? ORDER BY score DESC, slug",
-  ).all(id) as unknown as (Omit<StoredConcept, "prominent"> & { prominent: number })[];
-  return rows.map((row) => ({ ...row, prominent: row.prominent === 1 }));
+    id,
+  );
+  return found.map((row) => ({ ...row, prominent: row.prominent === 1 }));
 }
 
 /** Counts of what the registry holds. */
@@ -138,7 +149,7 @@ export interface RegistryCounts {
 
 /** Returns the counts shown by `status`. */
 export function registryCounts(db: DatabaseSync): RegistryCounts {
-  const get = (sql: string) => Number((db.prepare(sql).get() as { n: number | null }).n ?? 0);
+  const get = (sql: string) => Number(rowOf<{ n: number | null }>(db, sql)?.n ?? 0);
   return {
     documents: get("SELECT count(*) AS n FROM documents"),
     bytes: get("SELECT sum(bytes) AS n FROM documents"),
@@ -158,6 +169,5 @@ export interface LogEntry {
 
 /** Returns the newest `limit` log entries, newest first. */
 export function recentLog(db: DatabaseSync, limit: number): LogEntry[] {
-  return db.prepare("SELECT at, op, name, detail FROM log ORDER BY id DESC LIMIT ?")
-    .all(limit) as unknown as LogEntry[];
+  return rows<LogEntry>(db, "SELECT at, op, name, detail FROM log ORDER BY id DESC LIMIT ?", limit);
 }

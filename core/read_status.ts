@@ -17,7 +17,7 @@ import type { DatabaseSync } from "node:sqlite";
 import type { KbLayout } from "./layout.ts";
 import { isProcessAlive, type LockOwner, readLockOwner } from "./lock_owner.ts";
 import { type LogEntry, recentLog, registryCounts } from "./queries.ts";
-import { openRegistry } from "./registry.ts";
+import { openRegistry, row } from "./registry.ts";
 
 /** What `status` reports. */
 export interface KbStatus {
@@ -81,7 +81,7 @@ export function activeWriter(layout: KbLayout): LockOwner | null {
  * say so.
  */
 export async function isRecoveryPending(layout: KbLayout, db: DatabaseSync): Promise<boolean> {
-  const count = (sql: string) => Number((db.prepare(sql).get() as { n: number }).n);
+  const count = (sql: string) => Number(row<{ n: number }>(db, sql)?.n ?? 0);
   const traces = count("SELECT count(*) AS n FROM mutations") +
     count("SELECT count(*) AS n FROM pending_pages") + await countStaging(layout.staging);
   return traces > 0 && activeWriter(layout) === null;

@@ -199,3 +199,19 @@ export function inTransaction<T>(db: DatabaseSync, body: () => T): T {
     throw error;
   }
 }
+
+/** A value that can be bound to a statement parameter. */
+export type SqlValue = null | number | bigint | string | Uint8Array;
+
+/**
+ * Runs a query and returns its rows as `T`. This is the one place that
+ * trusts a query's column list to match the row type it is read as.
+ */
+export function rows<T>(db: DatabaseSync, sql: string, ...params: SqlValue[]): T[] {
+  return db.prepare(sql).all(...params) as unknown as T[];
+}
+
+/** Runs a query and returns its first row as `T`, or undefined when there is none. */
+export function row<T>(db: DatabaseSync, sql: string, ...params: SqlValue[]): T | undefined {
+  return db.prepare(sql).get(...params) as unknown as T | undefined;
+}

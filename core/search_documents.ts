@@ -23,6 +23,7 @@
  * @module
  */
 
+import { rows } from "./registry.ts";
 import type { DatabaseSync } from "node:sqlite";
 import { QuireError } from "./errors.ts";
 import { ftsExpression } from "./fts_expression.ts";
@@ -133,15 +134,18 @@ export function searchDocuments(
   const limit = checkLimit(options.limit ?? 10);
   const parsed = ftsExpression(query, { match: options.match });
   if (parsed === null) return [];
-  const rows = db.prepare(
+  const found = rows<HitRow>(
+    db,
     `SELECT d.name AS name, d.title AS title,
        snippet(search_index, -1, char(2), char(3), '…', ${SNIPPET_TOKENS}) AS snippet,
        rank
      FROM search_index JOIN documents d ON d.id = search_index.rowid
      WHERE search_index MATCH ? AND rank MATCH 'bm25(${TITLE_WEIGHT}.0, 1.0)'
      ORDER BY rank LIMIT ?`,
-  ).all(parsed.expression, limit) as unknown as HitRow[];
-  return rows.map((row) => {
+    parsed.expression,
+    limit,
+  );
+  return found.map((row) => {
     const pages = documentPages(row.name, "");
     return {
       name: row.name,

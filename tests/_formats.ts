@@ -9,7 +9,7 @@ import type { PrepareSettings } from "../core/config.ts";
 import { defaultConfig, prepareSettings } from "../core/config.ts";
 import type { ReaderInput } from "../prepare/read/detect_type.ts";
 
-const FIXTURES = new URL("./fixtures/formats", import.meta.url);
+const FIXTURES = new URL("./fixtures/formats/", import.meta.url);
 
 /** Reads a file from `tests/fixtures/formats/`. */
 export function fixtureBytes(name: string): Promise<Uint8Array<ArrayBuffer>> {

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { row, rows } from "../../core/registry.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type { QuireConfig } from "../../core/config.ts";
 
@@ -25,9 +26,12 @@ export type ConceptRule = Pick<QuireConfig["concepts"], "minDocuments" | "promin
  * its cost does not grow with the number of documents sharing the concept.
  */
 export function hasConceptPage(db: DatabaseSync, slug: string, rule: ConceptRule): boolean {
-  const { n } = db.prepare(
+  const n = row<{ n: number }>(
+    db,
     "SELECT count(*) AS n FROM (SELECT 1 FROM document_concepts WHERE slug = ? LIMIT ?)",
-  ).get(slug, Math.max(1, rule.minDocuments)) as { n: number };
+    slug,
+    Math.max(1, rule.minDocuments),
+  )?.n ?? 0;
   if (n === 0) return false;
   if (n >= rule.minDocuments) return true;
   return rule.prominentMakesPage &&
@@ -37,11 +41,13 @@ export function hasConceptPage(db: DatabaseSync, slug: string, rule: ConceptRule
 
 /** Returns the spelling of concept `slug` that most documents use (ties: the smallest). */
 export function conceptLabel(db: DatabaseSync, slug: string): string {
-  const row = db.prepare(
+  const found = row<{ label: string }>(
+    db,
     `SELECT label, count(*) AS n FROM document_concepts WHERE slug = ?
      GROUP BY label ORDER BY n DESC, label LIMIT 1`,
-  ).get(slug) as { label: string } | undefined;
-  return row?.label ?? slug;
+    slug,
+  );
+  return found?.label ?? slug;
 }
 
 /**
@@ -49,10 +55,11 @@ export function conceptLabel(db: DatabaseSync, slug: string): string {
  * The label is the spelling most documents use (ties: the smallest).
  */
 export function listConceptPages(db: DatabaseSync, rule: ConceptRule): ConceptSummary[] {
-  const rows = db.prepare(
+  const found = rows<{ slug: string; label: string; n: number; p: number }>(
+    db,
     `SELECT slug, label, count(*) AS n, max(prominent) AS p FROM document_concepts
      GROUP BY slug, label ORDER BY slug, n DESC, label`,
-  ).all() as unknown as { slug: string; label: string; n: number; p: number }[];
+  );
   const concepts: ConceptSummary[] = [];
   let current: (ConceptSummary & { prominent: boolean }) | undefined;
   const flush = () => {
@@ -61,7 +68,7 @@ export function listConceptPages(db: DatabaseSync, rule: ConceptRule): ConceptSu
       (current.documents >= rule.minDocuments || (rule.prominentMakesPage && current.prominent))
     ) concepts.push({ slug: current.slug, label: current.label, documents: current.documents });
   };
-  for (const row of rows) {
+  for (const row of found) {
     if (current?.slug !== row.slug) {
       flush();
       current = { slug: row.slug, label: row.label, documents: 0, prominent: false };

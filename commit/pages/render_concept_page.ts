@@ -18,6 +18,7 @@
  * @module
  */
 
+import { rows } from "../../core/registry.ts";
 import type { DatabaseSync } from "node:sqlite";
 import { inlineText, renderFrontMatter, wikilink } from "../../core/markdown.ts";
 import type { ConceptLookup } from "./concept_pages.ts";
@@ -49,12 +50,15 @@ export function isLivePage(existing: string | null): boolean {
 
 /** Lists concept slugs that share at least one document with `slug` (at most `limit`). */
 export function coOccurringConcepts(db: DatabaseSync, slug: string, limit = 200): string[] {
-  const rows = db.prepare(
+  const found = rows<{ slug: string }>(
+    db,
     `SELECT DISTINCT other.slug AS slug FROM document_concepts self
      JOIN document_concepts other ON other.document_id = self.document_id AND other.slug <> self.slug
      WHERE self.slug = ? ORDER BY other.slug LIMIT ?`,
-  ).all(slug, limit) as unknown as { slug: string }[];
-  return rows.map((row) => row.slug);
+    slug,
+    limit,
+  );
+  return found.map((row) => row.slug);
 }
 
 /** The parts of an existing concept page a person may have written. */
@@ -104,37 +108,43 @@ export function renderConceptPage(
   if (!live && !hasText(kept)) return null;
 
   // Spellings, most used first; their counts add up to the number of documents.
-  const labels = db.prepare(
+  const labels = rows<{ label: string; n: number }>(
+    db,
     `SELECT label, count(*) AS n FROM document_concepts WHERE slug = ?
      GROUP BY label ORDER BY n DESC, label`,
-  ).all(slug) as unknown as { label: string; n: number }[];
+    slug,
+  );
   const aliases = labels.map((l) => l.label);
   const total = labels.reduce((sum, l) => sum + l.n, 0);
   // The heaviest documents come off the rank index; only they are sorted by name.
-  const rows = db.prepare(
+  const found = rows<ConceptRow>(
+    db,
     `SELECT d.name, d.title, c.label, c.note
      FROM (SELECT document_id FROM document_concepts WHERE slug = ?
            ORDER BY score DESC, document_id DESC LIMIT ?) top
      JOIN document_concepts c ON c.document_id = top.document_id AND c.slug = ?
      JOIN documents d ON d.id = c.document_id
      ORDER BY c.score DESC, d.name`,
-  ).all(slug, CONCEPT_PAGE_DOCUMENTS, slug) as unknown as ConceptRow[];
+    slug,
+    CONCEPT_PAGE_DOCUMENTS,
+    slug,
+  );
   const title = aliases[0] ?? slug;
   const block = [BEGIN_MARK, `# ${inlineText(title)}`, ""];
   if (!live) {
     block.push(DEAD_CONCEPT);
   } else {
     block.push("## Documents", "");
-    for (const row of rows) {
+    for (const row of found) {
       const note = inlineText(row.note);
       block.push(
         `- ${wikilink(`summaries/${row.name}`, row.title || row.name)}${note ? `: ${note}` : ""}`,
       );
     }
-    if (total > rows.length) {
+    if (total > found.length) {
       block.push(
         "",
-        `_…and ${total - rows.length} more documents; \`quire search "${
+        `_…and ${total - found.length} more documents; \`quire search "${
           title.replace(/[`"]/g, "")
         }"\` finds them._`,
       );
@@ -169,15 +179,19 @@ function relatedConcepts(
   concepts: ConceptLookup,
   slug: string,
 ): { slug: string; label: string; shared: number }[] {
-  const rows = concepts.db.prepare(
+  const found = rows<{ slug: string; shared: number }>(
+    concepts.db,
     `SELECT other.slug AS slug, count(*) AS shared
      FROM (SELECT document_id FROM document_concepts WHERE slug = ?
            ORDER BY score DESC, document_id DESC LIMIT ?) top
      JOIN document_concepts other ON other.document_id = top.document_id AND other.slug <> ?
      GROUP BY other.slug ORDER BY shared DESC, other.slug LIMIT 100`,
-  ).all(slug, RELATED_SAMPLE, slug) as unknown as { slug: string; shared: number }[];
+    slug,
+    RELATED_SAMPLE,
+    slug,
+  );
   const related = [];
-  for (const row of rows) {
+  for (const row of found) {
     if (related.length === RELATED_LIMIT) break;
     if (concepts.hasPage(row.slug)) related.push({ ...row, label: concepts.label(row.slug) });
   }

@@ -6,14 +6,17 @@
  * @module
  */
 
+import { rows } from "../../core/registry.ts";
 import type { DatabaseSync } from "node:sqlite";
 import { inlineText, wikilink } from "../../core/markdown.ts";
 import { type ConceptRule, listConceptPages } from "./concept_pages.ts";
 
 /** Renders the index page from the registry. */
 export function renderIndexPage(db: DatabaseSync, rule: ConceptRule): string {
-  const documents = db.prepare("SELECT name, title, description FROM documents ORDER BY name")
-    .all() as unknown as { name: string; title: string; description: string }[];
+  const documents = rows<{ name: string; title: string; description: string }>(
+    db,
+    "SELECT name, title, description FROM documents ORDER BY name",
+  );
   const concepts = listConceptPages(db, rule);
   const lines = [
     "# Index",
@@ -41,8 +44,10 @@ export function renderIndexPage(db: DatabaseSync, rule: ConceptRule): string {
       })`,
     );
   }
-  const explorations = db.prepare("SELECT name, question FROM explorations ORDER BY name")
-    .all() as unknown as { name: string; question: string }[];
+  const explorations = rows<{ name: string; question: string }>(
+    db,
+    "SELECT name, question FROM explorations ORDER BY name",
+  );
   if (explorations.length > 0) lines.push("", "## Explorations", "");
   for (const e of explorations) lines.push(`- ${wikilink(`explorations/${e.name}`, e.question)}`);
   return lines.join("\n") + "\n";

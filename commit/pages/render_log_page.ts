@@ -12,6 +12,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { type LogEntry, recentLog } from "../../core/queries.ts";
 import { inlineText, wikilink } from "../../core/markdown.ts";
+import { row } from "../../core/registry.ts";
 
 /** Number of entries shown on the log page. */
 export const LOG_PAGE_ENTRIES = 500;
@@ -23,10 +24,9 @@ function existingNames(
   entries: LogEntry[],
 ): Set<string> {
   const existing = new Set<string>();
-  const lookup = db.prepare(`SELECT name FROM ${table} WHERE name = ?`);
   for (const name of new Set(entries.map((e) => e.name))) {
-    const row = lookup.get(name) as { name: string } | undefined;
-    if (row) existing.add(row.name);
+    const found = row<{ name: string }>(db, `SELECT name FROM ${table} WHERE name = ?`, name);
+    if (found) existing.add(found.name);
   }
   return existing;
 }
