@@ -34,6 +34,7 @@ const EXIT_CODE_OF: Record<ErrorCode, ExitCode> = {
   ROLLBACK_FAILED: EXIT.rollback,
   POISONED: EXIT.rollback,
   INTERRUPTED: EXIT.interrupted,
+  WATCH: EXIT.failed,
 };
 
 /** Turns any error into a message and an exit code. */

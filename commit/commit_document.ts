@@ -125,7 +125,7 @@ export function commitStagedDocument(
       },
       replaces: old?.id ?? null,
       concepts: staged.compiled.concepts,
-      searchPage: pages.source,
+      searchText: Deno.readTextFileSync(join(staged.stagingDir, staged.sourceFile)),
     },
     log: { op, name, detail: staged.source },
     rebuild: [INDEX_PAGE, LOG_PAGE, ...[...concepts].sort().map(conceptPage)],

@@ -80,11 +80,8 @@ export class Coordinator {
       this.#state = "published";
       crashPoint("published");
 
-      const searchText = plan.record.op === "put-document"
-        ? Deno.readTextFileSync(layout.resolve(plan.record.searchPage))
-        : "";
       // This is the instant where the mutation commits.
-      writeCommitMarker(this.#db, entry, plan, { at: timestamp(), searchText });
+      writeCommitMarker(this.#db, entry, plan, { at: timestamp() });
       this.#state = "committed";
     } catch (error) {
       if (this.#rollBack(entry, plan, error)) return;

@@ -12,7 +12,7 @@
 
 import { join } from "node:path";
 import { defaultConfig, formatConfig } from "../core/config.ts";
-import { ensureDirectory, exists, syncDirectory, writeFileDurably } from "../core/durable_fs.ts";
+import { ensureDirectory, exists, replaceFile, writeFileDurably } from "../core/durable_fs.ts";
 import { QuireError } from "../core/errors.ts";
 import { AGENTS_PAGE, INDEX_PAGE, type KbLayout, LOG_PAGE } from "../core/layout.ts";
 import { AGENTS_TEXT } from "./pages/agents_text.ts";
@@ -56,8 +56,7 @@ export async function initKnowledgeBase(
   }
   ensureDirectory(layout.staging);
   if (!exists(layout.config)) {
-    writeFileDurably(layout.config, formatConfig(defaultConfig()));
-    syncDirectory(layout.quire);
+    replaceFile(layout.config, formatConfig(defaultConfig()), join(layout.staging, "init"));
   }
   const needsAgents = !exists(layout.resolve(AGENTS_PAGE));
   if (needsAgents || fresh) {

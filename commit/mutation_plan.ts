@@ -34,8 +34,8 @@ export type RegistryChange =
     document: DocumentRow;
     replaces: number | null;
     concepts: ConceptNote[];
-    /** kb-relative page whose text goes into the full-text index. */
-    searchPage: string;
+    /** The document's text for the full-text index (its source page). */
+    searchText: string;
   }
   | { op: "delete-document"; id: number }
   | { op: "put-exploration"; name: string; question: string; createdAt: string }

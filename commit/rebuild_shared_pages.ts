@@ -20,12 +20,7 @@ import { crashPoint } from "../core/crash_point.ts";
 import { conceptPage, INDEX_PAGE, type KbLayout, LOG_PAGE } from "../core/layout.ts";
 import { inTransaction, rows } from "../core/registry.ts";
 import { ConceptLookup, type ConceptRule } from "./pages/concept_pages.ts";
-import {
-  ensureDirectory,
-  removeIfExists,
-  syncDirectory,
-  writeFileDurably,
-} from "../core/durable_fs.ts";
+import { removeIfExists, replaceFile, syncDirectory } from "../core/durable_fs.ts";
 import { coOccurringConcepts, isLivePage, renderConceptPage } from "./pages/render_concept_page.ts";
 import { renderIndexPage } from "./pages/render_index_page.ts";
 import { renderLogPage } from "./pages/render_log_page.ts";
@@ -52,17 +47,6 @@ function renderSharedPage(
   const concept = CONCEPT_PAGE.exec(page);
   if (concept) return renderConceptPage(concepts, concept[1], existing);
   throw new Error(`Unknown shared page '${page}' in the rebuild queue`);
-}
-
-/** Writes `text` to `path` atomically: staged, fsynced, renamed, directory fsynced. */
-async function replaceFile(layout: KbLayout, path: string, text: string): Promise<void> {
-  const tmpDir = `${layout.staging}/pages`;
-  ensureDirectory(tmpDir);
-  const tmp = `${tmpDir}/${crypto.randomUUID()}.tmp`;
-  writeFileDurably(tmp, text);
-  ensureDirectory(dirname(path));
-  await Deno.rename(tmp, path);
-  syncDirectory(dirname(path));
 }
 
 /** Options of {@linkcode rebuildSharedPages}. */
@@ -105,7 +89,7 @@ export async function rebuildSharedPages(
       removeIfExists(path);
       syncDirectory(dirname(path));
     } else {
-      await replaceFile(layout, path, text);
+      replaceFile(path, text, `${layout.staging}/pages`);
     }
     if (++done === 1) crashPoint("rebuild-partial");
   }

@@ -17,8 +17,8 @@
  * @module
  */
 
-import { errorMessage, RollbackFailedError } from "../core/errors.ts";
 import type { DatabaseSync } from "node:sqlite";
+import { errorMessage, RollbackFailedError } from "../core/errors.ts";
 import type { KbLayout } from "../core/layout.ts";
 import type { ConceptRule } from "./pages/concept_pages.ts";
 import { removeIfExists } from "../core/durable_fs.ts";

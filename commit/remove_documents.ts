@@ -8,8 +8,8 @@
  * @module
  */
 
-import { CoordinatorPoisonedError, errorMessage, RollbackFailedError } from "../core/errors.ts";
 import type { DatabaseSync } from "node:sqlite";
+import { errorMessage } from "../core/errors.ts";
 import { conceptPage, documentPages, INDEX_PAGE, type KbLayout, LOG_PAGE } from "../core/layout.ts";
 import {
   documentConcepts,
@@ -20,6 +20,7 @@ import {
 import { type ChangeSession, openChangeSession } from "./change_session.ts";
 import type { MutationPlan } from "./mutation_plan.ts";
 import type { RecoveryReport } from "./recover.ts";
+import { rebuildAfterBatch, rollbackFailure } from "./run_batch.ts";
 
 /** What `remove` did (the `--json` shape). */
 export interface RemoveResult {
@@ -107,20 +108,14 @@ export async function removeDocuments(
       removeDocument(session, document);
       result.removed.push({ name: document.name, source: document.source });
     } catch (error) {
-      if (error instanceof RollbackFailedError || error instanceof CoordinatorPoisonedError) {
-        result.rollbackFailed = error.message;
-        break;
-      }
+      result.rollbackFailed = rollbackFailure(error);
+      if (result.rollbackFailed !== null) break;
       result.failed.push({
         target,
         error: `Cannot remove '${target}': ${errorMessage(error)}`,
       });
     }
   }
-  try {
-    await session.rebuild();
-  } catch (error) {
-    if (result.rollbackFailed === null) throw error;
-  }
+  await rebuildAfterBatch(session, result);
   return result;
 }

@@ -179,10 +179,8 @@ export async function runBatch(
             report(committed);
           }
         } catch (error) {
-          if (error instanceof RollbackFailedError || error instanceof CoordinatorPoisonedError) {
-            result.rollbackFailed = error.message;
-            break;
-          }
+          result.rollbackFailed = rollbackFailure(error);
+          if (result.rollbackFailed !== null) break;
           // The coordinator rolled the document back; report it and go on.
           fail(failurePayload(error, source, { verb: "add", fallback: "PUBLISH" }), source);
         }
@@ -199,10 +197,23 @@ export async function runBatch(
   return result;
 }
 
+/**
+ * The message of an error that must stop a batch: a failed rollback, or a
+ * coordinator poisoned by one. Null for any other error, which fails only
+ * the input it concerns. Every command that applies plans in a loop (`add`,
+ * `sync`, `recompile`, `remove`) reports it the same way: `rollbackFailed`
+ * in its result, exit 4.
+ */
+export function rollbackFailure(error: unknown): string | null {
+  return error instanceof RollbackFailedError || error instanceof CoordinatorPoisonedError
+    ? error.message
+    : null;
+}
+
 /** Rebuilds the shared pages; after a failed rollback, a failure here is left to recovery. */
 export async function rebuildAfterBatch(
   session: ChangeSession,
-  result: BatchResult,
+  result: { rollbackFailed: string | null },
 ): Promise<void> {
   try {
     await session.rebuild();

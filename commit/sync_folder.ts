@@ -15,15 +15,10 @@
  * @module
  */
 
-import {
-  CoordinatorPoisonedError,
-  errorMessage,
-  QuireError,
-  RollbackFailedError,
-} from "../core/errors.ts";
 import { resolve, sep } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { loadConfig } from "../core/config.ts";
+import { errorMessage, QuireError } from "../core/errors.ts";
 import { sha256File } from "../core/hash.ts";
 import type { KbLayout } from "../core/layout.ts";
 import { listDocumentsUnder, type StoredDocument } from "../core/queries.ts";
@@ -38,6 +33,7 @@ import {
   type BatchResult,
   emptyBatchResult,
   rebuildAfterBatch,
+  rollbackFailure,
   runBatch,
 } from "./run_batch.ts";
 
@@ -144,9 +140,8 @@ export async function syncFolder(
       try {
         removeDocument(session, document);
       } catch (error) {
-        if (error instanceof RollbackFailedError || error instanceof CoordinatorPoisonedError) {
-          throw error;
-        }
+        batch.rollbackFailed = rollbackFailure(error);
+        if (batch.rollbackFailed !== null) break;
         const message = `Cannot remove '${name}': ${errorMessage(error)}`;
         failed.push({ source, code: "PUBLISH", error: message });
         continue;
@@ -155,7 +150,7 @@ export async function syncFolder(
       options.onEvent?.({ kind: "removed", name, source, done: i + 1, total: gone.length, ms: 0 });
     }
     if (options.signal?.aborted) batch.interrupted = true;
-    else batch = await runBatch(session, discovered, options);
+    else if (batch.rollbackFailed === null) batch = await runBatch(session, discovered, options);
   } finally {
     await rebuildAfterBatch(session, batch);
   }

@@ -21,7 +21,7 @@
  */
 
 import { join, resolve, sep } from "node:path";
-import { QuireError } from "../core/errors.ts";
+import { errorMessage, QuireError } from "../core/errors.ts";
 import type { KbLayout } from "../core/layout.ts";
 import { acquireExclusiveLock } from "./lock.ts";
 import { syncFolder, type SyncOptions, type SyncResult } from "./sync_folder.ts";
@@ -40,6 +40,8 @@ export interface WatchOptions extends Omit<SyncOptions, "signal"> {
   onReady?: (folder: string) => void;
   /** Called after each reconcile. */
   onReconcile?: (result: SyncResult) => void;
+  /** Starts the file watcher (tests pass one they can close). @default Deno.watchFs, recursive */
+  startWatcher?: (folder: string) => Deno.FsWatcher;
 }
 
 async function checkFolder(layout: KbLayout, dir: string): Promise<string> {
@@ -117,9 +119,19 @@ async function waitUntilSettled(dir: string, settleMs: number, signal: AbortSign
   }
 }
 
+function watcherStopped(folder: string, cause: unknown): QuireError {
+  const why = cause === undefined ? "it ended" : errorMessage(cause);
+  return new QuireError("WATCH", `Cannot watch '${folder}': the file watcher stopped (${why})`, {
+    cause,
+    hint:
+      "Run `quire watch` again; if it keeps stopping, check the folder still exists and the system's limit on watches (fs.inotify.max_user_watches)",
+  });
+}
+
 /**
  * Watches `dir` until `options.signal` aborts.
  * @throws {IngestLockedError} when another watch runs on this knowledge base.
+ * @throws {QuireError} `WATCH` when the file watcher stops by itself.
  */
 export async function watchFolder(
   layout: KbLayout,
@@ -133,11 +145,15 @@ export async function watchFolder(
     waitSeconds: options.waitSeconds,
     signal,
   });
-  using watcher = Deno.watchFs(folder, { recursive: true });
+  const startWatcher = options.startWatcher ??
+    ((path: string) => Deno.watchFs(path, { recursive: true }));
+  using watcher = startWatcher(folder);
   signal.addEventListener("abort", () => watcher.close(), { once: true });
 
   let dirty = true; // One reconcile at start catches what changed while nobody watched.
   let wake: (() => void) | undefined;
+  // Set when the watcher stops by itself (not by Ctrl-C): the watch then fails.
+  let stopped: { cause: unknown } | undefined;
   (async () => {
     try {
       for await (const event of watcher) {
@@ -146,14 +162,16 @@ export async function watchFolder(
         dirty = true;
         wake?.();
       }
-    } catch {
-      // The watcher was closed.
+      stopped = { cause: undefined };
+    } catch (error) {
+      stopped = { cause: error };
     }
     wake?.();
   })();
 
   options.onReady?.(folder);
   while (!signal.aborted) {
+    if (stopped !== undefined) throw watcherStopped(folder, stopped.cause);
     if (!dirty) {
       await new Promise<void>((resolve) => (wake = resolve));
       continue;

@@ -16,11 +16,9 @@ import type { MutationPlan, RegistryChange } from "./mutation_plan.ts";
 export interface CommitMarkerOptions {
   /** Timestamp of the log entry. */
   at: string;
-  /** Text for the full-text index (read from the published search page). */
-  searchText: string;
 }
 
-function applyRegistryChange(db: DatabaseSync, change: RegistryChange, searchText: string): void {
+function applyRegistryChange(db: DatabaseSync, change: RegistryChange): void {
   switch (change.op) {
     case "put-document": {
       const d = change.document;
@@ -60,7 +58,7 @@ function applyRegistryChange(db: DatabaseSync, change: RegistryChange, searchTex
         insertConcept.run(id, c.slug, c.label, c.note, c.score, c.prominent ? 1 : 0);
       }
       db.prepare("INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)")
-        .run(id, `${d.title}\n${d.description}`, searchText);
+        .run(id, `${d.title}\n${d.description}`, change.searchText);
       return;
     }
     case "delete-document":
@@ -92,7 +90,7 @@ export function writeCommitMarker(
   options: CommitMarkerOptions,
 ): void {
   inTransaction(db, () => {
-    applyRegistryChange(db, plan.record, options.searchText);
+    applyRegistryChange(db, plan.record);
     db.prepare("INSERT INTO log (at, op, name, detail) VALUES (?, ?, ?, ?)")
       .run(options.at, plan.log.op, plan.log.name, plan.log.detail);
     const queue = db.prepare("INSERT OR IGNORE INTO pending_pages (path) VALUES (?)");

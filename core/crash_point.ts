@@ -20,6 +20,7 @@
  * | `published` | every path is published and fsynced; the commit marker is not written |
  * | `committed` | the commit marker transaction is durable; cleanup has not run |
  * | `cleaned` | rollback copies and staging are removed; the journal row is not yet deleted |
+ * | `file-staged` | a file being replaced (`replaceFile`: the config at `init`, a shared page) is written and fsynced under a temporary name, not yet renamed |
  * | `rebuild-partial` | the first shared page of a rebuild has been written |
  * | `rollback-partial` | a rollback has restored its first path |
  *
@@ -34,6 +35,7 @@ export type CrashPointName =
   | "published"
   | "committed"
   | "cleaned"
+  | "file-staged"
   | "rebuild-partial"
   | "rollback-partial";
 
@@ -45,6 +47,7 @@ export const CRASH_POINTS: readonly CrashPointName[] = [
   "published",
   "committed",
   "cleaned",
+  "file-staged",
   "rebuild-partial",
   "rollback-partial",
 ];

@@ -20,7 +20,8 @@
  * @module
  */
 
-import { dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
+import { crashPoint } from "./crash_point.ts";
 
 /** Fsyncs a directory so that renames and new entries in it are durable. */
 export function syncDirectory(path: string): void {
@@ -57,6 +58,23 @@ export function writeFileDurably(path: string, data: string | Uint8Array): void 
     written += file.writeSync(bytes.subarray(written));
   }
   file.syncSync();
+}
+
+/**
+ * Replaces the file at `path` with `data` atomically: the data is written to
+ * a temporary file in `tmpDir` (same filesystem), fsynced, renamed over
+ * `path`, and the directory is fsynced. A crash at any point leaves either
+ * the old file or the new one, never a truncated one. The temporary name
+ * embeds the final name, so a leftover is easy to recognise.
+ */
+export function replaceFile(path: string, data: string | Uint8Array, tmpDir: string): void {
+  ensureDirectory(tmpDir);
+  const tmp = join(tmpDir, `${basename(path)}.tmp-${crypto.randomUUID()}`);
+  writeFileDurably(tmp, data);
+  crashPoint("file-staged");
+  ensureDirectory(dirname(path));
+  Deno.renameSync(tmp, path);
+  syncDirectory(dirname(path));
 }
 
 /** Creates a directory (and parents); fsyncs the parent of each one created. */

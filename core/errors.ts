@@ -31,7 +31,8 @@ export type ErrorCode =
   | "REGISTRY"
   | "ROLLBACK_FAILED"
   | "POISONED"
-  | "INTERRUPTED";
+  | "INTERRUPTED"
+  | "WATCH";
 
 /** Codes of errors that fail one input and let the batch go on. */
 export type InputErrorCode =

@@ -17,8 +17,8 @@
  * @module
  */
 
-import { errorMessage, type ErrorPayload, InputError } from "../core/errors.ts";
 import { join, resolve } from "node:path";
+import { errorMessage, type ErrorPayload, InputError } from "../core/errors.ts";
 import type { PrepareInput } from "../core/types.ts";
 
 /** One discovered input, or the error met where it would be. */

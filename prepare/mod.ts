@@ -1,7 +1,15 @@
 /**
- * `prepare/`: everything that turns one input into a staged artifact —
- * discovery of inputs, format readers, URL and remote fetching, section
- * trees, the offline and LLM compilers, the worker entry point and the pool.
+ * `prepare/`: everything that turns one input into a staged artifact. The
+ * pipeline is at the root: `discover_inputs.ts` (the ordered input list),
+ * `prepare_pool.ts` (Web Workers, `--jobs N`), `prepare_worker.ts` (the
+ * worker's entry point) and `prepare_document.ts` (read → hash → convert →
+ * compile → write the staging directory). One subfolder per concern:
+ *
+ * - `read/`: type detection, decoding, a reader per format, section trees;
+ * - `fetch/`: URLs and the PageIndex client;
+ * - `compile/`: the offline compiler;
+ * - `llm/`: the model client, the LLM compiler, question answering.
+ *
  * Nothing here writes outside a staging directory or opens the registry.
  *
  * @module

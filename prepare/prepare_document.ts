@@ -14,8 +14,8 @@
  * @module
  */
 
-import { errorMessage, InputError } from "../core/errors.ts";
 import { basename, join } from "node:path";
+import { errorMessage, InputError } from "../core/errors.ts";
 import type { PrepareSettings } from "../core/config.ts";
 import { writeFileDurably } from "../core/durable_fs.ts";
 import { sha256Bytes } from "../core/hash.ts";

@@ -248,3 +248,40 @@ Deno.test("add --jobs 3 killed at every crash point recovers to exactly before o
     });
   }
 });
+
+Deno.test("init killed at every step leaves a knowledge base that the next init completes", async (t) => {
+  await using dir = await tempDir();
+  const reference = join(dir.path, "reference");
+  assert.equal((await runQuire(["init", reference])).code, 0);
+  const expected = await treeState(reference);
+  const config = await Deno.readTextFile(join(reference, ".quire", "config.json"));
+
+  // file-staged:1 is the config written under its temporary name, before
+  // the rename; file-staged:2 is the first shared page of the rebuild.
+  const points = [
+    "file-staged:1",
+    "journal-written:1",
+    "published:1",
+    "committed:1",
+    "file-staged:2",
+    "rebuild-partial:1",
+  ];
+  for (const point of points) {
+    await t.step(point, async () => {
+      const kb = join(dir.path, `kb-${point.replace(":", "-")}`);
+      const crashed = await runQuire(["init", kb], { env: { QUIRE_CRASH_AT: point } });
+      assert.equal(crashed.signal, "SIGKILL", `expected a kill: ${crashed.stderr}`);
+      // Never a truncated config: it is either absent or whole.
+      const left = await Deno.readTextFile(join(kb, ".quire", "config.json")).catch(() => null);
+      assert.ok(left === null || left === config, `config after a kill at ${point}: ${left}`);
+
+      const again = await runQuire(["init", kb]);
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(await Deno.readTextFile(join(kb, ".quire", "config.json")), config);
+      assert.deepEqual(await treeState(kb), expected);
+      assert.deepEqual(await stagingLeft(kb), []);
+      assert.equal(journalRows(kb), 0);
+      assert.equal((await runQuire(["--kb", kb, "list"])).code, 0);
+    });
+  }
+});

@@ -94,3 +94,27 @@ Deno.test("a rollback that fails during recovery exits 4 and a later recovery fi
   assert.deepEqual(registryDocuments(kb).map((d) => d.name), ["d1", "d2"]);
   assert.deepEqual(await stagingLeft(kb), []);
 });
+
+Deno.test("sync and remove report a failed rollback like add: rollbackFailed, exit 4, the journal kept", async () => {
+  await using dir = await tempDir();
+  const inputs = await fiveDocuments(dir.path);
+  const folder = join(dir.path, "in");
+  for (const command of ["sync", "remove"] as const) {
+    const kb = join(dir.path, `kb-${command}`);
+    assert.equal((await runQuire(["--kb", kb, "add", folder])).code, 0);
+    await Deno.remove(inputs[1]);
+    await Deno.remove(inputs[3]);
+    const args = command === "sync" ? ["sync", folder] : ["remove", "d2", "d4"];
+    const { code, json, stderr } = await runQuireJson<
+      { removed: { name: string }[]; rollbackFailed: string | null }
+    >(["--kb", kb, ...args], { env: { QUIRE_FAIL_AT: "published:1,rollback-partial:1" } });
+    assert.equal(code, 4, `${command}: ${stderr}`);
+    assert.match(json.rollbackFailed ?? "", /Cannot roll back 'd2'/);
+    assert.match(stderr, /Stopped: Cannot roll back 'd2'/);
+    assert.deepEqual(json.removed, [], `${command} stops at the failed rollback`);
+    assert.equal(journalRows(kb), 1);
+    assert.equal((await runQuire(["--kb", kb, "recover"])).code, 0);
+    assert.deepEqual(registryDocuments(kb).map((d) => d.name), ["d1", "d2", "d3", "d4", "d5"]);
+    await fiveDocuments(dir.path);
+  }
+});

@@ -8,6 +8,8 @@ import {
   tempDir,
   writeFiles,
 } from "./_helpers.ts";
+import { kbLayout, type QuireError } from "../core/mod.ts";
+import { watchFolder } from "../commit/mod.ts";
 
 /** Collects a child's stderr as it arrives. */
 function streamText(
@@ -164,4 +166,46 @@ Deno.test("watch with no folder uses the config's inbox, relative to the knowled
   assert.equal((await child.status).code, 0);
   await stderr.done;
   await child.stdout.cancel();
+});
+
+Deno.test("watchFolder() fails with WATCH, and releases its locks, when the file watcher stops by itself", async () => {
+  await using dir = await tempDir();
+  const kb = join(dir.path, "kb");
+  const inbox = join(dir.path, "inbox");
+  await writeFiles(inbox, { "note.md": "# Note\n\nIn the inbox.\n" });
+  assert.equal((await runQuire(["init", kb])).code, 0);
+  const layout = kbLayout(kb);
+  const signal = new AbortController().signal;
+
+  // A real watcher, closed from outside after the watch started (as when
+  // the system ends it): the watch must not wait forever holding watch.lock.
+  const closed = watchFolder(layout, inbox, {
+    signal,
+    startWatcher: (folder) => {
+      const watcher = Deno.watchFs(folder, { recursive: true });
+      setTimeout(() => watcher.close(), 300);
+      return watcher;
+    },
+  });
+  await assert.rejects(closed, (error: QuireError) => {
+    assert.equal(error.code, "WATCH");
+    assert.match(error.message, /Cannot watch '.*inbox': the file watcher stopped \(it ended\)/);
+    return true;
+  });
+  assert.deepEqual(names(kb), ["note"]);
+
+  // A watcher that throws: the cause is in the message. The second watch
+  // starting at all shows the first released watch.lock.
+  const failing = {
+    close() {},
+    [Symbol.dispose]() {},
+    // deno-lint-ignore require-yield
+    async *[Symbol.asyncIterator]() {
+      throw new Error("inotify queue overflow");
+    },
+  } as unknown as Deno.FsWatcher;
+  await assert.rejects(
+    watchFolder(layout, inbox, { signal, startWatcher: () => failing }),
+    /the file watcher stopped \(inotify queue overflow\)/,
+  );
 });
