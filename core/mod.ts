@@ -65,3 +65,4 @@ export * from "./registry.ts";
 export * from "./scan_page.ts";
 export * from "./search_documents.ts";
 export * from "./types.ts";
+export * from "./wiki_links.ts";
