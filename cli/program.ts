@@ -17,6 +17,7 @@ import {
   watchCommand,
 } from "./batch_commands.ts";
 import { initCommand, recoverCommand, removeCommand } from "./change_commands.ts";
+import { linksCommand } from "./links_command.ts";
 import type { GlobalOptions } from "./output.ts";
 import {
   lintCommand,
@@ -175,6 +176,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--save", "save the answer to wiki/explorations/")
     .action((words: string[], flags: { limit: number; save?: boolean }, command: Command) =>
       run(() => queryCommand(words, flags, globals(command)))()
+    );
+
+  program.command("links")
+    .description("the links on a page and the pages that link to it (backlinks)")
+    .argument("<name>", "a document name, a page path inside wiki/ (concepts/x) or a [[wikilink]]")
+    .option("-n, --limit <n>", "most links listed each way", parseLimit, 100)
+    .action((name: string, flags: { limit: number }, command: Command) =>
+      run(() => linksCommand(name, flags, globals(command)))()
     );
 
   program.command("lint")
