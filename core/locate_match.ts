@@ -6,8 +6,9 @@
  *
  * The snippet FTS5 returns is a verbatim slice of the indexed column, so its
  * text up to the first match marker is found in the stored body with
- * `instr()`; then windows of the body before it are read, nearest first,
- * until a heading line (ATX: `#` to `######`) is found. Headings inside
+ * `instr()`; then the 64 K characters before it, or if that holds no
+ * heading the 1 M before it, are searched for the last heading line (ATX:
+ * `#` to `######`) and page marker. Headings inside
  * fenced code blocks are not told apart (the cost of reading only a window).
  * A match in the title column has no heading and no page.
  *
@@ -26,10 +27,14 @@ export interface MatchLocation {
   pageNumber: number | null;
 }
 
-/** Characters of the body read per step backwards from the match. */
-const WINDOW = 16384;
-/** Longest stretch of a body searched for a heading before giving up. */
-const MAX_SEARCH = 1 << 20;
+/**
+ * Characters before the match searched for its heading and page: a near
+ * window first, then (when that found neither) a wide one. Each read costs
+ * about the match's offset in the body, so there are at most two.
+ */
+const SPANS = [1 << 16, 1 << 20];
+/** Characters after the match read to finish its line. */
+const LINE_REST = 400;
 
 const HEADING = /^[ \t]{0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/gm;
 const PAGE_MARKER = /<!-- page (\d+) -->/g;
@@ -77,16 +82,23 @@ function findInBody(db: DatabaseSync, id: number, probe: string): number {
   return Number(found?.v ?? 0);
 }
 
-/** Returns characters `[start, end)` (1-based) of document `id`'s body. */
-function bodySlice(db: DatabaseSync, id: number, start: number, end: number): string {
-  const found = row<{ v: string | null }>(
+/** Characters `[from, at)` of document `id`'s body, and the rest of the line at `at`. */
+function textAround(
+  db: DatabaseSync,
+  id: number,
+  from: number,
+  at: number,
+): { before: string; after: string } {
+  const found = row<{ before: string | null; after: string | null }>(
     db,
-    "SELECT substr(body, ?, ?) AS v FROM search_index WHERE rowid = ?",
-    start,
-    end - start,
+    "SELECT substr(body, ?, ?) AS before, substr(body, ?, ?) AS after FROM search_index WHERE rowid = ?",
+    from,
+    at - from,
+    at,
+    LINE_REST,
     id,
   );
-  return found?.v ?? "";
+  return { before: found?.before ?? "", after: (found?.after ?? "").split("\n")[0] };
 }
 
 /**
@@ -120,25 +132,13 @@ export function locateMatch(
   // SQLite counts characters (code points); JS strings are only indexed
   // within one fetched piece, so the two never mix.
   const matchAt = at + [...lead].length;
-  let carry = bodySlice(db, id, matchAt, matchAt + 400).split("\n")[0];
-  let end = matchAt;
-  while (location.heading === null || location.pageNumber === null) {
-    if (end <= 1) {
-      scan(carry, location);
-      break;
-    }
-    if (matchAt - end >= MAX_SEARCH) break;
-    const start = Math.max(1, end - WINDOW);
-    const full = bodySlice(db, id, start, end) + carry;
-    end = start;
-    // Only whole lines are scanned; a window's first line waits for the next window.
-    const newline = start > 1 ? full.indexOf("\n") : -1;
-    if (start > 1 && newline === -1) {
-      carry = full;
-      continue;
-    }
-    scan(full.slice(newline + 1), location);
-    carry = full.slice(0, Math.max(0, newline));
+  for (const span of SPANS) {
+    const from = Math.max(1, matchAt - span);
+    const { before, after } = textAround(db, id, from, matchAt);
+    // From the first whole line up to the end of the match's line.
+    const whole = from > 1 ? before.slice(before.indexOf("\n") + 1) : before;
+    scan(whole + after, location);
+    if (from === 1 || (location.heading !== null && location.pageNumber !== null)) break;
   }
   return location;
 }
