@@ -14,8 +14,11 @@ import {
   runQuire,
   spawnQuire,
   tempDir,
+  treeState,
   writeFiles,
 } from "./_helpers.ts";
+import { KbReader } from "../cli/mcp/kb_reader.ts";
+import { listResources } from "../cli/mcp/wiki_resources.ts";
 import { connectMcp } from "./_mcp_client.ts";
 import { buildSampleKb } from "./_sample_kb.ts";
 
@@ -329,4 +332,32 @@ Deno.test("quire mcp answers during a concurrent add and sees each document once
   for (let i = 1; i < seen.length; i++) assert.ok(seen[i] >= seen[i - 1], `counts ${seen}`);
   assert.equal(await count(), 120);
   assert.equal(registryDocuments(kb).length, 120);
+
+  // The resource list, 7 at a time, holds every page of the wiki exactly once.
+  const reader = new KbReader(kbLayout(kb), 0);
+  try {
+    const uris: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listResources(reader, cursor, 7);
+      assert.ok(page.resources.length <= 7);
+      uris.push(...page.resources.map((r) => r.uri));
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    const onDisk = await treeState(kb);
+    const pages = Object.keys(onDisk).filter((p) => p.startsWith("wiki/") && p.endsWith(".md"))
+      .map((p) => `quire://wiki/${p.slice("wiki/".length)}`);
+    assert.deepEqual([...uris].sort(), pages.sort());
+    assert.equal(new Set(uris).size, uris.length);
+  } finally {
+    reader.close();
+  }
+});
+
+Deno.test("quire mcp without a knowledge base fails before serving, with exit 2", async () => {
+  await using dir = await tempDir();
+  const result = await runQuire(["--kb", join(dir.path, "none"), "mcp"]);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /Cannot open knowledge base .*: it has no '\.quire' folder/);
+  assert.equal(result.stdout, "");
 });

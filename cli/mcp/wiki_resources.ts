@@ -117,15 +117,16 @@ async function sectionEntries(
   }
 }
 
-/** One page of the resource list, from `cursor`. */
-async function listResources(
+/** One page of the resource list, from `cursor` (`pageSize` is for tests). */
+export async function listResources(
   reader: KbReader,
   cursorText: string | undefined,
+  pageSize = RESOURCE_PAGE_SIZE,
 ): Promise<{ resources: Resource[]; nextCursor?: string }> {
   let { section, after } = decodeCursor(cursorText);
   const resources: Resource[] = [];
-  while (section < SECTIONS.length && resources.length < RESOURCE_PAGE_SIZE) {
-    const want = RESOURCE_PAGE_SIZE - resources.length;
+  while (section < SECTIONS.length && resources.length < pageSize) {
+    const want = pageSize - resources.length;
     const entries = await sectionEntries(reader, SECTIONS[section], after, want);
     for (const [key, path, title] of entries) {
       resources.push({ uri: `${WIKI_URI}${path}`, name: path, title, mimeType: "text/markdown" });
