@@ -37,6 +37,10 @@
  * **Shared pages.** `index.md`, `log.md` and `concepts/*.md`: pure functions
  * of the registry, rebuilt once per batch from a queue, never snapshotted.
  *
+ * **Link graph.** The registry's `wiki_links` table: the wikilinks of each
+ * document's pages and of each saved exploration, written by the commit
+ * marker; a page's backlinks are read from it (`wiki_links.ts`).
+ *
  * **Recovery.** What runs at every exclusive lock acquisition: roll back
  * uncommitted mutations, finish committed ones, rebuild queued pages, remove
  * orphaned staging.
