@@ -18,7 +18,6 @@ import {
 } from "./batch_commands.ts";
 import { initCommand, recoverCommand, removeCommand } from "./change_commands.ts";
 import { linksCommand } from "./links_command.ts";
-import { mcpCommand } from "./mcp/mcp_command.ts";
 import type { GlobalOptions } from "./output.ts";
 import {
   lintCommand,
@@ -191,7 +190,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description(
       "serve the knowledge base to LLM agents over MCP (stdio): search, read_page, list_documents, document_outline, links, status, save_note; pages as quire://wiki/ resources (--wait: how long save_note waits for a busy lock, default 10 s)",
     )
-    .action((_flags, command: Command) => run(() => mcpCommand(globals(command)))());
+    .action((_flags, command: Command) =>
+      run(async () => {
+        // Loaded only here: the MCP SDK is not needed by any other command.
+        const { mcpCommand } = await import("./mcp/mcp_command.ts");
+        return mcpCommand(globals(command));
+      })()
+    );
 
   program.command("lint")
     .description(
