@@ -172,8 +172,11 @@ async function wikiFileExists(layout: KbLayout, target: string): Promise<boolean
   return false;
 }
 
-/** Finds the answer's citations and unlinks links to pages that do not exist. */
-async function checkCitations(
+/**
+ * Finds an answer's citations (links to wiki pages that exist) and turns
+ * links to pages that do not exist into their plain label.
+ */
+export async function checkCitations(
   layout: KbLayout,
   answer: string,
 ): Promise<{ answer: string; citations: string[] }> {

@@ -17,6 +17,7 @@ import {
   watchCommand,
 } from "./batch_commands.ts";
 import { initCommand, recoverCommand, removeCommand } from "./change_commands.ts";
+import { linksCommand } from "./links_command.ts";
 import type { GlobalOptions } from "./output.ts";
 import {
   lintCommand,
@@ -175,6 +176,26 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--save", "save the answer to wiki/explorations/")
     .action((words: string[], flags: { limit: number; save?: boolean }, command: Command) =>
       run(() => queryCommand(words, flags, globals(command)))()
+    );
+
+  program.command("links")
+    .description("the links on a page and the pages that link to it (backlinks)")
+    .argument("<name>", "a document name, a page path inside wiki/ (concepts/x) or a [[wikilink]]")
+    .option("-n, --limit <n>", "most links listed each way", parseLimit, 100)
+    .action((name: string, flags: { limit: number }, command: Command) =>
+      run(() => linksCommand(name, flags, globals(command)))()
+    );
+
+  program.command("mcp")
+    .description(
+      "serve the knowledge base to LLM agents over MCP (stdio): search, read_page, list_documents, document_outline, links, status, save_note; pages as quire://wiki/ resources (--wait: how long save_note waits for a busy lock, default 10 s)",
+    )
+    .action((_flags, command: Command) =>
+      run(async () => {
+        // Loaded only here: the MCP SDK is not needed by any other command.
+        const { mcpCommand } = await import("./mcp/mcp_command.ts");
+        return mcpCommand(globals(command));
+      })()
     );
 
   program.command("lint")

@@ -106,9 +106,15 @@ export async function statusCommand(options: GlobalOptions): Promise<number> {
 
 function describeHits(hits: SearchHit[]): string {
   if (hits.length === 0) return "No matches";
-  return hits.map((hit, i) =>
-    `${i + 1}. ${hit.title || hit.name} (${hit.name})\n   ${hit.page}\n   ${hit.snippet}`
-  ).join("\n");
+  return hits.map((hit, i) => {
+    const where = [
+      hit.heading === null ? "" : `§ ${hit.heading}`,
+      hit.pageNumber === null ? "" : `page ${hit.pageNumber}`,
+    ].filter((part) => part !== "").join(", ");
+    return `${i + 1}. ${hit.title || hit.name} (${hit.name})\n   ${hit.page}${
+      where === "" ? "" : `  (${where})`
+    }\n   ${hit.snippet}`;
+  }).join("\n");
 }
 
 /** `quire search WORDS…`. */

@@ -12,11 +12,14 @@ import { exists, removeIfExists, writeFileDurably } from "../core/durable_fs.ts"
 import { conceptPage, documentPages, INDEX_PAGE, type KbLayout, LOG_PAGE } from "../core/layout.ts";
 import { safeName, uniqueName } from "../core/naming.ts";
 import { documentConcepts, isNameTaken } from "../core/queries.ts";
+import { recordedLinks, storedLinks } from "../core/wiki_links.ts";
 import type { StagedDocument } from "../core/types.ts";
 import type { ChangeSession } from "./change_session.ts";
 import { decideDedup } from "./decide_dedup.ts";
 import type { MutationPlan, PathChange } from "./mutation_plan.ts";
 import { renderSummaryPage } from "./pages/render_summary_page.ts";
+import { summaryBacklinksBlock } from "./pages/render_backlinks_block.ts";
+import { backlinkPages } from "./record_links.ts";
 
 /** What happened to one input. */
 export type DocumentOutcome =
@@ -75,7 +78,7 @@ export function commitStagedDocument(
   const addedAt = old?.addedAt ?? now;
   const pages = documentPages(name, staged.document.ext);
 
-  const summary = renderSummaryPage({
+  const body = renderSummaryPage({
     name,
     source: staged.source,
     hash: staged.hash,
@@ -87,7 +90,14 @@ export function commitStagedDocument(
     compiled: staged.compiled,
     linkProminent: session.config.concepts.prominentMakesPage,
   });
-  writeFileDurably(join(staged.stagingDir, "summary.md"), summary);
+  const searchText = Deno.readTextFileSync(join(staged.stagingDir, staged.sourceFile));
+  const links = recordedLinks(`summaries/${name}`, [body, searchText]);
+  const before = old === undefined ? [] : storedLinks(db, `summaries/${name}`);
+  const retitled = old !== undefined && old.title !== staged.document.title;
+  writeFileDurably(
+    join(staged.stagingDir, "summary.md"),
+    body + summaryBacklinksBlock(db, name),
+  );
 
   const staging = relative(layout, staged.stagingDir);
   const changes: PathChange[] = [
@@ -125,10 +135,16 @@ export function commitStagedDocument(
       },
       replaces: old?.id ?? null,
       concepts: staged.compiled.concepts,
-      searchText: Deno.readTextFileSync(join(staged.stagingDir, staged.sourceFile)),
+      searchText,
+      links,
     },
     log: { op, name, detail: staged.source },
-    rebuild: [INDEX_PAGE, LOG_PAGE, ...[...concepts].sort().map(conceptPage)],
+    rebuild: [
+      INDEX_PAGE,
+      LOG_PAGE,
+      ...[...concepts].sort().map(conceptPage),
+      ...backlinkPages(db, before, links, retitled),
+    ],
   };
   session.coordinator.apply(plan);
   return {

@@ -59,8 +59,9 @@
  *
  * 1. Only two writers change `raw/` and `wiki/`, both under the lock: the
  *    coordinator (every mutation plan: per-document pages, `AGENTS.md`,
- *    explorations) and `rebuildSharedPages` (the derived shared pages,
- *    rendered from the registry after commits and during recovery).
+ *    explorations) and `rebuildSharedPages` (the derived shared pages, and
+ *    the generated "Linked from" block of queued summary pages, rendered
+ *    from the registry after commits and during recovery).
  * 2. A journal row must be durable before any official path changes.
  * 3. Published files and their directories must be fsynced before the marker.
  * 4. A document exists exactly when its registry row exists; the files of

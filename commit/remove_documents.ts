@@ -17,8 +17,10 @@ import {
   findDocumentsByHashPrefix,
   type StoredDocument,
 } from "../core/queries.ts";
+import { storedLinks } from "../core/wiki_links.ts";
 import { type ChangeSession, openChangeSession } from "./change_session.ts";
 import type { MutationPlan } from "./mutation_plan.ts";
+import { backlinkPages } from "./record_links.ts";
 import type { RecoveryReport } from "./recover.ts";
 import { rebuildAfterBatch, rollbackFailure } from "./run_batch.ts";
 
@@ -73,7 +75,12 @@ export function planRemoval(db: DatabaseSync, document: StoredDocument): Mutatio
     ],
     record: { op: "delete-document", id: document.id },
     log: { op: "remove", name: document.name, detail: document.source },
-    rebuild: [INDEX_PAGE, LOG_PAGE, ...concepts.map(conceptPage)],
+    rebuild: [
+      INDEX_PAGE,
+      LOG_PAGE,
+      ...concepts.map(conceptPage),
+      ...backlinkPages(db, storedLinks(db, `summaries/${document.name}`), []),
+    ],
   };
 }
 

@@ -1,21 +1,26 @@
 /**
  * The commit marker: one SQLite transaction that records the mutation in the
- * registry (document row, concepts, full-text row, log entry, shared pages to
- * rebuild) and flips its journal row to `committed`. Before it, recovery
+ * registry (document row, concepts, full-text row, link graph rows, log
+ * entry, shared pages to rebuild) and flips its journal row to `committed`. Before it, recovery
  * rolls the mutation back; after it, recovery keeps the published files.
  *
  * @module
  */
 
 import type { DatabaseSync } from "node:sqlite";
-import { inTransaction } from "../core/registry.ts";
+import { inTransaction, row } from "../core/registry.ts";
 import type { JournalEntry } from "./journal.ts";
+import { recordLinks } from "./record_links.ts";
 import type { MutationPlan, RegistryChange } from "./mutation_plan.ts";
 
 /** Options of {@linkcode writeCommitMarker}. */
 export interface CommitMarkerOptions {
   /** Timestamp of the log entry. */
   at: string;
+}
+
+function documentName(db: DatabaseSync, id: number): string {
+  return row<{ name: string }>(db, "SELECT name FROM documents WHERE id = ?", id)?.name ?? "";
 }
 
 function applyRegistryChange(db: DatabaseSync, change: RegistryChange): void {
@@ -59,9 +64,11 @@ function applyRegistryChange(db: DatabaseSync, change: RegistryChange): void {
       }
       db.prepare("INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)")
         .run(id, `${d.title}\n${d.description}`, change.searchText);
+      recordLinks(db, `summaries/${d.name}`, change.links);
       return;
     }
     case "delete-document":
+      recordLinks(db, `summaries/${documentName(db, change.id)}`, []);
       db.prepare("DELETE FROM search_index WHERE rowid = ?").run(change.id);
       db.prepare("DELETE FROM documents WHERE id = ?").run(change.id);
       return;
@@ -69,6 +76,7 @@ function applyRegistryChange(db: DatabaseSync, change: RegistryChange): void {
       db.prepare(
         "INSERT OR REPLACE INTO explorations (name, question, created_at) VALUES (?, ?, ?)",
       ).run(change.name, change.question, change.createdAt);
+      recordLinks(db, `explorations/${change.name}`, change.links);
       return;
     case "none":
       return;

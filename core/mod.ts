@@ -37,6 +37,10 @@
  * **Shared pages.** `index.md`, `log.md` and `concepts/*.md`: pure functions
  * of the registry, rebuilt once per batch from a queue, never snapshotted.
  *
+ * **Link graph.** The registry's `wiki_links` table: the wikilinks of each
+ * document's pages and of each saved exploration, written by the commit
+ * marker; a page's backlinks are read from it (`wiki_links.ts`).
+ *
  * **Recovery.** What runs at every exclusive lock acquisition: roll back
  * uncommitted mutations, finish committed ones, rebuild queued pages, remove
  * orphaned staging.
@@ -55,13 +59,17 @@ export * from "./fts_expression.ts";
 export * from "./hash.ts";
 export * from "./layout.ts";
 export * from "./lint_knowledge_base.ts";
+export * from "./locate_match.ts";
 export * from "./lock_owner.ts";
 export * from "./markdown.ts";
 export * from "./naming.ts";
+export * from "./page_links.ts";
 export * from "./protocol.ts";
 export * from "./queries.ts";
 export * from "./read_status.ts";
 export * from "./registry.ts";
+export * from "./resolve_wiki_page.ts";
 export * from "./scan_page.ts";
 export * from "./search_documents.ts";
 export * from "./types.ts";
+export * from "./wiki_links.ts";

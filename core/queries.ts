@@ -108,6 +108,29 @@ export function listDocuments(db: DatabaseSync): StoredDocument[] {
   return found.map(toDocument);
 }
 
+/** Options of {@linkcode listDocumentsPage}. */
+export interface ListPageOptions {
+  /** Most documents returned. */
+  limit: number;
+  /** Documents skipped, in name order. @default 0 */
+  offset?: number;
+}
+
+/** Lists one page of the documents, ordered by name, and how many there are. */
+export function listDocumentsPage(
+  db: DatabaseSync,
+  options: ListPageOptions,
+): { documents: StoredDocument[]; total: number } {
+  const found = rows<DocumentRow>(
+    db,
+    `SELECT ${DOCUMENT_COLUMNS} FROM documents ORDER BY name LIMIT ? OFFSET ?`,
+    options.limit,
+    options.offset ?? 0,
+  );
+  const total = Number(rowOf<{ n: number }>(db, "SELECT count(*) AS n FROM documents")?.n ?? 0);
+  return { documents: found.map(toDocument), total };
+}
+
 /** Lists the documents whose source starts with `prefix`, ordered by source. */
 export function listDocumentsUnder(db: DatabaseSync, prefix: string): StoredDocument[] {
   const found = rows<DocumentRow>(

@@ -15,6 +15,9 @@
  * - `log`: the operations timeline that `wiki/log.md` shows.
  * - `pending_pages`: shared pages queued for rebuilding by committed changes.
  * - `explorations`: answers saved by `query --save`.
+ * - `wiki_links`: the link graph, the outgoing links of each summary (with
+ *   its source page) and exploration, keyed as `wiki_links.ts` says; written
+ *   by the commit marker, read for backlinks.
  *
  * The schema is versioned with `PRAGMA user_version`; {@linkcode MIGRATIONS}
  * holds forward migrations, applied in order inside one transaction each.
@@ -92,6 +95,17 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX document_concepts_slug;
   CREATE INDEX document_concepts_slug ON document_concepts (slug, label, prominent);
   CREATE INDEX document_concepts_rank ON document_concepts (slug, score, document_id);
+  `,
+  // 3: the link graph (see wiki_links.ts): one row per page and link key,
+  // looked up by key for backlinks. Documents committed before it have no
+  // rows until they are recompiled.
+  `
+  CREATE TABLE wiki_links (
+    page TEXT NOT NULL,
+    target TEXT NOT NULL,
+    PRIMARY KEY (page, target)
+  ) WITHOUT ROWID;
+  CREATE INDEX wiki_links_target ON wiki_links (target, page);
   `,
 ];
 
