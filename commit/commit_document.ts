@@ -21,7 +21,8 @@ import { renderSummaryPage } from "./pages/render_summary_page.ts";
 /** What happened to one input. */
 export type DocumentOutcome =
   | { kind: "added" | "updated"; name: string; hash: string; source: string }
-  | { kind: "skipped"; source: string; reason: "duplicate"; existing: string };
+  | { kind: "skipped"; source: string; reason: "duplicate"; existing: string }
+  | { kind: "skipped"; source: string; reason: "unsupported"; detail: string };
 
 function relative(layout: KbLayout, absolute: string): string {
   return absolute.slice(layout.root.length + 1).split(/[\\/]/).join("/");

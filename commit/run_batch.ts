@@ -51,7 +51,12 @@ export type BatchEvent =
 export interface BatchResult {
   added: { name: string; hash: string; source: string }[];
   updated: { name: string; hash: string; source: string }[];
-  skipped: { source: string; reason: string; existing: string }[];
+  /**
+   * Inputs not added: `duplicate` (with the `existing` document's name), or
+   * `unsupported` (a file of a type Quire does not read, found by walking a
+   * folder).
+   */
+  skipped: { source: string; reason: "duplicate" | "unsupported"; existing?: string }[];
   failed: FailedInput[];
   /** True when the batch was stopped by an abort (Ctrl-C). */
   interrupted: boolean;
@@ -135,12 +140,20 @@ export async function runBatch(
     report({ kind: "failed", source, error: error.message });
   };
   const skip = (outcome: DocumentOutcome & { kind: "skipped" }) => {
-    result.skipped.push({
-      source: outcome.source,
-      reason: outcome.reason,
-      existing: outcome.existing,
-    });
+    result.skipped.push(
+      outcome.reason === "duplicate"
+        ? { source: outcome.source, reason: outcome.reason, existing: outcome.existing }
+        : { source: outcome.source, reason: outcome.reason },
+    );
     report(outcome);
+  };
+  // A file met while walking a folder that Quire cannot read is not an error
+  // of the batch (a stylesheet next to HTML pages); one named explicitly is.
+  const failOrSkip = (error: ErrorPayload, index: number) => {
+    const item = items[index];
+    if (error.code === "UNSUPPORTED_TYPE" && item.kind === "input" && item.walked) {
+      skip({ kind: "skipped", source: item.source, reason: "unsupported", detail: error.message });
+    } else fail(error, item.source);
   };
 
   using pool = new PreparePool({
@@ -162,7 +175,7 @@ export async function runBatch(
       if (options.signal?.aborted) break;
       const source = items[outcome.index].source;
       if (outcome.kind === "failed") {
-        fail(outcome.error, source);
+        failOrSkip(outcome.error, outcome.index);
       } else if (outcome.kind === "settled") {
         if ("failed" in outcome.value) fail(outcome.value.failed, source);
         else skip(outcome.value.skipped);
