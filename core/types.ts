@@ -28,6 +28,12 @@ export interface Section {
   endPage?: number;
   /** A short description of the section, when the source provides one. */
   summary?: string;
+  /**
+   * The heading's text in the document's sources page, for paged sections
+   * whose start was found in the text (a PDF outline entry matched to a
+   * line); the summary's outline links there. Unset when there is none.
+   */
+  anchor?: string;
   /** Sub-sections in document order. */
   children: Section[];
 }

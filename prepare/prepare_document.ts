@@ -152,6 +152,19 @@ async function compile(
 }
 
 /**
+ * A title as one plain line: whitespace collapsed, typographic apostrophes
+ * and quotes made ASCII ("Brewer’s" → "Brewer's"), so that a title reads
+ * and searches the same whatever the typesetter did.
+ */
+export function plainTitle(title: string): string {
+  return title.replace(/[\u2018\u2019\u201b\u2032]/g, "'").replace(
+    /[\u201c\u201d\u201f\u2033]/g,
+    '"',
+  )
+    .replace(/\s+/g, " ").trim();
+}
+
+/**
  * Prepares input number `index` into `stagingDir`.
  * @throws {InputError} when the input cannot be read, converted or compiled.
  */
@@ -183,7 +196,7 @@ export async function prepareDocument(
     hash: sha256Bytes(bytes),
     bytes: bytes.length,
     nameHint,
-    document: { ...rest, title: rest.title || nameHint },
+    document: { ...rest, title: plainTitle(rest.title) || nameHint },
     compiled,
     ms: Math.round(performance.now() - started),
   };
