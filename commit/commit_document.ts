@@ -1,7 +1,8 @@
 /**
  * Committing one prepared document: the coordinator-side steps 1–3 of the
- * add pipeline (dedup check, final name, per-document pages, touched paths),
- * then one {@linkcode Coordinator.apply} for steps 4–7.
+ * add pipeline (dedup check, final name, per-document pages with the source
+ * page's links resolved (resolve_links.ts), touched paths), then one
+ * {@linkcode Coordinator.apply} for steps 4–7.
  *
  * @module
  */
@@ -17,10 +18,18 @@ import type { ChangeSession } from "./change_session.ts";
 import { decideDedup } from "./decide_dedup.ts";
 import type { MutationPlan, PathChange } from "./mutation_plan.ts";
 import { renderSummaryPage } from "./pages/render_summary_page.ts";
+import { resolveLinks } from "./resolve_links.ts";
 
 /** What happened to one input. */
 export type DocumentOutcome =
-  | { kind: "added" | "updated"; name: string; hash: string; source: string }
+  | {
+    kind: "added" | "updated";
+    name: string;
+    hash: string;
+    source: string;
+    /** Link targets that are later inputs of the batch (written as plain text for now). */
+    forward?: string[];
+  }
   | { kind: "skipped"; source: string; reason: "duplicate"; existing: string }
   | { kind: "skipped"; source: string; reason: "unsupported"; detail: string };
 
@@ -46,6 +55,8 @@ function chooseName(session: ChangeSession, hint: string, ext: string): string {
 export interface CommitDocumentOptions {
   /** Replace the document with this source even if its content is unchanged. @default false */
   force?: boolean;
+  /** Sources of the batch's inputs still to come (see resolve_links.ts). @default none */
+  pending?: ReadonlySet<string>;
 }
 
 /** Renders the document's pages, plans the mutation and applies it. */
@@ -90,6 +101,20 @@ export function commitStagedDocument(
   });
   writeFileDurably(join(staged.stagingDir, "summary.md"), summary);
 
+  const sourcePath = join(staged.stagingDir, staged.sourceFile);
+  let sourceText = Deno.readTextFileSync(sourcePath);
+  let forward: string[] = [];
+  if ((staged.document.links ?? []).length > 0) {
+    const resolved = resolveLinks(sourceText, staged.document.links ?? [], {
+      name,
+      source: staged.source,
+      sections: staged.document.sections,
+    }, { db, pending: options.pending });
+    sourceText = resolved.markdown;
+    forward = resolved.forward;
+    writeFileDurably(sourcePath, sourceText);
+  }
+
   const staging = relative(layout, staged.stagingDir);
   const changes: PathChange[] = [
     { path: pages.raw, staged: `${staging}/${staged.rawFile}` },
@@ -126,7 +151,7 @@ export function commitStagedDocument(
       },
       replaces: old?.id ?? null,
       concepts: staged.compiled.concepts,
-      searchText: Deno.readTextFileSync(join(staged.stagingDir, staged.sourceFile)),
+      searchText: sourceText,
     },
     log: { op, name, detail: staged.source },
     rebuild: [INDEX_PAGE, LOG_PAGE, ...[...concepts].sort().map(conceptPage)],
@@ -137,5 +162,6 @@ export function commitStagedDocument(
     name,
     hash: staged.hash,
     source: staged.source,
+    ...(forward.length > 0 ? { forward } : {}),
   };
 }
