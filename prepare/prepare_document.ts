@@ -30,6 +30,7 @@ import {
 import { compileOffline } from "./compile/compile_offline.ts";
 import { compileWithLlm } from "./llm/compile_with_llm.ts";
 import { convertDocument } from "./read/convert_document.ts";
+import { withoutPlaceholders } from "./read/document_links.ts";
 import { fetchPageIndexDocument } from "./fetch/fetch_pageindex.ts";
 import { fetchUrl } from "./fetch/fetch_url.ts";
 import { pageIndexDocument, type PageIndexRaw } from "./fetch/pageindex_document.ts";
@@ -177,7 +178,11 @@ export async function prepareDocument(
   // Staging is disposable: a plain mkdir, no fsync.
   Deno.mkdirSync(stagingDir, { recursive: true });
   const { bytes, document, nameHint } = await readInput(input, settings);
-  const compiled = await compile(document, settings);
+  // The compiler reads the text as a reader sees it: link labels, no placeholders.
+  const compiled = await compile(
+    { ...document, markdown: withoutPlaceholders(document.markdown) },
+    settings,
+  );
   const rawFile = `raw.${document.ext}`;
   const sourceFile = "source.md";
   writeFileDurably(join(stagingDir, rawFile), bytes);

@@ -142,3 +142,8 @@ export function markdownWithPlaceholders(markdown: string, table: LinkTable): st
     return rewritten.replace(/\u0000(\d+)\u0000/g, (_, i: string) => spans[Number(i)]);
   }).join("\n");
 }
+
+/** The text with each link placeholder replaced by its label (what the compiler reads). */
+export function withoutPlaceholders(markdown: string): string {
+  return markdown.replace(/\[((?:[^[\]\\]|\\.)*)\]\(quire-link:\d+\)/g, "$1");
+}
