@@ -19,7 +19,7 @@ export function firstLine(text: string): string {
 
 /**
  * The first non-blank line of a plain text when it reads like a title, else
- * "": standing alone (followed by a blank line or an underline), at most 100
+ * "": at most 100
  * characters and 14 words, starting with a capital letter or a digit, not
  * ending in `,` `;` `:` or (past six words) `.`, with no sentence break
  * inside. An Emacs mode line (`-*- org -*-`) is dropped from it.
@@ -28,9 +28,6 @@ export function titleLine(text: string): string {
   const lines = text.split("\n");
   const at = lines.findIndex((line) => line.trim() !== "");
   const first = at < 0 ? "" : lines[at];
-  // A title stands alone: the next line is blank, an underline, or missing.
-  const next = (lines[at + 1] ?? "").trim();
-  if (next !== "" && !/^(=+|-+|~+|\*+)$/.test(next)) return "";
   const line = first.replace(/-\*-.*?-\*-/g, "").replace(/^[\s#*=>-]+|[\s=*-]+$/g, "").trim();
   const words = line.split(/\s+/).length;
   if (line.length < 2 || line.length > 100 || words > 14) return "";
