@@ -103,7 +103,9 @@ export function describe(event: BatchEvent): string {
     case "removed":
       return `removed ${event.name} (${event.source})`;
     case "skipped":
-      return `skipped ${event.source}: ${event.reason} of ${event.existing}`;
+      return event.reason === "duplicate"
+        ? `skipped ${event.source}: duplicate of ${event.existing}`
+        : `skipped ${event.source}: ${event.detail}`;
     case "failed":
       return `failed ${event.source}: ${event.error}`;
   }

@@ -1,7 +1,8 @@
 /**
  * Committing one prepared document: the coordinator-side steps 1–3 of the
- * add pipeline (dedup check, final name, per-document pages, touched paths),
- * then one {@linkcode Coordinator.apply} for steps 4–7.
+ * add pipeline (dedup check, final name, per-document pages with the source
+ * page's links resolved (resolve_links.ts), touched paths), then one
+ * {@linkcode Coordinator.apply} for steps 4–7.
  *
  * @module
  */
@@ -20,11 +21,20 @@ import type { MutationPlan, PathChange } from "./mutation_plan.ts";
 import { renderSummaryPage } from "./pages/render_summary_page.ts";
 import { summaryBacklinksBlock } from "./pages/render_backlinks_block.ts";
 import { backlinkPages } from "./record_links.ts";
+import { resolveLinks } from "./resolve_links.ts";
 
 /** What happened to one input. */
 export type DocumentOutcome =
-  | { kind: "added" | "updated"; name: string; hash: string; source: string }
-  | { kind: "skipped"; source: string; reason: "duplicate"; existing: string };
+  | {
+    kind: "added" | "updated";
+    name: string;
+    hash: string;
+    source: string;
+    /** Link targets that are later inputs of the batch (written as plain text for now). */
+    forward?: string[];
+  }
+  | { kind: "skipped"; source: string; reason: "duplicate"; existing: string }
+  | { kind: "skipped"; source: string; reason: "unsupported"; detail: string };
 
 function relative(layout: KbLayout, absolute: string): string {
   return absolute.slice(layout.root.length + 1).split(/[\\/]/).join("/");
@@ -48,6 +58,8 @@ function chooseName(session: ChangeSession, hint: string, ext: string): string {
 export interface CommitDocumentOptions {
   /** Replace the document with this source even if its content is unchanged. @default false */
   force?: boolean;
+  /** Sources of the batch's inputs still to come (see resolve_links.ts). @default none */
+  pending?: ReadonlySet<string>;
 }
 
 /** Renders the document's pages, plans the mutation and applies it. */
@@ -90,8 +102,20 @@ export function commitStagedDocument(
     compiled: staged.compiled,
     linkProminent: session.config.concepts.prominentMakesPage,
   });
-  const searchText = Deno.readTextFileSync(join(staged.stagingDir, staged.sourceFile));
-  const links = recordedLinks(`summaries/${name}`, [body, searchText]);
+  const sourcePath = join(staged.stagingDir, staged.sourceFile);
+  let sourceText = Deno.readTextFileSync(sourcePath);
+  let forward: string[] = [];
+  if ((staged.document.links ?? []).length > 0) {
+    const resolved = resolveLinks(sourceText, staged.document.links ?? [], {
+      name,
+      source: staged.source,
+      sections: staged.document.sections,
+    }, { db, pending: options.pending });
+    sourceText = resolved.markdown;
+    forward = resolved.forward;
+    writeFileDurably(sourcePath, sourceText);
+  }
+  const links = recordedLinks(`summaries/${name}`, [body, sourceText]);
   const before = old === undefined ? [] : storedLinks(db, `summaries/${name}`);
   const retitled = old !== undefined && old.title !== staged.document.title;
   writeFileDurably(
@@ -135,7 +159,7 @@ export function commitStagedDocument(
       },
       replaces: old?.id ?? null,
       concepts: staged.compiled.concepts,
-      searchText,
+      searchText: sourceText,
       links,
     },
     log: { op, name, detail: staged.source },
@@ -152,5 +176,6 @@ export function commitStagedDocument(
     name,
     hash: staged.hash,
     source: staged.source,
+    ...(forward.length > 0 ? { forward } : {}),
   };
 }

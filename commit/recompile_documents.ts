@@ -11,12 +11,13 @@
  */
 
 import type { KbLayout } from "../core/layout.ts";
-import { listDocuments, type StoredDocument } from "../core/queries.ts";
+import { listDocuments } from "../core/queries.ts";
 import type { DiscoveredInput } from "../prepare/mod.ts";
 import { openChangeSession } from "./change_session.ts";
 import type { RecoveryReport } from "./recover.ts";
 import { resolveDocument } from "./remove_documents.ts";
 import { type BatchOptions, type BatchResult, rebuildAfterBatch, runBatch } from "./run_batch.ts";
+import { storedInput } from "./stored_input.ts";
 
 /** What `recompile` did (the `--json` shape). */
 export interface RecompileResult extends BatchResult {
@@ -27,21 +28,6 @@ export interface RecompileResult extends BatchResult {
 export interface RecompileOptions extends Omit<BatchOptions, "force"> {
   /** Seconds to wait for a busy lock. @default 0 */
   waitSeconds?: number;
-}
-
-function storedInput(layout: KbLayout, document: StoredDocument): DiscoveredInput {
-  return {
-    kind: "input",
-    source: document.source,
-    input: {
-      kind: "stored",
-      path: layout.resolve(`raw/${document.name}.${document.ext}`),
-      source: document.source,
-      origin: document.origin,
-      type: document.type,
-      nameHint: document.name,
-    },
-  };
 }
 
 /**

@@ -15,6 +15,10 @@
  * This batch's staging is always removed before returning. Shared pages are
  * not rebuilt here: the caller rebuilds once, after all its batches.
  *
+ * Links to documents later in the batch are resolved by preparing the
+ * documents that hold them once more at the end (`relink`; see
+ * resolve_links.ts for the design).
+ *
  * @module
  */
 
@@ -33,6 +37,8 @@ import { type DiscoveredInput, PreparePool, type Settled } from "../prepare/mod.
 import type { ChangeSession } from "./change_session.ts";
 import { commitStagedDocument, type DocumentOutcome } from "./commit_document.ts";
 import { decideDedup } from "./decide_dedup.ts";
+import { findDocumentByName, findDocumentBySource } from "../core/queries.ts";
+import { storedInput } from "./stored_input.ts";
 
 /** One failed input. */
 export interface FailedInput {
@@ -51,7 +57,12 @@ export type BatchEvent =
 export interface BatchResult {
   added: { name: string; hash: string; source: string }[];
   updated: { name: string; hash: string; source: string }[];
-  skipped: { source: string; reason: string; existing: string }[];
+  /**
+   * Inputs not added: `duplicate` (with the `existing` document's name), or
+   * `unsupported` (a file of a type Quire does not read, found by walking a
+   * folder).
+   */
+  skipped: { source: string; reason: "duplicate" | "unsupported"; existing?: string }[];
   failed: FailedInput[];
   /** True when the batch was stopped by an abort (Ctrl-C). */
   interrupted: boolean;
@@ -135,13 +146,25 @@ export async function runBatch(
     report({ kind: "failed", source, error: error.message });
   };
   const skip = (outcome: DocumentOutcome & { kind: "skipped" }) => {
-    result.skipped.push({
-      source: outcome.source,
-      reason: outcome.reason,
-      existing: outcome.existing,
-    });
+    result.skipped.push(
+      outcome.reason === "duplicate"
+        ? { source: outcome.source, reason: outcome.reason, existing: outcome.existing }
+        : { source: outcome.source, reason: outcome.reason },
+    );
     report(outcome);
   };
+  // A file met while walking a folder that Quire cannot read is not an error
+  // of the batch (a stylesheet next to HTML pages); one named explicitly is.
+  const failOrSkip = (error: ErrorPayload, index: number) => {
+    const item = items[index];
+    if (error.code === "UNSUPPORTED_TYPE" && item.kind === "input" && item.walked) {
+      skip({ kind: "skipped", source: item.source, reason: "unsupported", detail: error.message });
+    } else fail(error, item.source);
+  };
+
+  // Sources still to come, so that a link to one of them is known as a forward link.
+  const pending = new Set(items.filter((item) => item.kind === "input").map((i) => i.source));
+  const forwardLinks = new Map<string, string[]>();
 
   using pool = new PreparePool({
     jobs,
@@ -161,8 +184,9 @@ export async function runBatch(
     for await (const outcome of pool.prepareInOrder(total, plan)) {
       if (options.signal?.aborted) break;
       const source = items[outcome.index].source;
+      pending.delete(source);
       if (outcome.kind === "failed") {
-        fail(outcome.error, source);
+        failOrSkip(outcome.error, outcome.index);
       } else if (outcome.kind === "settled") {
         if ("failed" in outcome.value) fail(outcome.value.failed, source);
         else skip(outcome.value.skipped);
@@ -170,12 +194,14 @@ export async function runBatch(
         try {
           const committed = commitStagedDocument(session, outcome.document, {
             force: options.force,
+            pending,
           });
           if (committed.kind === "skipped") {
             skip(committed);
           } else {
             const { name, hash } = committed;
             result[committed.kind].push({ name, hash, source: committed.source });
+            if (committed.forward) forwardLinks.set(name, committed.forward);
             report(committed);
           }
         } catch (error) {
@@ -194,7 +220,35 @@ export async function runBatch(
     pool.stop();
     removeIfExists(stagingRoot);
   }
+  if (!result.interrupted && result.rollbackFailed === null && forwardLinks.size > 0) {
+    await relink(session, forwardLinks, result, options);
+  }
   return result;
+}
+
+/**
+ * Prepares and commits again the documents of this batch that link to
+ * documents committed after them, now that their names exist (see
+ * resolve_links.ts). Their first commit stands if this fails or is
+ * interrupted: the links are then plain text.
+ */
+async function relink(
+  session: ChangeSession,
+  forwardLinks: Map<string, string[]>,
+  result: BatchResult,
+  options: BatchOptions,
+): Promise<void> {
+  const items: DiscoveredInput[] = [];
+  for (const [name, targets] of forwardLinks) {
+    if (!targets.some((target) => findDocumentBySource(session.db, target) !== undefined)) continue;
+    const document = findDocumentByName(session.db, name);
+    if (document !== undefined) items.push(storedInput(session.layout, document));
+  }
+  if (items.length === 0) return;
+  const again = await runBatch(session, items, { ...options, force: true, onEvent: undefined });
+  result.failed.push(...again.failed);
+  result.rollbackFailed = again.rollbackFailed;
+  result.interrupted = again.interrupted;
 }
 
 /**

@@ -30,6 +30,7 @@ import {
 import { compileOffline } from "./compile/compile_offline.ts";
 import { compileWithLlm } from "./llm/compile_with_llm.ts";
 import { convertDocument } from "./read/convert_document.ts";
+import { withoutPlaceholders } from "./read/document_links.ts";
 import { fetchPageIndexDocument } from "./fetch/fetch_pageindex.ts";
 import { fetchUrl } from "./fetch/fetch_url.ts";
 import { pageIndexDocument, type PageIndexRaw } from "./fetch/pageindex_document.ts";
@@ -152,6 +153,19 @@ async function compile(
 }
 
 /**
+ * A title as one plain line: whitespace collapsed, typographic apostrophes
+ * and quotes made ASCII ("Brewer’s" → "Brewer's"), so that a title reads
+ * and searches the same whatever the typesetter did.
+ */
+export function plainTitle(title: string): string {
+  return title.replace(/[\u2018\u2019\u201b\u2032]/g, "'").replace(
+    /[\u201c\u201d\u201f\u2033]/g,
+    '"',
+  )
+    .replace(/\s+/g, " ").trim();
+}
+
+/**
  * Prepares input number `index` into `stagingDir`.
  * @throws {InputError} when the input cannot be read, converted or compiled.
  */
@@ -164,7 +178,11 @@ export async function prepareDocument(
   // Staging is disposable: a plain mkdir, no fsync.
   Deno.mkdirSync(stagingDir, { recursive: true });
   const { bytes, document, nameHint } = await readInput(input, settings);
-  const compiled = await compile(document, settings);
+  // The compiler reads the text as a reader sees it: link labels, no placeholders.
+  const compiled = await compile(
+    { ...document, markdown: withoutPlaceholders(document.markdown) },
+    settings,
+  );
   const rawFile = `raw.${document.ext}`;
   const sourceFile = "source.md";
   writeFileDurably(join(stagingDir, rawFile), bytes);
@@ -183,7 +201,7 @@ export async function prepareDocument(
     hash: sha256Bytes(bytes),
     bytes: bytes.length,
     nameHint,
-    document: { ...rest, title: rest.title || nameHint },
+    document: { ...rest, title: plainTitle(rest.title) || nameHint },
     compiled,
     ms: Math.round(performance.now() - started),
   };

@@ -46,9 +46,10 @@ function outlineLines(name: string, sections: Section[]): string[] {
   const visit = (list: Section[], depth: number) => {
     for (const section of list) {
       if (lines.length >= OUTLINE_LIMIT) return;
-      const linked = section.startPage === undefined && isLinkableHeading(section.title);
-      const title = linked
-        ? wikilink(`sources/${name}#${section.title}`, section.title)
+      // A paged section links only when its heading was found in the text.
+      const heading = section.anchor ?? (section.startPage === undefined ? section.title : "");
+      const title = isLinkableHeading(heading)
+        ? wikilink(`sources/${name}#${heading}`, section.title)
         : inlineText(section.title);
       const summary = section.summary ? `: ${inlineText(section.summary)}` : "";
       lines.push(`${"  ".repeat(depth)}- ${title}${pageRange(section)}${summary}`);
