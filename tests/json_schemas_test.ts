@@ -64,12 +64,15 @@ Deno.test("every command's --json output matches its schema in schemas/", async 
 
   await t.step("init, add, recompile", async () => {
     await checked(validators, "init.json", ["init", kb]);
-    const added = await checked(validators, "add.json", [...at, "add", input], 1) as {
-      added: unknown[];
-      skipped: unknown[];
-      failed: unknown[];
-    };
-    assert.deepEqual([added.added.length, added.skipped.length, added.failed.length], [2, 1, 1]);
+    // bad.bin inside the folder is skipped as unsupported; named on its own it fails.
+    const added = await checked(
+      validators,
+      "add.json",
+      [...at, "add", input, join(dir.path, "missing.md")],
+      1,
+    ) as { added: unknown[]; skipped: { reason: string }[]; failed: unknown[] };
+    assert.deepEqual([added.added.length, added.failed.length], [2, 1]);
+    assert.deepEqual(added.skipped.map((s) => s.reason).sort(), ["duplicate", "unsupported"]);
     await checked(validators, "add.json", [...at, "recompile", "a"]);
   });
 
