@@ -55,6 +55,7 @@ chosen contain contained containing contains depend depended depending depends d
 describes describing enable enables ensure ensures explain explained explains help helped helps
 important include included includes including lets offer offered offers rely relies relying
 require required requires requiring tend
+fig figs eq eqs pp vol vols ibid al cf
 b kb mb gb tb kib mib gib ms ns µs sec secs min mins hr hrs px pt em cm mm km kg hz khz mhz ghz fps
 `;
 
