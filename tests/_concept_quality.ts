@@ -63,16 +63,19 @@ export function labelFlaw(label: string): LabelFlaw | null {
 /** A word's stem for matching: singular, without a final "e" and common endings. */
 function stem(word: string): string {
   let out = conceptSlug(word);
-  for (let i = 0; i < 2; i++) out = out.replace(/(?:ing|ion|al|ed|e|s)$/, "");
+  for (let i = 0; i < 2; i++) {
+    out = out.replace(/(?:ing|ion|al|ed|ity|ance|ancy|ant|ence|ency|ent|e|s)$/, "");
+  }
   return out;
 }
 
 /**
  * Tells whether a document's concept (by label) is a reasonable surface
  * form of an expected concept: the expected words appear in order, side by
- * side, in the label, compared by stem ("caching" ~ "cache",
- * "observations" ~ "observational unit", "self attention" ~
- * "self-attention"); or the label is the expected acronym itself.
+ * side, in the label, compared by a crude stem that drops common endings
+ * ("caching" ~ "cache", "observations" ~ "observational unit",
+ * "partition tolerance" ~ "partition-tolerant", "self attention" ~
+ * "self-attention").
  */
 export function matchesExpected(label: string, expected: string): boolean {
   const have = conceptWords(label).map(stem);

@@ -69,6 +69,28 @@ const DESCRIPTION_CHARS = 200;
 const NOTE_CHARS = 300;
 const PROMINENT_FREQUENCY = 3;
 
+const NUMBERED_HEADING =
+  /^(?:\d+(?:\.\d+)*\.?|(?:PART|CHAPTER|SECTION|APPENDIX)\s+[IVX\d]+[.:]?)\s+\p{Lu}/u;
+
+/**
+ * Turns a one-line paragraph shaped like a numbered section heading
+ * ("7. THE ENTROPY OF AN INFORMATION SOURCE", "2 The system") into a
+ * heading: text extracted from a PDF without an outline keeps its section
+ * titles only as such lines. At most 10 words, no final period, and either
+ * in capitals or of 8 words or fewer.
+ */
+function promoteNumberedHeadings(blocks: PlainBlock[]): PlainBlock[] {
+  return blocks.map((block) => {
+    const { text } = block;
+    if (block.kind !== "paragraph" || !NUMBERED_HEADING.test(text) || /[.:;,]$/.test(text)) {
+      return block;
+    }
+    const words = text.split(" ").length;
+    const capitals = text === text.toUpperCase();
+    return words <= 10 && (capitals || words <= 8) ? { kind: "heading", text, level: 2 } : block;
+  });
+}
+
 function countWords(units: TextUnit[]): number {
   let words = 0;
   for (const unit of units) {
@@ -120,7 +142,7 @@ export function compileOffline(
 ): CompiledDocument {
   const language = options.language ?? "en";
   const title = oneLine(doc.title);
-  const blocks = plainBlocks(doc.markdown);
+  const blocks = promoteNumberedHeadings(plainBlocks(doc.markdown));
   const counted = title !== "" && !bodyHasTitle(blocks, title)
     ? [{ kind: "heading", text: title, level: 1 } as PlainBlock, ...blocks]
     : blocks;

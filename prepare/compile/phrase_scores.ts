@@ -13,7 +13,9 @@
  *   {@linkcode GENERIC_RANK} most common words of general English ("file",
  *   "version", "data") never is, nor is an adverb, participle or adjective
  *   by its ending (-ly, -ed, -able, -ible, -ous, -ful, -less) unless it is
- *   written as a name. Its termness is 1 + specificity (0 at rank 5,000,
+ *   written as a name, nor a word of one or two letters, a math-style name
+ *   ("p1", "G2"), or a word mostly followed by a number ("Theorem 3",
+ *   "Figure 2", "Section 4": a label, not a topic). Its termness is 1 + specificity (0 at rank 5,000,
  *   rising to 1 at rank 100,000 or for a word the list lacks) + 0.5 × the
  *   share of its mid-sentence occurrences written with a capital + 0.5 when
  *   it is written as an acronym or in mixed case ("BM25", "ZooKeeper"), so
@@ -25,7 +27,8 @@
  *   more often; in documents of more than 2,000 words a phrase written once
  *   is no candidate unless it is in the title, a heading or a definition.
  * - a phrase ending in an adverb or participle ("newline preceded") is no
- *   candidate: a term ends in its noun; nor is anything holding a short
+ *   candidate: a term ends in its noun; nor one starting with an adverb
+ *   ("arbitrarily small", "partially synchronous"), which describes; nor is anything holding a short
  *   lowercase non-word ("tob", "cial"), the debris of a word broken apart.
  *
  * @module
@@ -59,7 +62,7 @@ const ACRONYM_OR_MIXED =
   /^(?:\p{Lu}[\p{Lu}\p{N}]+s?|\p{Ll}+\p{Lu}[\p{L}\p{N}]*|\p{Lu}\p{Ll}+\p{Lu}[\p{L}\p{N}]*)$/u;
 const CAPITALISED = /^\p{Lu}/u;
 /** Math-style names and identifiers: "p1", "G2", "a0", "MX17004". */
-const VARIABLE_LIKE = /^(?:\p{L}{1,2}\p{N}{1,2}|.*\p{N}{3,}.*)$/u;
+const VARIABLE_LIKE = /^(?:\p{L}\p{N}{1,2}|.*\p{N}{3,}.*)$/u;
 /** Short lowercase tokens, which may be the debris of broken words. */
 const FRAGMENT = /^\p{Ll}{1,4}$/u;
 const SPECIFICITY_WEIGHT = 0.6;
@@ -110,6 +113,7 @@ function wordProfiles(
   const capital = new Float64Array(wordCount);
   const seen = new Float64Array(wordCount);
   const shapedCount = new Float64Array(wordCount);
+  const numbered = new Float64Array(wordCount);
   for (let i = 0; i < tokens.word.length; i++) {
     const word = tokens.word[i];
     if (word === BREAK) continue;
@@ -122,6 +126,9 @@ function wordProfiles(
     mid[word]++;
     if (CAPITALISED.test(surface)) capital[word]++;
   }
+  for (let surface = 0; surface < tokenizer.numbered.length; surface++) {
+    numbered[tokenizer.surfaceWord[surface]] += tokenizer.numbered[surface];
+  }
   const termness = new Float64Array(wordCount);
   const fragment = new Uint8Array(wordCount);
   for (let word = 0; word < wordCount; word++) {
@@ -131,11 +138,12 @@ function wordProfiles(
       mid[word] > 0 ? capital[word] / mid[word] : 0,
       shapedCount[word] * 2 >= seen[word] ? 1 : 0,
     );
-    if (context.english && named === 0 && isFragment(text)) {
+    if (context.english && named === 0 && (isFragment(text) || text.length <= 2)) {
       fragment[word] = 1;
       continue;
     }
-    if (VARIABLE_LIKE.test(text)) continue;
+    if (VARIABLE_LIKE.test(text) || text.length <= 2) continue;
+    if (numbered[word] * 2 >= seen[word]) continue;
     if (!context.english) {
       termness[word] = 1 + NAME_WEIGHT * named;
       continue;
@@ -153,6 +161,14 @@ function wordProfiles(
 function isFragment(word: string): boolean {
   const rank = englishRank(word);
   return FRAGMENT.test(word) && rank > WORD_RANK && rank !== UNKNOWN_RANK;
+}
+
+/** Tells whether a gram starts with an adverb in -ly ("arbitrarily small"). */
+function isAdverbStart(table: GramTable, gram: number, tokenizer: PhraseTokenizer): boolean {
+  let first = gram;
+  while (table.prefix[first] >= 0) first = table.prefix[first];
+  const word = tokenizer.words[table.last[first]];
+  return word.endsWith("ly") && isModifier(word);
 }
 
 /** Tells whether any word of a gram is debris. */
@@ -201,6 +217,7 @@ export function scoreGrams(table: GramTable, context: ScoreContext): Float64Arra
     } else {
       if (hasFragment(table, gram, fragment)) continue;
       if (context.english && isModifier(tokenizer.words[table.last[gram]])) continue;
+      if (context.english && isAdverbStart(table, gram, tokenizer)) continue;
       termness = LENGTH_FACTOR[size];
       if (context.english && allGeneric(table, gram, context)) termness *= ALL_GENERIC_FACTOR;
     }

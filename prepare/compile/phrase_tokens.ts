@@ -58,7 +58,7 @@ const MAX_TOKEN_LENGTH = 40;
 /** Spaced debris is joined only into a word at least this common. */
 const DEBRIS_JOINED_RANK = 100_000;
 /** ...and that many times more common than the rarer part. */
-const DEBRIS_RATIO = 10;
+const DEBRIS_RATIO = 4;
 /** A part rarer than this (or unknown) may be debris. */
 const DEBRIS_PART_RANK = 20_000;
 
@@ -82,6 +82,8 @@ export class PhraseTokenizer {
   readonly surfaces: string[] = [];
   /** Normalised word id of each surface id. */
   readonly surfaceWord: number[] = [];
+  /** Per surface id: how often it was directly followed by a number ("Theorem 3", "Figure 2"). */
+  readonly numbered: number[] = [];
   readonly #english: boolean;
   readonly #stop: ReadonlySet<string>;
   readonly #bySurface = new Map<string, number>();
@@ -114,6 +116,7 @@ export class PhraseTokenizer {
       id = this.surfaces.length;
       this.surfaces.push(raw);
       this.surfaceWord.push(word);
+      this.numbered.push(0);
     }
     this.#bySurface.set(raw, id);
     return id;
@@ -196,6 +199,9 @@ export class PhraseTokenizer {
       }
       const spaced = m.index === lastEnd + 1 && normalized[lastEnd] === " ";
       lastEnd = m.index + m[0].length;
+      if (spaced && lastPushed && lastRaw !== "" && /^\d/.test(raw)) {
+        this.numbered[out.surface[out.surface.length - 1]]++;
+      }
       if (this.#english && spaced && lastRaw !== "" && this.#maybeFragment(raw)) {
         const joined = this.#joinedWord(lastRaw, raw);
         if (joined !== "") {

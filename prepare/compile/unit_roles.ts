@@ -21,6 +21,10 @@
  *   "Bibliography" unit up to the next heading as high or higher, or the
  *   end) and units shaped like reference entries ("[12] A. Author…").
  *   Not concept material, never a note.
+ * - `formula`: a unit whose tokens are more than two thirds symbols,
+ *   numbers and one- or two-letter names (an equation or a table of numbers extracted as
+ *   text: "H = − K ∑ pi log pi"): counted (names in formulas matter:
+ *   "BM25(k1, b)"), but never a note or a summary sentence.
  * - `caption` ("Figure 3: …", "Table 2. …") and `footnote` (a unit that
  *   starts with a footnote mark: `*`, `∗`, `†`, `‡`, `§`, `¶`): concept
  *   material, but a note only when nothing else mentions the concept.
@@ -35,7 +39,7 @@
 import type { TextUnit } from "./sentences.ts";
 
 /** What a unit is for a reader. */
-export type UnitRole = "body" | "caption" | "footnote" | "reference" | "boilerplate";
+export type UnitRole = "body" | "caption" | "footnote" | "reference" | "formula" | "boilerplate";
 
 const LICENCE =
   /without any warranty|merchantability|fitness for a particular purpose|redistribute it and\/or modify|general public licen[cs]e|permission is hereby granted|all rights reserved|licensed under the|under the terms of the|copyright\s*(?:\(c\)|©|\d{4})|free software foundation|creative commons/i;
@@ -52,6 +56,17 @@ const CAPTION = /^(?:fig(?:ure)?|table|listing|algorithm)\.?\s*\d+[.:]/i;
 const FOOTNOTE = /^[*∗†‡§¶]/;
 const REPEATS = 3;
 const SHORT_WORDS = 12;
+
+/** Tells whether more than two thirds of a unit's tokens are symbols, numbers or short names. */
+function isFormula(text: string): boolean {
+  const tokens = text.split(" ");
+  if (tokens.length < 3) return false;
+  let mathy = 0;
+  for (const token of tokens) {
+    if (token.length <= 2 || /[\d=+<>^_|∑∏∫√≤≥≈±×÷∞]/u.test(token)) mathy++;
+  }
+  return mathy * 3 > tokens.length * 2;
+}
 
 function wordCount(text: string): number {
   let words = 1;
@@ -114,6 +129,8 @@ export function unitRoles(units: TextUnit[], options: UnitRolesOptions = {}): Un
       roles[u] = "boilerplate";
     } else if (REFERENCE_ENTRY.test(text)) {
       roles[u] = "reference";
+    } else if (isFormula(text)) {
+      roles[u] = "formula";
     } else if (CAPTION.test(text)) {
       roles[u] = "caption";
     } else if (FOOTNOTE.test(text)) {
