@@ -23,6 +23,7 @@
  */
 
 import { clipText } from "./clip_text.ts";
+import { conceptSlug } from "./concept_slug.ts";
 import { definedPhrases } from "./defined_terms.ts";
 import type { KeyPhrase } from "./key_phrases.ts";
 import type { TextUnit } from "./sentences.ts";
@@ -45,14 +46,10 @@ function words(text: string): number {
   return count;
 }
 
-/** Lowercase words of a text, hyphens and spaces alike. */
-function flat(text: string): string {
-  return " " + text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim() + " ";
-}
-
-function defines(text: string, label: string): boolean {
-  const wanted = flat(label);
-  return definedPhrases(text).some((phrase) => flat(phrase).includes(wanted));
+/** Tells whether `text` defines a phrase holding the concept (compared by slug). */
+function defines(text: string, slug: string): boolean {
+  const wanted = "-" + slug + "-";
+  return definedPhrases(text).some((phrase) => ("-" + conceptSlug(phrase) + "-").includes(wanted));
 }
 
 function substantive(text: string): boolean {
@@ -70,7 +67,7 @@ function tiers(units: TextUnit[], phrase: KeyPhrase, roles: UnitRole[] | undefin
   const items = body.filter((u) => units[u].kind === "list-item");
   const rows = body.filter((u) => units[u].kind === "table-row");
   return [
-    [...prose, ...items].filter((u) => defines(units[u].text, phrase.label)),
+    [...prose, ...items].filter((u) => defines(units[u].text, phrase.slug)),
     prose.filter((u) => substantive(units[u].text)),
     prose,
     items,

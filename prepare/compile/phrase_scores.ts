@@ -65,6 +65,11 @@ const CAPITALISED = /^\p{Lu}/u;
 const VARIABLE_LIKE = /^(?:\p{L}\p{N}{1,2}|.*\p{N}{3,}.*)$/u;
 /** Short lowercase tokens, which may be the debris of broken words. */
 const FRAGMENT = /^\p{Ll}{1,4}$/u;
+const DAY_OR_MONTH = new Set(
+  `mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday
+  sunday jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june
+  july august september october november december`.split(/\s+/),
+);
 const SPECIFICITY_WEIGHT = 0.6;
 const NAME_WEIGHT = 0.4;
 
@@ -91,7 +96,7 @@ export function isModifier(word: string): boolean {
   if (word.length >= 5 && word.endsWith("ly")) {
     const base = word.slice(0, -2);
     return isEnglishWord(base) || (base.endsWith("i") && isEnglishWord(base.slice(0, -1) + "y")) ||
-      isEnglishWord(base + "le");
+      (/[ai]b$/.test(base) && isEnglishWord(base + "le"));
   }
   if (word.length >= 6 && word.endsWith("ed")) {
     const stem = word.slice(0, -2);
@@ -163,6 +168,14 @@ function isFragment(word: string): boolean {
   return FRAGMENT.test(word) && rank > WORD_RANK && rank !== UNKNOWN_RANK;
 }
 
+/** Tells whether every word of a gram is a weekday or month name ("Fri Apr"): a date. */
+function isDate(table: GramTable, gram: number, tokenizer: PhraseTokenizer): boolean {
+  for (let g = gram; g >= 0; g = table.prefix[g]) {
+    if (!DAY_OR_MONTH.has(tokenizer.words[table.last[g]])) return false;
+  }
+  return true;
+}
+
 /** Tells whether a gram starts with an adverb in -ly ("arbitrarily small"). */
 function isAdverbStart(table: GramTable, gram: number, tokenizer: PhraseTokenizer): boolean {
   let first = gram;
@@ -216,6 +229,7 @@ export function scoreGrams(table: GramTable, context: ScoreContext): Float64Arra
       if (termness === 0) continue;
     } else {
       if (hasFragment(table, gram, fragment)) continue;
+      if (context.english && isDate(table, gram, tokenizer)) continue;
       if (context.english && isModifier(tokenizer.words[table.last[gram]])) continue;
       if (context.english && isAdverbStart(table, gram, tokenizer)) continue;
       termness = LENGTH_FACTOR[size];

@@ -46,7 +46,7 @@ const LICENCE =
 const TRAILER = /^(?:[A-Z][A-Za-z]*(?:-[A-Za-z]+)*-by|cc|from|to|date|subject|message-id):\s/i;
 const CHANGELOG_SIGNATURE = /^-- .*<[^<>\s]+@[^<>\s]+>/;
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+\.[\p{L}\p{N}.-]+/u;
-const DOT_LEADER = /(?:\.\s?){4,}\s*[\divxlc]+\s*$|…{2,}\s*[\divxlc]+\s*$/i;
+const DOT_LEADER = /(?:(?:\.\s?){4,}|…{2,})\s*[\divxlc]*\s*$/i;
 const REFERENCE_HEADING =
   /^(?:[\dIVX]+\.?\s+)?(?:references|bibliography|works cited|literature cited)$/i;
 const NAVIGATION_HEADING =
