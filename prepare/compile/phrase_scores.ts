@@ -71,6 +71,12 @@ const DAY_OR_MONTH = new Set(
   july august september october november december`.split(/\s+/),
 );
 const SPECIFICITY_WEIGHT = 0.6;
+/** Word kind bits (English only). */
+const GENERIC = 1;
+const MODIFIER = 2;
+const ADVERB = 4;
+const DATE = 8;
+const DEBRIS = 16;
 const NAME_WEIGHT = 0.4;
 
 /** What the scorer needs besides the gram table. */
@@ -111,9 +117,13 @@ export function isModifier(word: string): boolean {
 function wordProfiles(
   table: GramTable,
   context: ScoreContext,
-): { termness: Float64Array; fragment: Uint8Array } {
+): { termness: Float64Array; kind: Uint8Array } {
   const { tokens, tokenizer } = context;
   const wordCount = tokenizer.words.length;
+  const shape = new Uint8Array(tokenizer.surfaces.length);
+  tokenizer.surfaces.forEach((surface, id) => {
+    shape[id] = (ACRONYM_OR_MIXED.test(surface) ? 1 : 0) | (CAPITALISED.test(surface) ? 2 : 0);
+  });
   const mid = new Float64Array(wordCount);
   const capital = new Float64Array(wordCount);
   const seen = new Float64Array(wordCount);
@@ -122,20 +132,20 @@ function wordProfiles(
   for (let i = 0; i < tokens.word.length; i++) {
     const word = tokens.word[i];
     if (word === BREAK) continue;
-    const surface = tokenizer.surfaces[tokens.surface[i]];
+    const surfaceShape = shape[tokens.surface[i]];
     seen[word]++;
-    if (ACRONYM_OR_MIXED.test(surface)) shapedCount[word]++;
+    if (surfaceShape & 1) shapedCount[word]++;
     const unit = tokens.unit[i];
     const atStart = i === 0 || tokens.unit[i - 1] !== unit;
     if (atStart || context.isHeading(unit)) continue;
     mid[word]++;
-    if (CAPITALISED.test(surface)) capital[word]++;
+    if (surfaceShape & 2) capital[word]++;
   }
   for (let surface = 0; surface < tokenizer.numbered.length; surface++) {
     numbered[tokenizer.surfaceWord[surface]] += tokenizer.numbered[surface];
   }
   const termness = new Float64Array(wordCount);
-  const fragment = new Uint8Array(wordCount);
+  const kind = new Uint8Array(wordCount);
   for (let word = 0; word < wordCount; word++) {
     if (table.wordGram[word] < 0) continue;
     const text = tokenizer.words[word];
@@ -143,8 +153,9 @@ function wordProfiles(
       mid[word] > 0 ? capital[word] / mid[word] : 0,
       shapedCount[word] * 2 >= seen[word] ? 1 : 0,
     );
+    if (context.english) kind[word] = wordKind(text);
     if (context.english && named === 0 && (isFragment(text) || text.length <= 2)) {
-      fragment[word] = 1;
+      kind[word] |= DEBRIS;
       continue;
     }
     if (VARIABLE_LIKE.test(text) || text.length <= 2) continue;
@@ -155,11 +166,38 @@ function wordProfiles(
     }
     const rank = englishRank(text);
     if (rank <= GENERIC_RANK) continue;
-    if ((isModifier(text) || ADJECTIVE_ENDING.test(text)) && named < 0.5) continue;
+    if ((kind[word] & MODIFIER || ADJECTIVE_ENDING.test(text)) && named < 0.5) continue;
     const specificity = Math.log(rank / GENERIC_RANK) / Math.log(SPECIFIC_RANK / GENERIC_RANK);
     termness[word] = 1 + SPECIFICITY_WEIGHT * Math.min(1, specificity) + NAME_WEIGHT * named;
   }
-  return { termness, fragment };
+  return { termness, kind };
+}
+
+/** The DEBRIS-free kind bits of a word: GENERIC, MODIFIER, ADVERB, DATE. */
+function wordKind(text: string): number {
+  let bits = englishRank(text) <= GENERIC_RANK ? GENERIC : 0;
+  if (isModifier(text)) bits |= text.endsWith("ly") ? MODIFIER | ADVERB : MODIFIER;
+  if (DAY_OR_MONTH.has(text)) bits |= DATE;
+  return bits;
+}
+
+/** Tells whether `bit` is set for every word of a gram. */
+function every(table: GramTable, gram: number, kind: Uint8Array, bit: number): boolean {
+  for (let g = gram; g >= 0; g = table.prefix[g]) if (!(kind[table.last[g]] & bit)) return false;
+  return true;
+}
+
+/** Tells whether `bit` is set for some word of a gram. */
+function some(table: GramTable, gram: number, kind: Uint8Array, bit: number): boolean {
+  for (let g = gram; g >= 0; g = table.prefix[g]) if (kind[table.last[g]] & bit) return true;
+  return false;
+}
+
+/** The word id of a gram's first word. */
+function firstWord(table: GramTable, gram: number): number {
+  let first = gram;
+  while (table.prefix[first] >= 0) first = table.prefix[first];
+  return table.last[first];
 }
 
 /** A short lowercase token the word list knows only as a rare one: debris ("tob", "cial"). */
@@ -168,44 +206,14 @@ function isFragment(word: string): boolean {
   return FRAGMENT.test(word) && rank > WORD_RANK && rank !== UNKNOWN_RANK;
 }
 
-/** Tells whether every word of a gram is a weekday or month name ("Fri Apr"): a date. */
-function isDate(table: GramTable, gram: number, tokenizer: PhraseTokenizer): boolean {
-  for (let g = gram; g >= 0; g = table.prefix[g]) {
-    if (!DAY_OR_MONTH.has(tokenizer.words[table.last[g]])) return false;
-  }
-  return true;
-}
-
-/** Tells whether a gram starts with an adverb in -ly ("arbitrarily small"). */
-function isAdverbStart(table: GramTable, gram: number, tokenizer: PhraseTokenizer): boolean {
-  let first = gram;
-  while (table.prefix[first] >= 0) first = table.prefix[first];
-  const word = tokenizer.words[table.last[first]];
-  return word.endsWith("ly") && isModifier(word);
-}
-
-/** Tells whether any word of a gram is debris. */
-function hasFragment(table: GramTable, gram: number, fragment: Uint8Array): boolean {
-  for (let g = gram; g >= 0; g = table.prefix[g]) if (fragment[table.last[g]]) return true;
-  return false;
-}
-
-/** Tells whether every word of a gram is general vocabulary. */
-function allGeneric(table: GramTable, gram: number, context: ScoreContext): boolean {
-  for (let g = gram; g >= 0; g = table.prefix[g]) {
-    if (englishRank(context.tokenizer.words[table.last[g]]) > GENERIC_RANK) return false;
-  }
-  return true;
-}
-
 /** Scores every gram; 0 for grams that cannot be key phrases. */
 export function scoreGrams(table: GramTable, context: ScoreContext): Float64Array {
-  const { tokens, flags, unitCount, tokenizer } = context;
+  const { tokens, flags, unitCount } = context;
   let docWords = 0;
   for (const word of tokens.word) if (word !== BREAK) docWords++;
   const singleMin = docWords >= SINGLE_WORD_MIN_DOC_WORDS ? 2 : 1;
   const oneOffAllowed = docWords <= ONE_OFF_MIN_DOC_WORDS;
-  const { termness: single, fragment } = wordProfiles(table, context);
+  const { termness: single, kind } = wordProfiles(table, context);
   const scores = new Float64Array(table.size.length);
   // Parts have lower ids than the grams made from them, so one ascending pass suffices.
   const recurring = new Uint8Array(table.size.length);
@@ -228,12 +236,10 @@ export function scoreGrams(table: GramTable, context: ScoreContext): Float64Arra
       termness = single[table.last[gram]];
       if (termness === 0) continue;
     } else {
-      if (hasFragment(table, gram, fragment)) continue;
-      if (context.english && isDate(table, gram, tokenizer)) continue;
-      if (context.english && isModifier(tokenizer.words[table.last[gram]])) continue;
-      if (context.english && isAdverbStart(table, gram, tokenizer)) continue;
+      if (some(table, gram, kind, DEBRIS) || every(table, gram, kind, DATE)) continue;
+      if (kind[table.last[gram]] & MODIFIER || kind[firstWord(table, gram)] & ADVERB) continue;
       termness = LENGTH_FACTOR[size];
-      if (context.english && allGeneric(table, gram, context)) termness *= ALL_GENERIC_FACTOR;
+      if (every(table, gram, kind, GENERIC)) termness *= ALL_GENERIC_FACTOR;
     }
     const unit = tokens.unit[table.first[gram]];
     const position = 1 + 0.5 * (1 - unit / Math.max(1, unitCount));

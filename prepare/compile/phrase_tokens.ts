@@ -21,9 +21,11 @@
  *
  * Text broken by hyphenation is joined back: "imp-ortant" is "important"
  * when the joined word is a real word and a part is not, and two words
- * separated by one space ("numb er", "Rob ertson") are one when the joined
- * word is a real word far more common than the rarer part (or a part is no
- * word at all). So debris never becomes a phrase.
+ * separated by one space ("numb er", "Rob ertson", "do cuments"), one of
+ * them at most four letters long and the second starting in lowercase and
+ * rare or short, are one when the joined word is a real word four times
+ * more common than the rarer part (or a part is no word at all). So debris
+ * never becomes a phrase.
  *
  * A possessive `'s` is dropped ("Google's index" → "Google index"); a typographic
  * apostrophe counts as `'`.
@@ -32,7 +34,7 @@
  */
 
 import { singularSurface } from "./concept_slug.ts";
-import { englishRank, isEnglishWord } from "./english_words.ts";
+import { englishRank, isEnglishWord, UNKNOWN_RANK, WORD_RANK } from "./english_words.ts";
 import { stopWords } from "./stop_words.ts";
 
 /** Marks a position no phrase may cross. */
@@ -61,6 +63,8 @@ const DEBRIS_JOINED_RANK = 100_000;
 const DEBRIS_RATIO = 4;
 /** A part rarer than this (or unknown) may be debris. */
 const DEBRIS_PART_RANK = 20_000;
+/** One of the two parts of spaced debris is at most this long ("numb er", "imp ortant"). */
+const SHORT_PART = 4;
 
 /** The tokens of a sequence of texts, as parallel arrays. */
 export interface PhraseTokens {
@@ -72,6 +76,26 @@ export interface PhraseTokens {
   unit: number[];
   /** What joined the token to the previous one in the text: "" for a space, else "-" or ".". */
   glue?: string[];
+}
+
+/** How one distinct raw token is tokenised (cached per raw token). */
+interface TokenParts {
+  /** Surface ids (BREAK for a break). */
+  ids: number[];
+  /** Per id: "" or the hyphen that glued it to the previous part. */
+  glue: string[];
+  /** The raw token. */
+  raw: string;
+  /** A number per distinct raw token, for the cache of joined pairs. */
+  id: number;
+  /** Whether it may join a previous token: a plain word (no compound, no number). */
+  simple: boolean;
+  /** Whether it may be the second fragment of a word broken by a space. */
+  fragment: boolean;
+  /** Whether it is at most {@linkcode SHORT_PART} characters long. */
+  short: boolean;
+  /** Whether it is a real English word (see `english_words.ts`). */
+  known: boolean;
 }
 
 /** Interns words and surfaces and turns texts into token runs. */
@@ -88,8 +112,11 @@ export class PhraseTokenizer {
   readonly #stop: ReadonlySet<string>;
   readonly #bySurface = new Map<string, number>();
   readonly #byWord = new Map<string, number>();
-  readonly #parts = new Map<string, { ids: number[]; glue: string[] }>();
-  readonly #fragment = new Map<string, boolean>();
+  readonly #parts = new Map<string, TokenParts>();
+  readonly #joined = new Map<number, string>();
+  /** Plain words appended so far, and how many of them are no English word. */
+  #plain = 0;
+  #unknown = 0;
 
   constructor(language: string) {
     this.#english = language === "en";
@@ -126,55 +153,76 @@ export class PhraseTokenizer {
    * Splits a raw token into surface ids: one for a plain word, one per part
    * for a compound, one for the joined word of hyphenation debris.
    */
-  #tokenParts(token: string): { ids: number[]; glue: string[] } {
+  #tokenParts(token: string): TokenParts {
     let parts = this.#parts.get(token);
     if (parts !== undefined) return parts;
     let surface = token.replaceAll("’", "'");
     if (surface.length > 3) surface = surface.replace(POSSESSIVE, "");
     const pieces = surface.split(COMPOUND_SEPARATOR);
+    let ids: number[];
+    let glue = [""];
     if (pieces.length === 1 || NUMBER_LIKE.test(surface) || NUMBER.test(surface)) {
-      parts = { ids: [this.#surfaceId(surface)], glue: [""] };
+      ids = [this.#surfaceId(surface)];
     } else {
       const words = pieces.filter((_, i) => i % 2 === 0);
       const lower = words.map((w) => w.toLowerCase());
       const joined = lower.join("");
       if (
-        this.#english && words.length === 2 && !surface.includes(".") && isEnglishWord(joined) &&
-        !lower.every(isEnglishWord)
+        this.#english && words.length === 2 && isEnglishWord(joined) && !lower.every(isEnglishWord)
       ) {
-        parts = { ids: [this.#surfaceId(words.join(""))], glue: [""] };
+        ids = [this.#surfaceId(words.join(""))];
       } else if (lower.some((w) => w.length < 2 || this.#stop.has(w) || NUMBER.test(w))) {
-        parts = { ids: [this.#surfaceId(surface)], glue: [""] };
+        ids = [this.#surfaceId(surface)];
       } else {
-        parts = {
-          ids: words.map((w) => this.#surfaceId(w)),
-          glue: words.map((_, i) => i === 0 ? "" : pieces[2 * i - 1]),
-        };
+        ids = words.map((w) => this.#surfaceId(w));
+        glue = words.map((_, i) => i === 0 ? "" : pieces[2 * i - 1]);
       }
     }
+    const simple = pieces.length === 1 && !NUMBER.test(token) && !NUMBER_LIKE.test(token);
+    const lower = token.toLowerCase();
+    const rank = this.#english && simple ? englishRank(lower) : UNKNOWN_RANK;
+    parts = {
+      ids,
+      glue,
+      raw: token,
+      id: this.#parts.size,
+      simple,
+      fragment: this.#english && simple && /^\p{Ll}/u.test(token) &&
+        (lower.length <= 3 || rank > DEBRIS_PART_RANK),
+      short: token.length <= SHORT_PART,
+      known: rank <= WORD_RANK,
+    };
     this.#parts.set(token, parts);
     return parts;
   }
 
-  /** Tells whether a raw token may be the second fragment of a word broken by a space. */
-  #maybeFragment(raw: string): boolean {
-    let fragment = this.#fragment.get(raw);
-    if (fragment === undefined) {
-      const lower = raw.toLowerCase();
-      fragment = /^\p{Ll}/u.test(raw) && !NUMBER.test(lower) &&
-        (lower.length <= 3 || englishRank(lower) > DEBRIS_PART_RANK);
-      this.#fragment.set(raw, fragment);
-    }
-    return fragment;
+  /**
+   * Whether the text so far reads as English: at most half of its plain
+   * words unknown to the word list (checked after the first 50). Joining
+   * debris is pointless, and costly, in text that is not English.
+   */
+  #mostlyEnglish(): boolean {
+    return this.#plain < 50 || this.#unknown * 2 <= this.#plain;
   }
 
-  /** `left` + `right` when they are one word broken by a space ("numb er"), else "". */
-  #joinedWord(left: string, right: string): string {
-    const whole = left + right;
+  /** The two tokens joined when they are one word broken by a space ("numb er"), else "". */
+  #joinedWord(left: TokenParts, right: TokenParts): string {
+    const key = left.id * 0x200000 + right.id;
+    let whole = this.#joined.get(key);
+    if (whole !== undefined) return whole;
+    whole = left.raw + right.raw;
     const rank = englishRank(whole.toLowerCase());
-    if (rank > DEBRIS_JOINED_RANK) return "";
-    const rarer = Math.max(englishRank(left.toLowerCase()), englishRank(right.toLowerCase()));
-    return rank * DEBRIS_RATIO < rarer ? whole : "";
+    if (rank > DEBRIS_JOINED_RANK) {
+      whole = "";
+    } else {
+      const rarer = Math.max(
+        englishRank(left.raw.toLowerCase()),
+        englishRank(right.raw.toLowerCase()),
+      );
+      if (rank * DEBRIS_RATIO >= rarer) whole = "";
+    }
+    this.#joined.set(key, whole);
+    return whole;
   }
 
   /** Appends the tokens of `text` (as unit `unit`) to `out`, ending with a break. */
@@ -187,39 +235,46 @@ export class PhraseTokenizer {
       ? ASCII_TOKEN
       : TOKEN;
     let lastEnd = -2;
-    let lastRaw = "";
+    let last: TokenParts | undefined;
     let lastPushed = false;
     pattern.lastIndex = 0;
     for (let m = pattern.exec(normalized); m !== null; m = pattern.exec(normalized)) {
       const raw = m[1];
       if (raw === undefined) {
         pushBreak(out, unit);
-        lastRaw = "";
+        last = undefined;
         continue;
       }
       const spaced = m.index === lastEnd + 1 && normalized[lastEnd] === " ";
       lastEnd = m.index + m[0].length;
-      if (spaced && lastPushed && lastRaw !== "" && /^\d/.test(raw)) {
+      const parts = this.#tokenParts(raw);
+      if (spaced && last !== undefined && lastPushed && !parts.simple && /^\d/.test(raw)) {
         this.numbered[out.surface[out.surface.length - 1]]++;
       }
-      if (this.#english && spaced && lastRaw !== "" && this.#maybeFragment(raw)) {
-        const joined = this.#joinedWord(lastRaw, raw);
+      if (parts.simple) {
+        this.#plain++;
+        if (!parts.known) this.#unknown++;
+      }
+      if (
+        spaced && last !== undefined && last.simple && parts.fragment &&
+        (last.short || parts.short) && this.#mostlyEnglish()
+      ) {
+        const joined = this.#joinedWord(last, parts);
         if (joined !== "") {
           if (lastPushed) popToken(out);
           lastPushed = this.#push(this.#tokenParts(joined), unit, out);
-          lastRaw = "";
+          last = undefined;
           continue;
         }
       }
-      const parts = this.#tokenParts(raw);
       lastPushed = this.#push(parts, unit, out);
-      lastRaw = raw.includes("-") || raw.includes(".") ? "" : raw;
+      last = parts;
     }
     pushBreak(out, unit);
   }
 
   /** Pushes a token's parts; tells whether exactly one word was pushed. */
-  #push(parts: { ids: number[]; glue: string[] }, unit: number, out: PhraseTokens): boolean {
+  #push(parts: TokenParts, unit: number, out: PhraseTokens): boolean {
     for (let k = 0; k < parts.ids.length; k++) {
       const surface = parts.ids[k];
       if (surface === BREAK) {

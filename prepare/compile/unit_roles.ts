@@ -54,18 +54,33 @@ const NAVIGATION_HEADING =
 const REFERENCE_ENTRY = /^\[(?:\d{1,3}|[A-Z][A-Za-z+-]*\d{2,4}[a-z]?)\]\s/;
 const CAPTION = /^(?:fig(?:ure)?|table|listing|algorithm)\.?\s*\d+[.:]/i;
 const FOOTNOTE = /^[*∗†‡§¶]/;
+const MATH = /[\d∑∏∫√≤≥≈±×÷∞−]/u;
+const MATH_ASCII = new Uint8Array(128);
+for (const char of "=+<>^_|") MATH_ASCII[char.charCodeAt(0)] = 1;
 const REPEATS = 3;
 const SHORT_WORDS = 12;
 
 /** Tells whether more than two thirds of a unit's tokens are symbols, numbers or short names. */
 function isFormula(text: string): boolean {
-  const tokens = text.split(" ");
-  if (tokens.length < 3) return false;
+  let tokens = 1;
   let mathy = 0;
-  for (const token of tokens) {
-    if (token.length <= 2 || /[\d=+<>^_|∑∏∫√≤≥≈±×÷∞]/u.test(token)) mathy++;
+  let length = 0;
+  let symbol = false;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : 32;
+    if (code === 32) {
+      if (length > 0 && (length <= 2 || symbol)) mathy++;
+      if (i < text.length) tokens++;
+      length = 0;
+      symbol = false;
+    } else {
+      length++;
+      if ((code >= 48 && code <= 57) || code > 127 ? MATH.test(text[i]) : MATH_ASCII[code]) {
+        symbol = true;
+      }
+    }
   }
-  return mathy * 3 > tokens.length * 2;
+  return tokens >= 3 && mathy * 3 > tokens * 2;
 }
 
 function wordCount(text: string): number {
