@@ -11,7 +11,10 @@
  * 3. any other prose sentence, then a list item, then a table row;
  * 4. a figure or table caption, then a footnote.
  *
- * Boilerplate and reference-list units (`unit_roles.ts`) are never quoted.
+ * Only the first 100 mentions in the body are read (a definition or a
+ * first substantive use comes early), so a note costs the same in a long
+ * document. Boilerplate and reference-list units (`unit_roles.ts`) are
+ * never quoted.
  * The note is the tier's first mention, followed by its second one when
  * both fit in the budget and differ (joined by a space when they are
  * neighbours in one paragraph, by " … " otherwise). A phrase named only in
@@ -38,6 +41,8 @@ export interface ConceptNoteOptions {
 }
 
 const SUBSTANTIVE_WORDS = 8;
+/** Mentions read for a note: a definition or first substantive use comes early. */
+const MENTIONS_READ = 100;
 const SUBSTANTIVE_CHARS = 400;
 
 function words(text: string): number {
@@ -62,7 +67,8 @@ function substantive(text: string): boolean {
 /** The tiers of mentions, best first; each lists unit indices in document order. */
 function tiers(units: TextUnit[], phrase: KeyPhrase, roles: UnitRole[] | undefined): number[][] {
   const role = (u: number) => roles?.[u] ?? "body";
-  const body = phrase.units.filter((u) => role(u) === "body" && units[u].kind !== "heading");
+  const body = phrase.units.filter((u) => role(u) === "body" && units[u].kind !== "heading")
+    .slice(0, MENTIONS_READ);
   const prose = body.filter((u) => units[u].kind === "sentence");
   const items = body.filter((u) => units[u].kind === "list-item");
   const rows = body.filter((u) => units[u].kind === "table-row");

@@ -25,7 +25,9 @@ function firstWords(text: string, count: number): string {
 /** Returns the phrases that `sentence` defines (as written), possibly none. */
 export function definedPhrases(sentence: string): string[] {
   const found: string[] = [];
-  const subject = SUBJECT.exec(sentence);
+  const subject = sentence.includes(" is ") || sentence.includes(" are ")
+    ? SUBJECT.exec(sentence)
+    : null;
   if (subject) found.push(subject[1]);
   if (!/called|named|termed|dubbed|known as|referred to|we /i.test(sentence)) return found;
   AFTER_CUE.lastIndex = 0;
