@@ -57,8 +57,10 @@ export interface QuireConfig {
     minDocuments: number;
     /** Whether one document naming a concept prominently gives it a page. @default true */
     prominentMakesPage: boolean;
-    /** Concepts kept per document. @default 8 */
+    /** Concepts kept for a document of up to 1,000 words (longer ones get more). @default 8 */
     perDocument: number;
+    /** Most concepts kept for any document, however long (offline compiler). @default 20 */
+    maxPerDocument: number;
   };
   /** The LLM compiler; null means the offline compiler. @default null */
   llm: LlmConfig | null;
@@ -75,6 +77,8 @@ export interface PrepareSettings {
   sectionTreeMinPages: number;
   tableMaxRows: number;
   conceptsPerDocument: number;
+  /** Cap on concepts per document when the offline compiler scales with length. */
+  conceptsMaxPerDocument: number;
   llm: (LlmConfig & { apiKey: string }) | null;
   /** What to do when the LLM keeps failing: fail the input, or compile offline. */
   llmFallback: "fail" | "offline";
@@ -93,7 +97,7 @@ export function defaultConfig(): QuireConfig {
       tableMaxRows: 1000,
       prepareTimeoutSeconds: 600,
     },
-    concepts: { minDocuments: 2, prominentMakesPage: true, perDocument: 8 },
+    concepts: { minDocuments: 2, prominentMakesPage: true, perDocument: 8, maxPerDocument: 20 },
     llm: null,
     pageindex: { baseUrl: "https://api.pageindex.ai", apiKeyEnv: "PAGEINDEX_API_KEY" },
     inbox: null,
@@ -231,6 +235,7 @@ export function prepareSettings(
     sectionTreeMinPages: config.limits.sectionTreeMinPages,
     tableMaxRows: config.limits.tableMaxRows,
     conceptsPerDocument: config.concepts.perDocument,
+    conceptsMaxPerDocument: config.concepts.maxPerDocument,
     llm,
     llmFallback: options.llmFallback ?? "fail",
     pageindex: {

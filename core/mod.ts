@@ -49,7 +49,6 @@
  */
 
 export * from "./clock.ts";
-export * from "./concept_slug.ts";
 export * from "./config.ts";
 export * from "./crash_point.ts";
 export * from "./durable_fs.ts";

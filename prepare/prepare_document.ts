@@ -142,6 +142,7 @@ async function compile(
   const options = {
     language: settings.language,
     conceptsPerDocument: settings.conceptsPerDocument,
+    maxConceptsPerDocument: settings.conceptsMaxPerDocument,
   };
   if (settings.llm === null) return compileOffline(document, options);
   try {

@@ -232,7 +232,7 @@ Deno.test("compileWithLlm() compiles many documents from the fake's default answ
   for (const text of texts) {
     results.push(await compileWithLlm({ ...doc(text), title: text }, settings(llm.baseUrl)));
   }
-  assert.deepEqual(results[0].concepts.map((c) => c.slug), ["kubernete", "schedule", "container"]);
+  assert.deepEqual(results[0].concepts.map((c) => c.slug), ["kubernetes", "schedule", "container"]);
   assert.deepEqual(results[1].concepts.map((c) => c.slug), ["container", "package", "software"]);
   assert.match(results[1].summary, /^This document, "Containers package software\.", discusses/);
   assert.equal(llm.requests.length, 2);

@@ -23,7 +23,7 @@
  * @module
  */
 
-import { conceptSlug } from "../../core/concept_slug.ts";
+import { conceptSlug } from "../compile/concept_slug.ts";
 import type { PrepareSettings } from "../../core/config.ts";
 import { InputError } from "../../core/errors.ts";
 import type { CompiledDocument, ConceptNote, ConvertedDocument } from "../../core/types.ts";
