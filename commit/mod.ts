@@ -82,6 +82,7 @@ export { type BatchEvent, type BatchResult, runBatch } from "./run_batch.ts";
 export { type ChangeSession, openChangeSession } from "./change_session.ts";
 export { Coordinator, type CoordinatorState } from "./coordinator.ts";
 export { initKnowledgeBase, type InitResult } from "./init_knowledge_base.ts";
+export type { BatchLlmStats, FallbackDocument } from "./llm_batch.ts";
 export { acquireExclusiveLock, type ExclusiveLock } from "./lock.ts";
 export type { MutationPlan, PathChange, RegistryChange } from "./mutation_plan.ts";
 export { isCleanRecovery, recoverKnowledgeBase, type RecoveryReport } from "./recover.ts";

@@ -15,6 +15,11 @@
  * This batch's staging is always removed before returning. Shared pages are
  * not rebuilt here: the caller rebuilds once, after all its batches.
  *
+ * With a model configured, the prepare workers cache their results under
+ * `.quire/cache/`, documents compiled offline because the model failed are
+ * listed in `fallbacks`, and the model's use is in `stats.llm` (see
+ * `llm_batch.ts`, which also keeps the registry's totals and bounds the cache).
+ *
  * @module
  */
 
@@ -33,6 +38,13 @@ import { type DiscoveredInput, PreparePool, type Settled } from "../prepare/mod.
 import type { ChangeSession } from "./change_session.ts";
 import { commitStagedDocument, type DocumentOutcome } from "./commit_document.ts";
 import { decideDedup } from "./decide_dedup.ts";
+import {
+  type BatchLlmStats,
+  batchLlmStats,
+  type FallbackDocument,
+  fallbackOf,
+  finishLlmBatch,
+} from "./llm_batch.ts";
 
 /** One failed input. */
 export interface FailedInput {
@@ -43,7 +55,7 @@ export interface FailedInput {
 
 /** One progress event, sent after each input is done. */
 export type BatchEvent =
-  | (DocumentOutcome & { done: number; total: number; ms: number })
+  | (DocumentOutcome & { done: number; total: number; ms: number; fallback?: FallbackDocument })
   | { kind: "failed"; source: string; error: string; done: number; total: number; ms: number }
   | { kind: "removed"; name: string; source: string; done: number; total: number; ms: number };
 
@@ -53,12 +65,20 @@ export interface BatchResult {
   updated: { name: string; hash: string; source: string }[];
   skipped: { source: string; reason: string; existing: string }[];
   failed: FailedInput[];
+  /** Documents (among added and updated) compiled offline because the model failed. */
+  fallbacks: FallbackDocument[];
   /** True when the batch was stopped by an abort (Ctrl-C). */
   interrupted: boolean;
   /** The message of a rollback failure that stopped the batch. */
   rollbackFailed: string | null;
-  /** Pool counters: jobs, the buffer bound, and the largest buffer seen. */
-  stats: { jobs: number; bound: number; maxAhead: number; maxWaiting: number };
+  /** Pool counters (jobs, the buffer bound, the largest buffer seen) and the model's use. */
+  stats: {
+    jobs: number;
+    bound: number;
+    maxAhead: number;
+    maxWaiting: number;
+    llm: BatchLlmStats | null;
+  };
 }
 
 /** Options of {@linkcode runBatch}. */
@@ -86,9 +106,10 @@ export function emptyBatchResult(jobs: number): BatchResult {
     updated: [],
     skipped: [],
     failed: [],
+    fallbacks: [],
     interrupted: false,
     rollbackFailed: null,
-    stats: { jobs, bound: 2 * jobs, maxAhead: 0, maxWaiting: 0 },
+    stats: { jobs, bound: 2 * jobs, maxAhead: 0, maxWaiting: 0, llm: null },
   };
 }
 
@@ -125,7 +146,11 @@ export async function runBatch(
   const total = items.length;
   let done = 0;
   let last = performance.now();
-  const report = (event: DocumentOutcome | { kind: "failed"; source: string; error: string }) => {
+  const report = (
+    event:
+      | (DocumentOutcome & { fallback?: FallbackDocument })
+      | { kind: "failed"; source: string; error: string },
+  ) => {
     const now = performance.now();
     options.onEvent?.({ ...event, done: ++done, total, ms: Math.round(now - last) });
     last = now;
@@ -143,11 +168,15 @@ export async function runBatch(
     report(outcome);
   };
 
+  const settings = prepareSettings(config, {
+    llmFallback: options.llmFallback,
+    cacheDir: config.llm === null ? null : layout.cache,
+  });
   using pool = new PreparePool({
     jobs,
     timeoutMs: (options.timeoutSeconds ?? config.limits.prepareTimeoutSeconds) * 1000,
     stagingRoot,
-    settings: prepareSettings(config, { llmFallback: options.llmFallback }),
+    settings,
   });
   const onAbort = () => pool.stop();
   options.signal?.addEventListener("abort", onAbort);
@@ -176,7 +205,9 @@ export async function runBatch(
           } else {
             const { name, hash } = committed;
             result[committed.kind].push({ name, hash, source: committed.source });
-            report(committed);
+            const fallback = fallbackOf(outcome.document, name);
+            if (fallback !== null) result.fallbacks.push(fallback);
+            report(fallback === null ? committed : { ...committed, fallback });
           }
         } catch (error) {
           result.rollbackFailed = rollbackFailure(error);
@@ -193,6 +224,10 @@ export async function runBatch(
     result.stats.maxWaiting = pool.stats.maxWaiting;
     pool.stop();
     removeIfExists(stagingRoot);
+    if (settings.llm !== null) {
+      result.stats.llm = batchLlmStats(pool.llm);
+      finishLlmBatch(session.db, pool.llm, { dir: layout.cache, maxBytes: config.cache.maxBytes });
+    }
   }
   return result;
 }

@@ -15,6 +15,9 @@
  * - `log`: the operations timeline that `wiki/log.md` shows.
  * - `pending_pages`: shared pages queued for rebuilding by committed changes.
  * - `explorations`: answers saved by `query --save`.
+ * - `llm_usage`: one row of running totals of the model's use (calls,
+ *   retries, tokens, cache hits, fallbacks, inputs not attempted), added to
+ *   at the end of each batch, for `status`.
  *
  * The schema is versioned with `PRAGMA user_version`; {@linkcode MIGRATIONS}
  * holds forward migrations, applied in order inside one transaction each.
@@ -92,6 +95,20 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX document_concepts_slug;
   CREATE INDEX document_concepts_slug ON document_concepts (slug, label, prominent);
   CREATE INDEX document_concepts_rank ON document_concepts (slug, score, document_id);
+  `,
+  // 3: running totals of the model's use, for `status` (one row, id 1).
+  `
+  CREATE TABLE llm_usage (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    calls INTEGER NOT NULL,
+    retries INTEGER NOT NULL,
+    prompt_tokens INTEGER NOT NULL,
+    completion_tokens INTEGER NOT NULL,
+    cache_hits INTEGER NOT NULL,
+    fallbacks INTEGER NOT NULL,
+    not_attempted INTEGER NOT NULL
+  );
+  INSERT INTO llm_usage VALUES (1, 0, 0, 0, 0, 0, 0, 0);
   `,
 ];
 

@@ -88,7 +88,7 @@ const SAFETY_TOKENS = 64;
 const ECHO_CHARS = 2000;
 
 /** The settings that change a compile answer; the prepared-results cache keys on them. */
-export interface LlmCompilerIdentity {
+export type LlmCompilerIdentity = {
   kind: "llm";
   endpoint: string;
   model: string;
@@ -99,7 +99,7 @@ export interface LlmCompilerIdentity {
   contextTokens: number;
   conceptsPerDocument: number;
   language: string;
-}
+};
 
 /** Returns the identity of the LLM compiler with these settings. */
 export function llmCompilerIdentity(
