@@ -87,12 +87,40 @@ function summarize(result: BatchResult & { removed?: unknown[] }, seconds: numbe
   const counts = `Added ${result.added.length}, updated ${result.updated.length}${removed}, ` +
     `skipped ${result.skipped.length}, failed ${result.failed.length}`;
   let text = seconds > 0 ? `${counts} in ${seconds.toFixed(1)} s${rate}` : counts;
+  for (const line of describeLlm(result)) text += `\n${line}`;
   if (result.interrupted) text += "\nInterrupted: the inputs not listed above were not added";
   if (result.rollbackFailed !== null) {
     text +=
       `\nStopped: ${result.rollbackFailed}\nhint: Run \`quire recover\` once the cause is fixed`;
   }
   return text;
+}
+
+/** The summary's lines about the model: its use, fallbacks, and inputs not attempted. */
+export function describeLlm(result: BatchResult): string[] {
+  const llm = result.stats.llm;
+  if (llm === null) return [];
+  const lines = [
+    `Model: ${plural(llm.calls, "call")} (${plural(llm.retries, "retry", "retries")}), ` +
+    `${llm.promptTokens} prompt + ${llm.completionTokens} completion tokens, ` +
+    `${plural(llm.cacheHits, "cache hit")}`,
+  ];
+  if (llm.stopped !== null) {
+    lines.push(
+      `Stopped calling the model: ${llm.stopped}; ${plural(llm.notAttempted, "input")} not attempted`,
+    );
+  }
+  if (result.fallbacks.length > 0) {
+    lines.push(
+      `warning: ${plural(result.fallbacks.length, "document")} compiled offline because the model failed; ` +
+        "`quire recompile --fallbacks` tries the model again",
+    );
+  }
+  return lines;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** `quire add INPUTS…`. */
@@ -183,15 +211,25 @@ export async function watchCommand(
   return EXIT.ok;
 }
 
-/** `quire recompile [NAMES…]`. */
+/** `quire recompile [NAMES…] [--fallbacks]`. */
 export async function recompileCommand(
   names: string[],
-  flags: BatchFlags,
+  flags: BatchFlags & { fallbacks?: boolean },
   options: GlobalOptions,
 ): Promise<number> {
+  if (flags.fallbacks && names.length > 0) {
+    throw new QuireError("USAGE", "Cannot recompile: both names and --fallbacks given", {
+      hint: "Name documents, or use --fallbacks alone for every document that fell back",
+    });
+  }
   const layout = locateKnowledgeBase(options);
   return await runBatchCommand(
     options,
-    (hooks) => recompileDocuments(layout, names, { ...batchOptions(flags, options), ...hooks }),
+    (hooks) =>
+      recompileDocuments(layout, names, {
+        ...batchOptions(flags, options),
+        ...hooks,
+        fallbacks: flags.fallbacks,
+      }),
   );
 }
