@@ -107,12 +107,16 @@ export function describeLlm(result: BatchResult): string[] {
   ];
   if (llm.stopped !== null) {
     lines.push(
-      `Stopped calling the model: ${llm.stopped}; ${plural(llm.notAttempted, "input")} not attempted`,
+      `Stopped calling the model: ${llm.stopped}; ${
+        plural(llm.notAttempted, "input")
+      } not attempted`,
     );
   }
   if (result.fallbacks.length > 0) {
     lines.push(
-      `warning: ${plural(result.fallbacks.length, "document")} compiled offline because the model failed; ` +
+      `warning: ${
+        plural(result.fallbacks.length, "document")
+      } compiled offline because the model failed; ` +
         "`quire recompile --fallbacks` tries the model again",
     );
   }
