@@ -11,9 +11,11 @@ import { resolve } from "node:path";
 import { loadConfig, QuireError } from "../core/mod.ts";
 import {
   addDocuments,
+  type AddPlan,
   type BatchEvent,
   type BatchResult,
   isCleanRecovery,
+  planAdd,
   planSync,
   recompileDocuments,
   type RecoveryReport,
@@ -38,6 +40,7 @@ export interface BatchFlags {
 /** The flags of `add`. */
 export interface AddFlags extends BatchFlags {
   fromPageindexCloud?: string[];
+  dryRun?: boolean;
 }
 
 /** The options every batch command passes on from its flags. */
@@ -139,12 +142,46 @@ export async function addCommand(
       hint: "Name files, folders or URLs, e.g. `quire add docs/`",
     });
   }
+  if (flags.dryRun) {
+    const plan = await planAdd(locateKnowledgeBase(options), inputs, { pageindex: ids });
+    if (options.json) printJson(plan);
+    else print(describeAddPlan(plan));
+    return EXIT.ok;
+  }
   const layout = await locateOrInitKnowledgeBase(options);
   return await runBatchCommand(
     options,
     (hooks) =>
       addDocuments(layout, inputs, { ...batchOptions(flags, options), ...hooks, pageindex: ids }),
   );
+}
+
+function describeAddPlan(plan: AddPlan): string {
+  const lines = ["Plan (dry run, nothing changed):"];
+  for (const p of plan.inputs) {
+    const model = p.cached
+      ? " (cached: no model call)"
+      : p.promptTokens
+      ? ` (about ${p.promptTokens} input tokens)`
+      : "";
+    if (p.action === "add") lines.push(`  add ${p.source}${model}`);
+    else if (p.action === "update") lines.push(`  update ${p.existing} (${p.source})${model}`);
+    else if (p.action === "duplicate") lines.push(`  skip ${p.source}: duplicate of ${p.existing}`);
+    else if (p.action === "remote") lines.push(`  fetch and add ${p.source}`);
+    else lines.push(`  cannot read ${p.source}: ${p.error}`);
+  }
+  lines.push(
+    `${plan.toPrepare} to prepare, ${plan.duplicates} duplicates, ${plan.errors} unreadable`,
+  );
+  const model = plan.model;
+  if (model !== null) {
+    const remote = model.notEstimated > 0 ? ` (${model.notEstimated} remote, not estimated)` : "";
+    lines.push(
+      `Model: ${model.wouldSend} documents would be sent${remote}, ${model.cached} answered from the cache; ` +
+        `about ${model.estimatedInputTokens} input tokens (estimated: ASCII characters / 3.5 + other characters)`,
+    );
+  }
+  return lines.join("\n");
 }
 
 function describePlan(plan: SyncPlan): string {

@@ -114,6 +114,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .argument("[inputs...]", "files, folders or URLs"),
   )
     .option(
+      "--dry-run",
+      "print what would be added and, with a model, how many documents would be sent, how many are cached, and an estimate of input tokens",
+    )
+    .option(
       "--from-pageindex-cloud <docId>",
       "import a document processed by PageIndex Cloud (repeatable; key from $PAGEINDEX_API_KEY)",
       (value: string, previous: string[] = []) => [...previous, value],

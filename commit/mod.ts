@@ -92,6 +92,7 @@ export {
   type SavedExploration,
   saveExploration,
 } from "./save_exploration.ts";
+export { type AddPlan, planAdd, type PlannedInput } from "./plan_add.ts";
 export { recompileDocuments, type RecompileResult } from "./recompile_documents.ts";
 export { removeDocuments, type RemoveResult } from "./remove_documents.ts";
 export { planSync, syncFolder, type SyncPlan, type SyncResult } from "./sync_folder.ts";

@@ -27,6 +27,7 @@ export type { FetchLike, SleepLike } from "./llm/chat_completion.ts";
 export type { LlmSettings } from "./llm/compile_with_llm.ts";
 export { stopWords } from "./compile/stop_words.ts";
 export { type DiscoveredInput, discoverInputs } from "./discover_inputs.ts";
+export { estimateDocument, type PrepareEstimate } from "./estimate_document.ts";
 export type { LlmCircuit } from "./llm_circuit.ts";
 export {
   type CacheUsage,

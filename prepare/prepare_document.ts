@@ -84,13 +84,21 @@ function storedPageIndexDocument(bytes: Uint8Array, source: string): ConvertedDo
   return pageIndexDocument(raw);
 }
 
-interface ReadResult {
+/** One input read and converted. */
+export interface ReadResult {
   bytes: Uint8Array;
   document: ConvertedDocument;
   nameHint: string;
 }
 
-async function readInput(input: PrepareInput, settings: PrepareSettings): Promise<ReadResult> {
+/**
+ * Reads and converts one input (fetching URLs and remote documents).
+ * @throws {InputError} when it cannot be read or converted.
+ */
+export async function readInput(
+  input: PrepareInput,
+  settings: PrepareSettings,
+): Promise<ReadResult> {
   const source = sourceOf(input);
   switch (input.kind) {
     case "file": {

@@ -185,6 +185,22 @@ function attemptMessages(
   return [system, { role: "user", content: user }, ...follow];
 }
 
+/** The messages of the first compile request for `doc`, as sent (for estimates). */
+export function firstCompileRequest(
+  doc: ConvertedDocument,
+  llm: LlmSettings,
+  options: { conceptsPerDocument: number },
+): ChatMessage[] {
+  const system: ChatMessage = {
+    role: "system",
+    content: compileInstructions(options.conceptsPerDocument),
+  };
+  return attemptMessages(doc, system, [], {
+    inputTokens: llm.contextTokens - llm.maxTokens - SAFETY_TOKENS,
+    maxChars: Infinity,
+  });
+}
+
 /**
  * Compiles one document with the model.
  * @throws {LlmCallError} (an `InputError`) `LLM` when the endpoint fails
