@@ -1,6 +1,11 @@
 /**
  * An OpenAI-compatible server that is not ours, for end-to-end tests:
- * `@dwmkerr/mock-llm` (npm), run as a subprocess on 127.0.0.1 and a free
+ * `@dwmkerr/mock-llm` (npm), run as its own program (`deno run
+ * npm:@dwmkerr/mock-llm@0.1.29`) with its own lock file
+ * (`tests/fixtures/mock-llm/deno.lock`), kept out of the project's
+ * `deno.json` and `deno.lock` on purpose: its dependency on `openai@4`
+ * brings `@types/node@18`, which would replace Deno's Node types (no
+ * `node:sqlite`) in `deno check`. It runs in a subprocess on 127.0.0.1 and a free
  * port (its `HOST` and `PORT` variables; it binds 0.0.0.0:6556 by
  * default), configured with rules that match requests by JMESPath (for
  * example per model name: `body.model == 'good'`); the last matching rule
@@ -16,6 +21,10 @@
 
 import { join } from "node:path";
 import { ROOT } from "./_helpers.ts";
+
+/** The package, pinned, with its own lock file (the integrity of each of its packages). */
+const MOCK_LLM = "npm:@dwmkerr/mock-llm@0.1.29";
+const MOCK_LLM_LOCK = join(ROOT, "tests", "fixtures", "mock-llm", "deno.lock");
 
 /** One rule: when `match` holds for a chat request, answer `status` with `body`. */
 export interface MockRule {
@@ -83,15 +92,20 @@ export async function startMockLlm(rules: MockRule[], dir: string): Promise<Mock
       })),
     }),
   );
+  // Its own program (the package's `mock-llm` bin), without our config, from its own lock.
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "-A",
       "--quiet",
-      join(ROOT, "tests", "_mock_llm_server.ts"),
+      "--no-config",
+      `--lock=${MOCK_LLM_LOCK}`,
+      "--frozen",
+      MOCK_LLM,
       "--config",
       configFile,
     ],
+    cwd: ROOT,
     env: { HOST: "127.0.0.1", PORT: String(port), NO_COLOR: "1" },
     stdin: "null",
     stdout: "piped",
