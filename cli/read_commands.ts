@@ -82,6 +82,10 @@ export async function listCommand(options: GlobalOptions): Promise<number> {
   return EXIT.ok;
 }
 
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** `quire status`. */
 export async function statusCommand(options: GlobalOptions): Promise<number> {
   const status = await readStatus(locateKnowledgeBase(options));
@@ -104,7 +108,11 @@ export async function statusCommand(options: GlobalOptions): Promise<number> {
   const llm = status.llm;
   if (llm.calls + llm.cacheHits + llm.fallbacks + llm.notAttempted > 0) {
     lines.push(
-      `Model use (all batches): ${llm.calls} calls (${llm.retries} retries), ${llm.promptTokens} prompt + ${llm.completionTokens} completion tokens, ${llm.cacheHits} cache hits, ${llm.fallbacks} fallbacks, ${llm.notAttempted} not attempted`,
+      `Model use (all batches): ${plural(llm.calls, "call")} (${
+        plural(llm.retries, "retry", "retries")
+      }), ${llm.promptTokens} prompt + ${llm.completionTokens} completion tokens, ${
+        plural(llm.cacheHits, "cache hit")
+      }, ${plural(llm.fallbacks, "fallback")}, ${llm.notAttempted} not attempted`,
     );
   }
   lines.push(

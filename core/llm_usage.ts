@@ -56,7 +56,7 @@ export interface LlmReport {
   answered: boolean;
   /** Connection-level failures (network error, timeout, 5xx) after the last answer. */
   failuresInARow: number;
-  /** Why the endpoint refused the key (HTTP 401/403), redacted; null when it did not. */
+  /** How the endpoint refused the key (`HTTP 401 (check the API key in 'X')`); null when it did not. */
   keyRefused: string | null;
   /** The last connection-level failure, redacted; null when there was none. */
   cause: string | null;

@@ -54,7 +54,7 @@ export class LlmCircuit {
     if (this.#stopped !== null) return;
     const endpoint = displayEndpoint(this.#llm?.baseUrl ?? "");
     if (report.keyRefused !== null) {
-      this.#stopped = `the model endpoint '${endpoint}' refused the key: ${report.keyRefused}`;
+      this.#stopped = `the model endpoint '${endpoint}' refused the key (${report.keyRefused})`;
       return;
     }
     this.#failuresInARow = report.answered

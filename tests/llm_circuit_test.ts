@@ -34,12 +34,16 @@ Deno.test("LlmCircuit.note() stops at once on a refused key and sums every repor
   };
   circuit.note(report({ usage, answered: true, cacheWrites: 1 }));
   circuit.note(
-    report({ usage: { ...usage, cacheHits: 1 }, answered: true, keyRefused: "HTTP 401: no" }),
+    report({
+      usage: { ...usage, cacheHits: 1 },
+      answered: true,
+      keyRefused: "HTTP 401 (check the API key)",
+    }),
   );
   circuit.note(report({ usage, failuresInARow: 9 }));
   assert.equal(
     circuit.stopped,
-    "the model endpoint 'http://127.0.0.1:9/v1' refused the key: HTTP 401: no",
+    "the model endpoint 'http://127.0.0.1:9/v1' refused the key (HTTP 401 (check the API key))",
   );
   assert.deepEqual(circuit.usage, {
     calls: 6,

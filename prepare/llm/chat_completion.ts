@@ -301,9 +301,9 @@ export async function chatCompletion(
     }
     const detail = excerpt(text) || "(empty body)";
     if (status === 401 || status === 403) {
-      const message = `HTTP ${status}${keyAdvice(options)}: ${detail}`;
-      if (report) report.keyRefused = redactSecrets(message, secrets);
-      throw fail("key", message);
+      const refusal = `HTTP ${status}${keyAdvice(options)}`;
+      if (report) report.keyRefused = redactSecrets(refusal, secrets);
+      throw fail("key", `${refusal}: ${detail}`);
     }
     const retryable = status === 429 || status >= 500;
     if (status >= 500) endpointFailed(`HTTP ${status}: ${detail}`);
