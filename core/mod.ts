@@ -18,6 +18,13 @@
  * and the finished source page, plus a {@linkcode StagedDocument} manifest
  * (plain data) describing them. It is self-contained and disposable.
  *
+ * **Prepared entry.** A prepared document as a self-contained directory:
+ * its staged files, the `StagedDocument` (without its batch position) as
+ * JSON, and a manifest with Quire's version, the compiler's identity, the
+ * content hash and a checksum of every file. The prepared-results cache
+ * (`.quire/cache/`) stores model answers in it; prepared bundles reuse it.
+ * See `prepare/prepared_entry.ts`.
+ *
  * **Journal.** The `mutations` row written (and made durable) before a
  * mutation changes any official path: the paths it touches and where their
  * rollback copies go.

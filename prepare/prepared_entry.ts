@@ -49,8 +49,12 @@
  *
  * **Written atomically** ({@linkcode writePreparedEntry}): into a fresh
  * sibling directory, each file written and fsynced, the manifest last, then
- * renamed into place and the parent directory fsynced. A crash leaves the
- * old entry or the new one, or an orphaned temporary directory.
+ * renamed into place and the parent directory fsynced. A crash leaves no
+ * entry or a whole one, never part of one, plus perhaps an orphaned
+ * temporary directory (`.<name>.tmp-<id>`). Replacing an entry removes the
+ * old one just before the rename (a directory cannot be renamed over a
+ * non-empty one), so a crash at that instant leaves neither: for a cache,
+ * a miss.
  *
  * @module
  */
