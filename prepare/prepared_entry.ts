@@ -42,7 +42,8 @@
  * **Verified on read** ({@linkcode readPreparedEntry}): the format and
  * version are known; every field has its type; every listed file exists
  * with its size and SHA-256; `document.json` and the document's source file
- * are listed; `document.json` names the same content hash, and a listed raw
+ * are listed; `document.json` has the shape of a prepared document (every
+ * field typed, a known compiler, well-formed concepts) and names the same content hash, and a listed raw
  * file hashes to it; `compilerDigest` matches `compiler`; file names are
  * plain names (no `/`, no leading dot). Anything else throws
  * {@linkcode PreparedEntryError}: the entry is never trusted in part.
@@ -242,6 +243,48 @@ function readManifest(dir: string): PreparedManifest {
   return manifest;
 }
 
+const COMPILERS = new Set(["offline", "llm", "offline-fallback"]);
+
+/** What is wrong with the shape of a parsed `document.json`, or null. */
+function documentShapeProblem(document: PreparedDocument): string | null {
+  const isString = (value: unknown) => typeof value === "string";
+  for (const key of ["source", "origin", "rawFile", "sourceFile", "hash", "nameHint"] as const) {
+    if (!isString(document[key])) return `has no string '${key}'`;
+  }
+  if (!isPlainName(document.rawFile) || !isPlainName(document.sourceFile)) {
+    return "names a file that is not a plain file name";
+  }
+  if (!Number.isInteger(document.bytes) || document.bytes < 0) return "has no byte count";
+  const converted = document.document;
+  if (typeof converted !== "object" || converted === null || !isString(converted.type)) {
+    return "has no converted document";
+  }
+  if (
+    !isString(converted.ext) || !isString(converted.title) || !Array.isArray(converted.sections)
+  ) {
+    return "has a converted document without ext, title or sections";
+  }
+  const compiled = document.compiled;
+  if (typeof compiled !== "object" || compiled === null || !COMPILERS.has(compiled.compiler)) {
+    return "has no compiled document of a known compiler";
+  }
+  if (!isString(compiled.summary) || !isString(compiled.description)) {
+    return "has a compiled document without summary or description";
+  }
+  if (!Array.isArray(compiled.keyPhrases) || !Array.isArray(compiled.concepts)) {
+    return "has a compiled document without key phrases or concepts";
+  }
+  for (const c of compiled.concepts) {
+    if (
+      !isString(c?.slug) || !isString(c?.label) || !isString(c?.note) ||
+      typeof c?.score !== "number" || typeof c?.prominent !== "boolean"
+    ) {
+      return "has a concept without slug, label, note, score or prominent";
+    }
+  }
+  return null;
+}
+
 /**
  * Reads and verifies the entry at `dir` (see the module doc).
  * @throws {PreparedEntryError} when it is missing, damaged or of another format.
@@ -273,9 +316,8 @@ export function readPreparedEntry(dir: string): PreparedEntry {
   if (document?.hash !== manifest.contentHash) {
     throw new PreparedEntryError(dir, "document.json is for other content");
   }
-  if (typeof document.compiled !== "object" || typeof document.document !== "object") {
-    throw new PreparedEntryError(dir, "document.json has no compiled document");
-  }
+  const shape = documentShapeProblem(document);
+  if (shape !== null) throw new PreparedEntryError(dir, `document.json ${shape}`);
   if (!contents.has(document.sourceFile)) {
     throw new PreparedEntryError(dir, `the source page '${document.sourceFile}' is not listed`);
   }

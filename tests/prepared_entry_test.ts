@@ -124,6 +124,16 @@ Deno.test("readPreparedEntry() refuses a damaged, incomplete or inconsistent ent
       return true;
     });
   }
+  const badShape = join(dir.path, "bad-shape");
+  const shaped = content();
+  writePreparedEntry(badShape, {
+    ...shaped,
+    document: {
+      ...shaped.document,
+      compiled: { ...shaped.document.compiled, concepts: [{ slug: "x" }] },
+    } as unknown as PreparedDocument,
+  });
+  assert.throws(() => readPreparedEntry(badShape), /has a concept without slug, label, note/);
   const wrongRaw = join(dir.path, "wrong-raw");
   writePreparedEntry(wrongRaw, { ...content(), files: { "source.md": "x", "raw.md": "other" } });
   assert.throws(() => readPreparedEntry(wrongRaw), /'raw\.md' is not the content it names/);
