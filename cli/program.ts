@@ -61,7 +61,7 @@ function withBatchOptions(command: Command): Command {
     )
     .option(
       "--fallback <mode>",
-      "when the LLM keeps failing: 'fail' the input or compile it 'offline'",
+      "when the LLM keeps failing: 'fail' the input or compile it 'offline' (listed as a warning)",
       (value) => {
         if (value !== "offline" && value !== "fail") {
           throw new InvalidArgumentError("expected 'offline' or 'fail'");
@@ -115,6 +115,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .argument("[inputs...]", "files, folders or URLs"),
   )
     .option(
+      "--dry-run",
+      "print what would be added and, with a model, how many documents would be sent, how many are cached, and an estimate of input tokens",
+    )
+    .option(
       "--from-pageindex-cloud <docId>",
       "import a document processed by PageIndex Cloud (repeatable; key from $PAGEINDEX_API_KEY)",
       (value: string, previous: string[] = []) => [...previous, value],
@@ -154,8 +158,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
   withBatchOptions(
     program.command("recompile")
       .description("rebuild documents' pages from their stored originals (all when no names)")
-      .argument("[names...]", "document names or hash prefixes"),
-  ).action((names: string[], flags: BatchFlags, command: Command) =>
+      .argument("[names...]", "document names or hash prefixes")
+      .option(
+        "--fallbacks",
+        "only the documents compiled offline because the model failed (compiler offline-fallback)",
+      ),
+  ).action((names: string[], flags: BatchFlags & { fallbacks?: boolean }, command: Command) =>
     run(() => recompileCommand(names, flags, globals(command)))()
   );
 

@@ -6,7 +6,10 @@
  *   on their own lines above it, so they are never garbled.
  * - Otherwise (CI logs, pipes): one plain line per finished input (`added
  *   name (source) 12 ms`, `skipped …`, `failed … : reason`).
- * - `quiet`: only failures.
+ * - `quiet`: only failures and warnings.
+ *
+ * A document compiled offline because the model failed gets a warning line
+ * (`warning: name compiled offline: cause`) wherever a failure would show.
  *
  * The final summary is printed by the caller.
  *
@@ -66,6 +69,11 @@ export class ProgressReporter {
     } else if (!this.#quiet && !this.#live) {
       this.#write(line + "\n");
     }
+    const warning = warningOf(event);
+    if (warning !== null) {
+      this.#clear();
+      this.#write(warning + "\n");
+    }
     if (this.#live && !this.#quiet) this.#draw(event);
   }
 
@@ -92,6 +100,12 @@ export class ProgressReporter {
     this.#write("\r\x1b[2K");
     this.#lineShown = false;
   }
+}
+
+/** The warning line of an event, or null: a document compiled offline because the model failed. */
+export function warningOf(event: BatchEvent): string | null {
+  if ((event.kind !== "added" && event.kind !== "updated") || !event.fallback) return null;
+  return `warning: ${event.name} compiled offline: ${event.fallback.cause}`;
 }
 
 /** Describes one event as a plain line. */

@@ -57,6 +57,7 @@ export async function listCommand(options: GlobalOptions): Promise<number> {
       hash: d.hash,
       source: d.source,
       title: d.title,
+      compiler: d.compiler,
       addedAt: d.addedAt,
       updatedAt: d.updatedAt,
     })));
@@ -66,13 +67,23 @@ export async function listCommand(options: GlobalOptions): Promise<number> {
     say("No documents yet; add some with `quire add PATH`");
     return EXIT.ok;
   }
-  const rows = documents.map((d) => [d.name, d.type, humanBytes(d.bytes), d.addedAt]);
-  const header = ["NAME", "TYPE", "SIZE", "ADDED"];
+  const rows = documents.map((d) => [
+    d.name,
+    d.type,
+    humanBytes(d.bytes),
+    d.compiler,
+    d.addedAt,
+  ]);
+  const header = ["NAME", "TYPE", "SIZE", "COMPILER", "ADDED"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   for (const row of [header, ...rows]) {
     print(row.map((cell, i) => i === row.length - 1 ? cell : cell.padEnd(widths[i])).join("  "));
   }
   return EXIT.ok;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** `quire status`. */
@@ -89,6 +100,26 @@ export async function statusCommand(options: GlobalOptions): Promise<number> {
     `Size on disk: ${humanBytes(status.diskBytes)} in raw/ and wiki/`,
     `Pending journals: ${status.pendingJournals}`,
   ];
+  if (status.fallbacks > 0) {
+    lines.push(
+      `Compiled offline after a model failure: ${status.fallbacks} (\`quire recompile --fallbacks\` tries the model again)`,
+    );
+  }
+  const llm = status.llm;
+  if (llm.calls + llm.cacheHits + llm.fallbacks + llm.notAttempted > 0) {
+    lines.push(
+      `Model use (all batches): ${plural(llm.calls, "call")} (${
+        plural(llm.retries, "retry", "retries")
+      }), ${llm.promptTokens} prompt + ${llm.completionTokens} completion tokens, ${
+        plural(llm.cacheHits, "cache hit")
+      }, ${plural(llm.fallbacks, "fallback")}, ${llm.notAttempted} not attempted`,
+    );
+  }
+  lines.push(
+    `Prepared cache: ${status.cache.entries} entries, ${
+      humanBytes(status.cache.bytes)
+    } in .quire/cache/ (safe to delete)`,
+  );
   const last = status.lastOperation;
   lines.push(`Last operation: ${last ? `${last.at} ${last.op} ${last.name}`.trim() : "none"}`);
   if (status.writer) {
@@ -187,7 +218,13 @@ export async function queryCommand(
   }
   if (options.json) {
     printJson({ ...result, saved });
-    return EXIT.ok;
+    return result.error === null ? EXIT.ok : EXIT.failed;
+  }
+  if (result.error !== null) {
+    say(`${result.error.message}\nThe model gave no answer; the matching documents:`);
+    if (flags.save) say("Nothing was saved (--save needs an answer)");
+    print(describeHits(result.hits));
+    return EXIT.failed;
   }
   if (result.answer === null) {
     say(

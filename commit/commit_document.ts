@@ -54,6 +54,13 @@ function chooseName(session: ChangeSession, hint: string, ext: string): string {
   });
 }
 
+/** The log entry's detail: the source, and why the model was not used when it failed. */
+function logDetail(staged: StagedDocument): string {
+  if (staged.compiled.compiler !== "offline-fallback") return staged.source;
+  const cause = staged.compiled.fallbackCause ?? "the model failed";
+  return `${staged.source} (compiled offline: ${cause})`;
+}
+
 /** Options of {@linkcode commitStagedDocument}. */
 export interface CommitDocumentOptions {
   /** Replace the document with this source even if its content is unchanged. @default false */
@@ -162,7 +169,7 @@ export function commitStagedDocument(
       searchText: sourceText,
       links,
     },
-    log: { op, name, detail: staged.source },
+    log: { op, name, detail: logDetail(staged) },
     rebuild: [
       INDEX_PAGE,
       LOG_PAGE,

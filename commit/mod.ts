@@ -83,6 +83,7 @@ export { type BatchEvent, type BatchResult, runBatch } from "./run_batch.ts";
 export { type ChangeSession, openChangeSession } from "./change_session.ts";
 export { Coordinator, type CoordinatorState } from "./coordinator.ts";
 export { initKnowledgeBase, type InitResult } from "./init_knowledge_base.ts";
+export type { BatchLlmStats, FallbackDocument } from "./llm_batch.ts";
 export { acquireExclusiveLock, type ExclusiveLock } from "./lock.ts";
 export type { MutationPlan, PathChange, RegistryChange } from "./mutation_plan.ts";
 export { isCleanRecovery, recoverKnowledgeBase, type RecoveryReport } from "./recover.ts";
@@ -92,6 +93,7 @@ export {
   type SavedExploration,
   saveExploration,
 } from "./save_exploration.ts";
+export { type AddPlan, planAdd, type PlannedInput } from "./plan_add.ts";
 export { recompileDocuments, type RecompileResult } from "./recompile_documents.ts";
 export { removeDocuments, type RemoveResult } from "./remove_documents.ts";
 export { planSync, syncFolder, type SyncPlan, type SyncResult } from "./sync_folder.ts";

@@ -19,6 +19,11 @@
  * documents that hold them once more at the end (`relink`; see
  * resolve_links.ts for the design).
  *
+ * With a model configured, the prepare workers cache their results under
+ * `.quire/cache/`, documents compiled offline because the model failed are
+ * listed in `fallbacks`, and the model's use is in `stats.llm` (see
+ * `llm_batch.ts`, which also keeps the registry's totals and bounds the cache).
+ *
  * @module
  */
 
@@ -39,6 +44,13 @@ import { commitStagedDocument, type DocumentOutcome } from "./commit_document.ts
 import { decideDedup } from "./decide_dedup.ts";
 import { findDocumentByName, findDocumentBySource } from "../core/queries.ts";
 import { storedInput } from "./stored_input.ts";
+import {
+  type BatchLlmStats,
+  batchLlmStats,
+  type FallbackDocument,
+  fallbackOf,
+  finishLlmBatch,
+} from "./llm_batch.ts";
 
 /** One failed input. */
 export interface FailedInput {
@@ -49,7 +61,7 @@ export interface FailedInput {
 
 /** One progress event, sent after each input is done. */
 export type BatchEvent =
-  | (DocumentOutcome & { done: number; total: number; ms: number })
+  | (DocumentOutcome & { done: number; total: number; ms: number; fallback?: FallbackDocument })
   | { kind: "failed"; source: string; error: string; done: number; total: number; ms: number }
   | { kind: "removed"; name: string; source: string; done: number; total: number; ms: number };
 
@@ -64,12 +76,20 @@ export interface BatchResult {
    */
   skipped: { source: string; reason: "duplicate" | "unsupported"; existing?: string }[];
   failed: FailedInput[];
+  /** Documents (among added and updated) compiled offline because the model failed. */
+  fallbacks: FallbackDocument[];
   /** True when the batch was stopped by an abort (Ctrl-C). */
   interrupted: boolean;
   /** The message of a rollback failure that stopped the batch. */
   rollbackFailed: string | null;
-  /** Pool counters: jobs, the buffer bound, and the largest buffer seen. */
-  stats: { jobs: number; bound: number; maxAhead: number; maxWaiting: number };
+  /** Pool counters (jobs, the buffer bound, the largest buffer seen) and the model's use. */
+  stats: {
+    jobs: number;
+    bound: number;
+    maxAhead: number;
+    maxWaiting: number;
+    llm: BatchLlmStats | null;
+  };
 }
 
 /** Options of {@linkcode runBatch}. */
@@ -97,9 +117,10 @@ export function emptyBatchResult(jobs: number): BatchResult {
     updated: [],
     skipped: [],
     failed: [],
+    fallbacks: [],
     interrupted: false,
     rollbackFailed: null,
-    stats: { jobs, bound: 2 * jobs, maxAhead: 0, maxWaiting: 0 },
+    stats: { jobs, bound: 2 * jobs, maxAhead: 0, maxWaiting: 0, llm: null },
   };
 }
 
@@ -136,7 +157,11 @@ export async function runBatch(
   const total = items.length;
   let done = 0;
   let last = performance.now();
-  const report = (event: DocumentOutcome | { kind: "failed"; source: string; error: string }) => {
+  const report = (
+    event:
+      | (DocumentOutcome & { fallback?: FallbackDocument })
+      | { kind: "failed"; source: string; error: string },
+  ) => {
     const now = performance.now();
     options.onEvent?.({ ...event, done: ++done, total, ms: Math.round(now - last) });
     last = now;
@@ -166,11 +191,15 @@ export async function runBatch(
   const pending = new Set(items.filter((item) => item.kind === "input").map((i) => i.source));
   const forwardLinks = new Map<string, string[]>();
 
+  const settings = prepareSettings(config, {
+    llmFallback: options.llmFallback,
+    cacheDir: config.llm === null ? null : layout.cache,
+  });
   using pool = new PreparePool({
     jobs,
     timeoutMs: (options.timeoutSeconds ?? config.limits.prepareTimeoutSeconds) * 1000,
     stagingRoot,
-    settings: prepareSettings(config, { llmFallback: options.llmFallback }),
+    settings,
   });
   const onAbort = () => pool.stop();
   options.signal?.addEventListener("abort", onAbort);
@@ -202,7 +231,9 @@ export async function runBatch(
             const { name, hash } = committed;
             result[committed.kind].push({ name, hash, source: committed.source });
             if (committed.forward) forwardLinks.set(name, committed.forward);
-            report(committed);
+            const fallback = fallbackOf(outcome.document, name);
+            if (fallback !== null) result.fallbacks.push(fallback);
+            report(fallback === null ? committed : { ...committed, fallback });
           }
         } catch (error) {
           result.rollbackFailed = rollbackFailure(error);
@@ -219,6 +250,10 @@ export async function runBatch(
     result.stats.maxWaiting = pool.stats.maxWaiting;
     pool.stop();
     removeIfExists(stagingRoot);
+    if (settings.llm !== null) {
+      result.stats.llm = batchLlmStats(pool.llm);
+      finishLlmBatch(session.db, pool.llm, { dir: layout.cache, maxBytes: config.cache.maxBytes });
+    }
   }
   if (!result.interrupted && result.rollbackFailed === null && forwardLinks.size > 0) {
     await relink(session, forwardLinks, result, options);

@@ -24,6 +24,36 @@ export interface LlmConfig {
   timeoutSeconds: number;
   /** Extra attempts after a failed or invalid answer. @default 2 */
   retries: number;
+  /**
+   * Output budget of one call (`max_tokens`). An answer cut off at it is
+   * retried with twice the budget (up to 4×, within `contextTokens`).
+   * @default 2048
+   */
+  maxTokens: number;
+  /** The model's context window; nothing Quire sends exceeds it (estimated). @default 8192 */
+  contextTokens: number;
+  /** Ask for the answer as a stream of server-sent events. @default false */
+  stream: boolean;
+  /** Connection-level failures in a row after which a batch stops calling the model. @default 3 */
+  failFastAfter: number;
+}
+
+/** The defaults of every optional `llm` key. */
+export const LLM_DEFAULTS: Omit<LlmConfig, "baseUrl" | "model"> = {
+  apiKeyEnv: "OPENAI_API_KEY",
+  timeoutSeconds: 120,
+  retries: 2,
+  maxTokens: 2048,
+  contextTokens: 8192,
+  stream: false,
+  failFastAfter: 3,
+};
+
+/** Returns an LLM config with every optional key at its default. */
+export function llmConfig(
+  fields: Partial<LlmConfig> & Pick<LlmConfig, "baseUrl" | "model">,
+): LlmConfig {
+  return { ...LLM_DEFAULTS, ...fields };
 }
 
 /** Settings of the PageIndex Cloud import. */
@@ -65,6 +95,10 @@ export interface QuireConfig {
   /** The LLM compiler; null means the offline compiler. @default null */
   llm: LlmConfig | null;
   pageindex: PageIndexConfig;
+  cache: {
+    /** Largest size of the prepared-results cache (`.quire/cache/`); oldest dropped first. @default 1073741824 (1 GiB) */
+    maxBytes: number;
+  };
   /** Inbox folder for `watch` when none is given. @default null */
   inbox: string | null;
 }
@@ -79,10 +113,25 @@ export interface PrepareSettings {
   conceptsPerDocument: number;
   /** Cap on concepts per document when the offline compiler scales with length. */
   conceptsMaxPerDocument: number;
-  llm: (LlmConfig & { apiKey: string }) | null;
+  llm: LlmSettings | null;
   /** What to do when the LLM keeps failing: fail the input, or compile offline. */
   llmFallback: "fail" | "offline";
   pageindex: { baseUrl: string; apiKey: string };
+  /** Where prepared results are cached (`.quire/cache/`); null for no cache. */
+  cacheDir: string | null;
+}
+
+/** Whether the API key variable gave a key: "none" when no variable is named. */
+export type ApiKeyState = "set" | "unset" | "empty" | "none";
+
+/** The LLM settings a worker gets: the config plus the resolved key. */
+export interface LlmSettings extends LlmConfig {
+  /** The key, trimmed of surrounding whitespace (what is sent); "" for none. */
+  apiKey: string;
+  /** Whether `apiKeyEnv` gave a key, for messages on 401/403. */
+  apiKeyState: ApiKeyState;
+  /** Every form of the key to hide from messages (as set and trimmed), longest first. */
+  secrets: string[];
 }
 
 /** Returns a fresh copy of the default configuration. */
@@ -100,6 +149,7 @@ export function defaultConfig(): QuireConfig {
     concepts: { minDocuments: 2, prominentMakesPage: true, perDocument: 8, maxPerDocument: 20 },
     llm: null,
     pageindex: { baseUrl: "https://api.pageindex.ai", apiKeyEnv: "PAGEINDEX_API_KEY" },
+    cache: { maxBytes: 1024 * 1024 * 1024 },
     inbox: null,
   };
 }
@@ -148,13 +198,7 @@ function badType(file: string, path: string, expected: unknown): QuireError {
 function checkLlm(value: unknown, file: string): LlmConfig | null {
   if (value === null) return null;
   if (!isObject(value)) throw badType(file, "llm", {});
-  const defaults: Json = {
-    baseUrl: "",
-    model: "",
-    apiKeyEnv: "OPENAI_API_KEY",
-    timeoutSeconds: 120,
-    retries: 2,
-  };
+  const defaults: Json = { baseUrl: "", model: "", ...LLM_DEFAULTS };
   const llm = mergeChecked(defaults, value, "llm", file) as unknown as LlmConfig;
   if (!/^https?:\/\//.test(llm.baseUrl) || llm.model === "") {
     throw new QuireError(
@@ -163,8 +207,34 @@ function checkLlm(value: unknown, file: string): LlmConfig | null {
       { hint: `Set both, or set "llm": null for the offline compiler` },
     );
   }
+  checkLlmBudgets(llm, file);
   return llm;
 }
+
+/** The output and context budgets must be whole numbers that leave room for a document. */
+function checkLlmBudgets(llm: LlmConfig, file: string): void {
+  const bad = (key: string, rule: string) =>
+    new QuireError("CONFIG", `Cannot read config '${file}': 'llm.${key}' ${rule}`, {
+      hint: `Fix 'llm.${key}' in '${file}'`,
+    });
+  for (const key of ["maxTokens", "contextTokens", "failFastAfter"] as const) {
+    if (!Number.isInteger(llm[key]) || llm[key] < 1) {
+      throw bad(key, "must be a whole number above 0");
+    }
+  }
+  if (llm.maxTokens < 64) throw bad("maxTokens", "must be at least 64");
+  if (llm.contextTokens < llm.maxTokens + MIN_INPUT_TOKENS) {
+    throw bad(
+      "contextTokens",
+      `(${llm.contextTokens}) must leave room for the document: at least 'llm.maxTokens' + ${MIN_INPUT_TOKENS} (${
+        llm.maxTokens + MIN_INPUT_TOKENS
+      })`,
+    );
+  }
+}
+
+/** The least room for the prompt that `llm.contextTokens` must leave beside `llm.maxTokens`. */
+export const MIN_INPUT_TOKENS = 1024;
 
 /**
  * Parses the text of a config file. Missing keys take their defaults.
@@ -217,6 +287,28 @@ export interface PrepareSettingsOptions {
   env?: (name: string) => string | undefined;
   /** Behaviour when the LLM fails after its retries. @default "fail" */
   llmFallback?: "fail" | "offline";
+  /** Where prepared results are cached. @default null (no cache) */
+  cacheDir?: string | null;
+}
+
+/**
+ * Resolves the API key: it is sent trimmed (a value ending in a space or
+ * `\r` would otherwise never match what a server echoes), and both the value
+ * as set and the trimmed key are redacted from messages.
+ */
+function llmSettings(llm: LlmConfig, env: (name: string) => string | undefined): LlmSettings {
+  const raw = llm.apiKeyEnv ? env(llm.apiKeyEnv) : undefined;
+  const apiKey = raw?.trim() ?? "";
+  const apiKeyState: ApiKeyState = llm.apiKeyEnv === ""
+    ? "none"
+    : raw === undefined
+    ? "unset"
+    : apiKey === ""
+    ? "empty"
+    : "set";
+  const secrets = [...new Set([raw ?? "", apiKey])].filter((s) => s.trim() !== "")
+    .sort((a, b) => b.length - a.length);
+  return { ...llm, apiKey, apiKeyState, secrets };
 }
 
 /** Derives the worker settings from a config, resolving API keys from the environment. */
@@ -225,9 +317,7 @@ export function prepareSettings(
   options: PrepareSettingsOptions = {},
 ): PrepareSettings {
   const env = options.env ?? ((name: string) => Deno.env.get(name));
-  const llm = config.llm === null
-    ? null
-    : { ...config.llm, apiKey: config.llm.apiKeyEnv ? env(config.llm.apiKeyEnv) ?? "" : "" };
+  const llm = config.llm === null ? null : llmSettings(config.llm, env);
   return {
     language: config.language,
     maxFetchBytes: config.limits.maxFetchBytes,
@@ -242,5 +332,6 @@ export function prepareSettings(
       baseUrl: env("PAGEINDEX_BASE_URL") ?? config.pageindex.baseUrl,
       apiKey: env(config.pageindex.apiKeyEnv) ?? "",
     },
+    cacheDir: options.cacheDir ?? null,
   };
 }

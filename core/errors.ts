@@ -50,6 +50,7 @@ export type InputErrorCode =
   | "REMOTE"
   | "NOT_READY"
   | "LLM"
+  | "LLM_TRUNCATED"
   | "WORKER"
   | "PUBLISH"
   | "NO_SPACE";

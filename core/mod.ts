@@ -18,6 +18,13 @@
  * and the finished source page, plus a {@linkcode StagedDocument} manifest
  * (plain data) describing them. It is self-contained and disposable.
  *
+ * **Prepared entry.** A prepared document as a self-contained directory:
+ * its staged files, the `StagedDocument` (without its batch position) as
+ * JSON, and a manifest with Quire's version, the compiler's identity, the
+ * content hash and a checksum of every file. The prepared-results cache
+ * (`.quire/cache/`) stores model answers in it; prepared bundles reuse it.
+ * See `prepare/prepared_entry.ts`.
+ *
  * **Journal.** The `mutations` row written (and made durable) before a
  * mutation changes any official path: the paths it touches and where their
  * rollback copies go.
@@ -59,6 +66,7 @@ export * from "./hash.ts";
 export * from "./layout.ts";
 export * from "./lint_knowledge_base.ts";
 export * from "./locate_match.ts";
+export * from "./llm_usage.ts";
 export * from "./lock_owner.ts";
 export * from "./markdown.ts";
 export * from "./naming.ts";
@@ -72,3 +80,4 @@ export * from "./scan_page.ts";
 export * from "./search_documents.ts";
 export * from "./types.ts";
 export * from "./wiki_links.ts";
+export * from "./version.ts";

@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { LlmUsage } from "./llm_usage.ts";
 import { row as rowOf, rows } from "./registry.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type {
@@ -168,6 +169,8 @@ export interface RegistryCounts {
   concepts: number;
   pendingMutations: number;
   pendingPages: number;
+  /** Documents compiled offline because the model failed (`compiler: offline-fallback`). */
+  fallbacks: number;
 }
 
 /** Returns the counts shown by `status`. */
@@ -179,6 +182,25 @@ export function registryCounts(db: DatabaseSync): RegistryCounts {
     concepts: get("SELECT count(DISTINCT slug) AS n FROM document_concepts"),
     pendingMutations: get("SELECT count(*) AS n FROM mutations"),
     pendingPages: get("SELECT count(*) AS n FROM pending_pages"),
+    fallbacks: get("SELECT count(*) AS n FROM documents WHERE compiler = 'offline-fallback'"),
+  };
+}
+
+/** Returns the running totals of the model's use (every batch so far). */
+export function llmUsageTotals(db: DatabaseSync): LlmUsage {
+  const found = rowOf<Record<string, number>>(
+    db,
+    "SELECT calls, retries, prompt_tokens, completion_tokens, cache_hits, fallbacks, not_attempted FROM llm_usage WHERE id = 1",
+  );
+  const n = (key: string) => Number(found?.[key] ?? 0);
+  return {
+    calls: n("calls"),
+    retries: n("retries"),
+    promptTokens: n("prompt_tokens"),
+    completionTokens: n("completion_tokens"),
+    cacheHits: n("cache_hits"),
+    fallbacks: n("fallbacks"),
+    notAttempted: n("not_attempted"),
   };
 }
 

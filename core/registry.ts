@@ -18,6 +18,9 @@
  * - `wiki_links`: the link graph, the outgoing links of each summary (with
  *   its source page) and exploration, keyed as `wiki_links.ts` says; written
  *   by the commit marker, read for backlinks.
+ * - `llm_usage`: one row of running totals of the model's use (calls,
+ *   retries, tokens, cache hits, fallbacks, inputs not attempted), added to
+ *   at the end of each batch, for `status`.
  *
  * The schema is versioned with `PRAGMA user_version`; {@linkcode MIGRATIONS}
  * holds forward migrations, applied in order inside one transaction each.
@@ -106,6 +109,20 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (page, target)
   ) WITHOUT ROWID;
   CREATE INDEX wiki_links_target ON wiki_links (target, page);
+  `,
+  // 4: running totals of the model's use, for `status` (one row, id 1).
+  `
+  CREATE TABLE llm_usage (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    calls INTEGER NOT NULL,
+    retries INTEGER NOT NULL,
+    prompt_tokens INTEGER NOT NULL,
+    completion_tokens INTEGER NOT NULL,
+    cache_hits INTEGER NOT NULL,
+    fallbacks INTEGER NOT NULL,
+    not_attempted INTEGER NOT NULL
+  );
+  INSERT INTO llm_usage VALUES (1, 0, 0, 0, 0, 0, 0, 0);
   `,
 ];
 

@@ -109,6 +109,8 @@ export interface CompiledDocument {
   keyPhrases: string[];
   /** Concepts with notes, most relevant first. */
   concepts: ConceptNote[];
+  /** Why the model was not used (redacted), when `compiler` is "offline-fallback". */
+  fallbackCause?: string;
 }
 
 /** Where a document came from; stored in the registry's `origin` column. */

@@ -229,10 +229,11 @@ Deno.test("list, status and recover report the knowledge base", async () => {
     ["doc", "markdown", 20, join(dir.path, "doc.md"), "2026-01-02T03:04:05Z"],
   );
   assert.match(String(doc.hash), /^[0-9a-f]{64}$/);
+  assert.equal(doc.compiler, "offline");
   const human = await runQuire(["--kb", kb, "list"]);
   assert.match(
     human.stdout,
-    /^NAME\s+TYPE\s+SIZE\s+ADDED\ndoc\s+markdown\s+20 B\s+2026-01-02T03:04:05Z\n$/,
+    /^NAME\s+TYPE\s+SIZE\s+COMPILER\s+ADDED\ndoc\s+markdown\s+20 B\s+offline\s+2026-01-02T03:04:05Z\n$/,
   );
 
   const status = await runQuireJson<Record<string, unknown>>(["--kb", kb, "status"]);

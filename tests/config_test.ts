@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { defaultConfig, parseConfig, prepareSettings } from "../core/config.ts";
+import {
+  defaultConfig,
+  LLM_DEFAULTS,
+  llmConfig,
+  parseConfig,
+  prepareSettings,
+} from "../core/config.ts";
 import type { QuireError } from "../core/errors.ts";
 import { runQuire, tempDir, writeFiles } from "./_helpers.ts";
 
@@ -25,15 +31,30 @@ Deno.test("parseConfig() fills defaults and refuses unknown keys and wrong types
   );
 });
 
+Deno.test("parseConfig() fills the llm budgets and refuses a context without room for a document", () => {
+  const llm = parseConfig('{"llm": {"baseUrl": "http://h/v1", "model": "m"}}', "c.json").llm;
+  assert.deepEqual(llm, { baseUrl: "http://h/v1", model: "m", ...LLM_DEFAULTS });
+  assert.equal(llm?.maxTokens, 2048);
+  assert.equal(llm?.contextTokens, 8192);
+  assert.throws(
+    () =>
+      parseConfig(
+        '{"llm": {"baseUrl": "http://h/v1", "model": "m", "maxTokens": 4096, "contextTokens": 4096}}',
+        "c.json",
+      ),
+    /'llm\.contextTokens' \(4096\) must leave room for the document: at least 'llm\.maxTokens' \+ 1024 \(5120\)/,
+  );
+  assert.throws(
+    () =>
+      parseConfig('{"llm": {"baseUrl": "http://h/v1", "model": "m", "maxTokens": 1.5}}', "c.json"),
+    /'llm\.maxTokens' must be a whole number above 0/,
+  );
+  assert.equal(parseConfig("{}", "c.json").cache.maxBytes, 1024 ** 3);
+});
+
 Deno.test("prepareSettings() reads API keys from the named variables only", () => {
   const config = defaultConfig();
-  config.llm = {
-    baseUrl: "http://127.0.0.1:1/v1",
-    model: "m",
-    apiKeyEnv: "MY_KEY",
-    timeoutSeconds: 5,
-    retries: 1,
-  };
+  config.llm = llmConfig({ baseUrl: "http://127.0.0.1:1/v1", model: "m", apiKeyEnv: "MY_KEY" });
   const env: Record<string, string> = {
     MY_KEY: "k1",
     PAGEINDEX_API_KEY: "k2",
@@ -41,6 +62,14 @@ Deno.test("prepareSettings() reads API keys from the named variables only", () =
   };
   const settings = prepareSettings(config, { env: (name) => env[name] });
   assert.equal(settings.llm?.apiKey, "k1");
+  assert.equal(settings.llm?.apiKeyState, "set");
+  const padded = prepareSettings(config, {
+    env: (name) => (name === "MY_KEY" ? " k1 \r" : undefined),
+  });
+  assert.equal(padded.llm?.apiKey, "k1");
+  assert.deepEqual(padded.llm?.secrets, [" k1 \r", "k1"]);
+  assert.equal(prepareSettings(config, { env: () => undefined }).llm?.apiKeyState, "unset");
+  assert.equal(prepareSettings(config, { env: () => " " }).llm?.apiKeyState, "empty");
   assert.equal(settings.pageindex.apiKey, "k2");
   assert.equal(settings.pageindex.baseUrl, "http://127.0.0.1:2");
 });

@@ -9,7 +9,9 @@
  *
  * Cases: `startup`, `jobs` (issue 3), `growth` and `search` (issue 5), `mcp`
  * (issue 14: `search` through the MCP server; these three share one
- * 10,000-document knowledge base, built once), `pdf` (PDF extraction). Quick mode is also on when `QUIRE_BENCH_QUICK` is set.
+ * 10,000-document knowledge base, built once), `pdf` (PDF extraction), `llm`
+ * (issue 13: jobs and the prepared-results cache against a slow model). Quick
+ * mode is also on when `QUIRE_BENCH_QUICK` is set.
  * Everything is written under the system temp folder and removed afterwards.
  *
  * @module
@@ -18,6 +20,7 @@
 import { benchGrowth } from "./growth_bench.ts";
 import { benchJobs } from "./jobs_bench.ts";
 import { benchMcp } from "./mcp_bench.ts";
+import { benchLlm } from "./llm_bench.ts";
 import { benchPdf } from "./pdf_bench.ts";
 import { benchSearch } from "./search_bench.ts";
 import { benchStartup } from "./startup_bench.ts";
@@ -36,6 +39,7 @@ const CASES: Record<string, Case> = {
   search: benchSearch,
   mcp: benchMcp,
   pdf: async () => ["## pdf: PDF extraction", "", "```text", ...await benchPdf(), "```"],
+  llm: benchLlm,
 };
 
 async function commandOutput(program: string, args: string[]): Promise<string> {
