@@ -128,6 +128,7 @@ async function readInput(input: PrepareInput, settings: PrepareSettings): Promis
         baseUrl: settings.pageindex.baseUrl,
         apiKey: settings.pageindex.apiKey,
         timeoutMs: settings.fetchTimeoutMs,
+        maxBytes: settings.maxFetchBytes,
       });
       return { bytes: imported.raw, document: imported.document, nameHint: imported.nameHint };
     }
