@@ -78,6 +78,7 @@ export function commitStagedDocument(
   const summary = renderSummaryPage({
     name,
     source: staged.source,
+    origin: staged.origin,
     hash: staged.hash,
     bytes: staged.bytes,
     addedAt,

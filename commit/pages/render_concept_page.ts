@@ -145,7 +145,7 @@ export function renderConceptPage(
       block.push(
         "",
         `_…and ${total - found.length} more documents; \`quire search "${
-          title.replace(/[`"]/g, "")
+          title.replace(/[`"\s\x00-\x1f\x7f-\x9f]+/g, " ").trim()
         }"\` finds them._`,
       );
     }
