@@ -81,8 +81,15 @@ function escapeLineStart(text: string): string {
  * leading block marker.
  */
 export function inlineText(text: string): string {
-  const line = text.toWellFormed().replace(/[\s\x00-\x1f\x7f-\x9f]+/g, " ").trim();
-  return escapeLineStart(line.replace(MARKDOWN_SPECIAL, "\\$&"));
+  return escapeLineStart(oneLine(text).replace(MARKDOWN_SPECIAL, "\\$&"));
+}
+
+// deno-lint-ignore no-control-regex
+const BLANKS = /[\s\x00-\x1f\x7f-\x9f]+/g;
+
+/** Text as one trimmed line: runs of whitespace and control characters become one space. */
+export function oneLine(text: string): string {
+  return text.toWellFormed().replace(BLANKS, " ").trim();
 }
 
 /**
