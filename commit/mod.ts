@@ -93,5 +93,6 @@ export {
 } from "./save_exploration.ts";
 export { recompileDocuments, type RecompileResult } from "./recompile_documents.ts";
 export { removeDocuments, type RemoveResult } from "./remove_documents.ts";
+export { repairRegistry, type RepairResult } from "./repair_registry.ts";
 export { planSync, syncFolder, type SyncPlan, type SyncResult } from "./sync_folder.ts";
 export { watchFolder } from "./watch_folder.ts";

@@ -23,10 +23,14 @@ import { prepareSettings } from "../core/config.ts";
 import { removeIfExists } from "../core/durable_fs.ts";
 import {
   CoordinatorPoisonedError,
+  errorMessage,
   type ErrorPayload,
   failurePayload,
+  isDiskFull,
+  QuireError,
   RollbackFailedError,
 } from "../core/errors.ts";
+import { sqliteCode } from "../core/registry_file.ts";
 import { sha256File } from "../core/hash.ts";
 import type { PrepareInput } from "../core/types.ts";
 import { type DiscoveredInput, PreparePool, type Settled } from "../prepare/mod.ts";
@@ -57,6 +61,12 @@ export interface BatchResult {
   interrupted: boolean;
   /** The message of a rollback failure that stopped the batch. */
   rollbackFailed: string | null;
+  /**
+   * Why the shared pages could not be rebuilt after the batch (a full disk,
+   * an I/O error), or null. What the batch committed stays committed; the
+   * pages stay queued for the next change or `quire recover`.
+   */
+  pagesPending: string | null;
   /** Pool counters: jobs, the buffer bound, and the largest buffer seen. */
   stats: { jobs: number; bound: number; maxAhead: number; maxWaiting: number };
 }
@@ -88,6 +98,7 @@ export function emptyBatchResult(jobs: number): BatchResult {
     failed: [],
     interrupted: false,
     rollbackFailed: null,
+    pagesPending: null,
     stats: { jobs, bound: 2 * jobs, maxAhead: 0, maxWaiting: 0 },
   };
 }
@@ -210,14 +221,43 @@ export function rollbackFailure(error: unknown): string | null {
     : null;
 }
 
-/** Rebuilds the shared pages; after a failed rollback, a failure here is left to recovery. */
+/**
+ * Rebuilds the shared pages after a batch. A failure of the disk or the
+ * registry (full, read-only, damaged) does not undo anything committed: it
+ * is recorded as `pagesPending` (the pages stay queued for the next
+ * recovery) and the half-written temporary pages are removed. After a failed
+ * rollback any failure here is left to recovery. Other errors are thrown.
+ */
 export async function rebuildAfterBatch(
   session: ChangeSession,
-  result: { rollbackFailed: string | null },
+  result: { rollbackFailed: string | null; pagesPending: string | null },
 ): Promise<void> {
   try {
     await session.rebuild();
   } catch (error) {
-    if (result.rollbackFailed === null) throw error;
+    if (result.rollbackFailed !== null) return;
+    if (!isPageFailure(error)) throw error;
+    try {
+      removeIfExists(join(session.layout.staging, "pages"));
+    } catch {
+      // Recovery removes it.
+    }
+    const full = isDiskFull(error) || (error instanceof QuireError && error.code === "NO_SPACE");
+    result.pagesPending =
+      `Cannot rebuild the shared pages (index, log, concepts) of '${session.layout.root}': ${
+        full ? "the disk is full" : "an I/O error"
+      } (${errorMessage(error)}); everything above is committed; ${
+        full ? "free some space, then " : "fix the cause, then "
+      }run \`quire recover\` to rebuild them`;
   }
+}
+
+/** True for a failure of the disk or the registry rather than of Quire's code. */
+function isPageFailure(error: unknown): boolean {
+  if (error instanceof QuireError) {
+    return ["NO_SPACE", "IO", "REGISTRY_DAMAGED"].includes(error.code);
+  }
+  if (isDiskFull(error) || sqliteCode(error) !== undefined) return true;
+  return Object.values(Deno.errors).some((kind) => error instanceof kind) ||
+    /\(os error \d+\)/.test(errorMessage(error));
 }

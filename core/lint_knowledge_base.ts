@@ -4,6 +4,11 @@
  *
  * Problems found:
  *
+ * - `symlink`: a symbolic link among Quire's own files: a folder of the
+ *   fixed list in `own_tree.ts` (reported alone by `quire lint`, which then
+ *   checks nothing else), or a file under `raw/` or Quire's own wiki folders
+ *   (`recompile` refuses a linked original; a linked page is replaced, not
+ *   written through).
  * - `broken-link`: a `[[wikilink]]` in any `wiki/**\/*.md` page whose target
  *   does not resolve, or whose `#heading` is not a heading of the target.
  *   Unresolved links inside `wiki/sources/` pages are not reported: a source
@@ -55,6 +60,7 @@ import { headingKey, headingText, scanPage, type WikiLink } from "./scan_page.ts
 
 /** The kinds of problem lint reports, in the order reports list them. */
 export const LINT_KINDS = [
+  "symlink",
   "broken-link",
   "orphan-page",
   "untracked-file",
@@ -97,7 +103,12 @@ export interface LintOptions {
 const ORPHAN_CANDIDATE = /^(summaries|concepts|explorations)\/[^/]+\.md$/;
 
 /** Lists the files under `dir` (recursively, skipping dot entries), relative and `/`-separated. */
-async function listFiles(dir: string, prefix = "", files: string[] = []): Promise<string[]> {
+async function listFiles(
+  dir: string,
+  prefix = "",
+  files: string[] = [],
+  links?: string[],
+): Promise<string[]> {
   let entries: Deno.DirEntry[];
   try {
     entries = await Array.fromAsync(Deno.readDir(dir));
@@ -110,7 +121,8 @@ async function listFiles(dir: string, prefix = "", files: string[] = []): Promis
   for (const entry of entries) {
     if (entry.name.startsWith(".")) continue;
     const path = prefix + entry.name;
-    if (entry.isDirectory) await listFiles(`${dir}/${entry.name}`, `${path}/`, files);
+    if (entry.isSymlink) links?.push(path);
+    if (entry.isDirectory) await listFiles(`${dir}/${entry.name}`, `${path}/`, files, links);
     else files.push(path);
   }
   return files;
@@ -350,6 +362,18 @@ function checkRegistryQueues(db: DatabaseSync): LintProblem[] {
   return problems;
 }
 
+/** Quire's own files that are symbolic links (the user's own wiki folders may hold links). */
+function linkedFiles(rawLinks: string[], wikiLinks: string[]): LintProblem[] {
+  const own = /^wiki\/((sources|summaries|concepts|explorations)\/|(index|log)\.md$)/;
+  return [...rawLinks, ...wikiLinks.filter((path) => own.test(path))].map((path) => ({
+    kind: "symlink" as const,
+    path,
+    detail: path.startsWith("raw/")
+      ? "a symbolic link: Quire does not read a document's original through a link (`recompile` refuses it); put the file itself here"
+      : "a symbolic link: Quire replaces its pages instead of writing through links; put the file itself here",
+  }));
+}
+
 function compareProblems(a: LintProblem, b: LintProblem): number {
   const kind = LINT_KINDS.indexOf(a.kind) - LINT_KINDS.indexOf(b.kind);
   if (kind !== 0) return kind;
@@ -366,8 +390,10 @@ export async function lintKnowledgeBase(
   options: LintOptions = {},
 ): Promise<LintReport> {
   const writerActive = options.writerActive ?? activeWriter(layout) !== null;
-  const wikiFiles = (await listFiles(layout.wiki)).sort();
-  const rawFiles = await listFiles(layout.raw);
+  const wikiLinks: string[] = [];
+  const rawLinks: string[] = [];
+  const wikiFiles = (await listFiles(layout.wiki, "", [], wikiLinks)).sort();
+  const rawFiles = await listFiles(layout.raw, "", [], rawLinks);
   const pages = wikiFiles.filter((file) => file.toLowerCase().endsWith(".md"));
   const scans = await scanPages(layout.wiki, pages, options.concurrency ?? 8);
   // Visit pages in path order so that the report does not depend on read order.
@@ -378,6 +404,7 @@ export async function lintKnowledgeBase(
     ...wikiFiles.map((file) => `wiki/${file}`),
   ]);
   const problems = [
+    ...linkedFiles(rawLinks.map((p) => `raw/${p}`), wikiLinks.map((p) => `wiki/${p}`)),
     ...links.problems,
     ...checkOrphans(pages, links.linkedTo),
     ...checkFiles(db, onDisk),
