@@ -29,13 +29,39 @@ export interface RecompileOptions extends Omit<BatchOptions, "force"> {
   waitSeconds?: number;
 }
 
+/**
+ * The stored original of a document, to prepare again. An original that is
+ * a symbolic link is refused for that document: its bytes would come from
+ * outside the knowledge base.
+ */
 function storedInput(layout: KbLayout, document: StoredDocument): DiscoveredInput {
+  const raw = `raw/${document.name}.${document.ext}`;
+  let link: string | null = null;
+  try {
+    if (Deno.lstatSync(layout.resolve(raw)).isSymlink) {
+      link = Deno.readLinkSync(layout.resolve(raw));
+    }
+  } catch {
+    // Missing or unreadable: the worker reports it.
+  }
+  if (link !== null) {
+    return {
+      kind: "error",
+      source: document.source,
+      error: {
+        code: "UNREADABLE",
+        message:
+          `Cannot recompile '${document.name}': its original '${raw}' is a symbolic link to '${link}'; Quire reads only the file itself (put it back in '${raw}', or add the document again)`,
+        path: document.source,
+      },
+    };
+  }
   return {
     kind: "input",
     source: document.source,
     input: {
       kind: "stored",
-      path: layout.resolve(`raw/${document.name}.${document.ext}`),
+      path: layout.resolve(raw),
       source: document.source,
       origin: document.origin,
       type: document.type,

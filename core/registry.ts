@@ -200,10 +200,6 @@ export function openRegistry(path: string, options: OpenRegistryOptions = {}): D
   try {
     db = new DatabaseSync(path, { readOnly, enableForeignKeyConstraints: true });
     db.exec("PRAGMA busy_timeout = 10000");
-    if (!readOnly) {
-      db.exec("PRAGMA journal_mode = WAL");
-      db.exec("PRAGMA synchronous = FULL");
-    }
     version = Number(row<{ user_version: number }>(db, "PRAGMA user_version")?.user_version);
     const names = rows<{ name: string }>(db, "SELECT name FROM sqlite_master WHERE type = 'table'");
     tables = new Set(names.map((table) => table.name));
@@ -226,6 +222,16 @@ export function openRegistry(path: string, options: OpenRegistryOptions = {}): D
   } catch (error) {
     db.close();
     throw error;
+  }
+  // Only now that it is known to be a registry may anything be written to it.
+  if (!readOnly) {
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA synchronous = FULL");
+    } catch (error) {
+      db.close();
+      throw registryError(path, error);
+    }
   }
   if (version < SCHEMA_VERSION) {
     if (readOnly) {
