@@ -204,7 +204,7 @@ Deno.test("repair leaves a whole registry alone unless --force, and reports what
   await Deno.writeTextFile(
     summary,
     page.replace(/^(origin|original|description): .*\n/gm, "").replace(
-      /^concept_notes:\n(  - .*\n)*/m,
+      /^concept_notes:\n( {2}- .*\n)*/m,
       "",
     ),
   );
