@@ -22,6 +22,7 @@ import { CommanderError } from "commander";
 import {
   errorMessage,
   findKnowledgeBase,
+  InjectedFault,
   InputError,
   isDiskFull,
   kbLayout,
@@ -31,8 +32,12 @@ import {
 } from "../core/mod.ts";
 import type { GlobalOptions } from "./output.ts";
 
-/** True for an error raised by the file system (a `Deno.errors` class or an OS error code). */
+/**
+ * True for an error raised by the file system (a `Deno.errors` class or an
+ * OS error code), or an `InjectedFault`, which stands for one in the tests.
+ */
 function isFileSystemError(error: unknown): boolean {
+  if (error instanceof InjectedFault) return true;
   if (Object.values(Deno.errors).some((kind) => error instanceof kind)) return true;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" && /^E[A-Z]+$/.test(code);

@@ -30,6 +30,7 @@ import {
   QuireError,
   RollbackFailedError,
 } from "../core/errors.ts";
+import { InjectedFault } from "../core/crash_point.ts";
 import { sqliteCode } from "../core/registry_file.ts";
 import { sha256File } from "../core/hash.ts";
 import type { PrepareInput } from "../core/types.ts";
@@ -252,11 +253,15 @@ export async function rebuildAfterBatch(
   }
 }
 
-/** True for a failure of the disk or the registry rather than of Quire's code. */
+/**
+ * True for a failure of the disk or the registry rather than of Quire's code
+ * (an `InjectedFault` stands for an I/O error in the tests).
+ */
 function isPageFailure(error: unknown): boolean {
   if (error instanceof QuireError) {
     return ["NO_SPACE", "IO", "REGISTRY_DAMAGED"].includes(error.code);
   }
+  if (error instanceof InjectedFault) return true;
   if (isDiskFull(error) || sqliteCode(error) !== undefined) return true;
   return Object.values(Deno.errors).some((kind) => error instanceof kind) ||
     /\(os error \d+\)/.test(errorMessage(error));
