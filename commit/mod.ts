@@ -74,6 +74,15 @@
  *
  * Crash points for the tests are listed in `core/crash_point.ts`.
  *
+ * ## Before any of this
+ *
+ * Taking the lock and opening the registry refuse a knowledge base whose own
+ * tree holds a symbolic link (`core/own_tree.ts`) or whose registry is
+ * damaged, or missing while documents exist (`core/open_kb_registry.ts`).
+ * `repairRegistry` (`quire repair`) is the one mutation that runs without a
+ * registry: it rebuilds one from the files on disk under the lock, with its
+ * own steps and crash points (`repair_registry.ts`).
+ *
  * @module
  */
 
