@@ -204,9 +204,28 @@ export async function runBatch(
     result.stats.maxAhead = pool.stats.maxAhead;
     result.stats.maxWaiting = pool.stats.maxWaiting;
     pool.stop();
-    removeIfExists(stagingRoot);
+    await removeBatchStaging(stagingRoot);
   }
   return result;
+}
+
+/**
+ * Removes the batch's staging. A worker that was just terminated may still
+ * write a file for a moment (termination is not instant), which makes a
+ * recursive removal fail with "directory not empty"; so it is retried for up
+ * to a second, and then left to the next recovery, which removes any
+ * staging no live process owns.
+ */
+async function removeBatchStaging(path: string): Promise<void> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      removeIfExists(path);
+      return;
+    } catch {
+      if (attempt >= 20) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
 
 /**
