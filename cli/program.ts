@@ -17,7 +17,6 @@ import {
   watchCommand,
 } from "./batch_commands.ts";
 import { initCommand, recoverCommand, removeCommand, repairCommand } from "./change_commands.ts";
-import { commandFailure } from "./command_failure.ts";
 import type { GlobalOptions } from "./output.ts";
 import {
   lintCommand,
@@ -93,23 +92,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
       parseSeconds,
     );
 
-  const globals = (command: Command) => command.optsWithGlobals() as GlobalOptions;
   // The clock is checked before any command touches anything (SOURCE_DATE_EPOCH).
-  // A failure of the disk or of SQLite becomes a named error (`commandFailure`).
-  const run = (command: Command, body: () => Promise<number> | number) => async () => {
-    try {
-      now();
-      setExit(await body());
-    } catch (error) {
-      throw commandFailure(error, globals(command));
-    }
+  const run = (body: () => Promise<number> | number) => async () => {
+    now();
+    setExit(await body());
   };
+  const globals = (command: Command) => command.optsWithGlobals() as GlobalOptions;
 
   program.command("init")
     .description("create a knowledge base (default: --kb, $QUIRE_KB, or the current folder)")
     .argument("[dir]", "folder to create it in")
     .action((dir: string | undefined, _flags, command: Command) =>
-      run(command, () => initCommand(dir, globals(command)))()
+      run(() => initCommand(dir, globals(command)))()
     );
 
   withBatchOptions(
@@ -125,14 +119,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .action((inputs: string[], flags: AddFlags, command: Command) =>
-      run(command, () => addCommand(inputs, flags, globals(command)))()
+      run(() => addCommand(inputs, flags, globals(command)))()
     );
 
   program.command("remove")
     .description("remove documents (by name or content-hash prefix) and their pages")
     .argument("<names...>", "document names or hash prefixes (4+ hex digits)")
     .action((names: string[], _flags, command: Command) =>
-      run(command, () => removeCommand(names, globals(command)))()
+      run(() => removeCommand(names, globals(command)))()
     );
 
   withBatchOptions(
@@ -143,7 +137,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .argument("<dir>", "the folder to mirror")
       .option("--dry-run", "print the plan and change nothing"),
   ).action((dir: string, flags: BatchFlags & { dryRun?: boolean }, command: Command) =>
-    run(command, () => syncCommand(dir, flags, globals(command)))()
+    run(() => syncCommand(dir, flags, globals(command)))()
   );
 
   withBatchOptions(
@@ -153,7 +147,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       )
       .argument("[dir]", "the inbox folder"),
   ).action((dir: string | undefined, flags: BatchFlags, command: Command) =>
-    run(command, () => watchCommand(dir, flags, globals(command)))()
+    run(() => watchCommand(dir, flags, globals(command)))()
   );
 
   withBatchOptions(
@@ -161,7 +155,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .description("rebuild documents' pages from their stored originals (all when no names)")
       .argument("[names...]", "document names or hash prefixes"),
   ).action((names: string[], flags: BatchFlags, command: Command) =>
-    run(command, () => recompileCommand(names, flags, globals(command)))()
+    run(() => recompileCommand(names, flags, globals(command)))()
   );
 
   program.command("search")
@@ -169,7 +163,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument("<words...>", 'the query ("exact phrase", OR, prefix*)')
     .option("-n, --limit <n>", "most results", parseLimit, 10)
     .action((words: string[], flags: { limit: number }, command: Command) =>
-      run(command, () => searchCommand(words, flags, globals(command)))()
+      run(() => searchCommand(words, flags, globals(command)))()
     );
 
   program.command("query")
@@ -180,28 +174,28 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("-n, --limit <n>", "most documents considered", parseLimit, 10)
     .option("--save", "save the answer to wiki/explorations/")
     .action((words: string[], flags: { limit: number; save?: boolean }, command: Command) =>
-      run(command, () => queryCommand(words, flags, globals(command)))()
+      run(() => queryCommand(words, flags, globals(command)))()
     );
 
   program.command("lint")
     .description(
       "check links, orphans, files vs registry, leftover staging and journals (exit 1 on problems)",
     )
-    .action((_flags, command: Command) => run(command, () => lintCommand(globals(command)))());
+    .action((_flags, command: Command) => run(() => lintCommand(globals(command)))());
 
   program.command("list")
     .description("list documents: name, type, size, added")
-    .action((_flags, command: Command) => run(command, () => listCommand(globals(command)))());
+    .action((_flags, command: Command) => run(() => listCommand(globals(command)))());
 
   program.command("status")
     .description("counts, size on disk, pending journals, last operation")
-    .action((_flags, command: Command) => run(command, () => statusCommand(globals(command)))());
+    .action((_flags, command: Command) => run(() => statusCommand(globals(command)))());
 
   program.command("recover")
     .description(
       "roll back or finish interrupted changes, rebuild derived pages, remove stale staging",
     )
-    .action((_flags, command: Command) => run(command, () => recoverCommand(globals(command)))());
+    .action((_flags, command: Command) => run(() => recoverCommand(globals(command)))());
 
   program.command("repair")
     .description(
@@ -209,7 +203,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .option("--force", "rebuild it even when it is whole")
     .action((flags: { force?: boolean }, command: Command) =>
-      run(command, () => repairCommand(flags, globals(command)))()
+      run(() => repairCommand(flags, globals(command)))()
     );
 
   return program;

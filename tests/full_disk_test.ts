@@ -229,3 +229,40 @@ Deno.test("a shared-page rebuild that fails after a batch keeps the batch and sa
   assert.deepEqual(await treeState(kb), await treeState(reference));
   assert.equal((await runQuire(["--kb", kb, "lint"])).code, 0);
 });
+
+Deno.test({
+  name: "a read-only disk is an I/O error naming the file, on reads and changes alike",
+  ignore: !canMount(),
+  fn: async () => {
+    await using dir = await tempDir();
+    const disk = join(dir.path, "disk");
+    await Deno.mkdir(disk);
+    assert.ok(run("mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", disk]), "mount");
+    try {
+      const kb = join(disk, "kb");
+      await writeFiles(dir.path, { "a.md": "# A\n\nThe pilot boards at the buoy.\n" });
+      assert.equal((await runQuire(["--kb", kb, "add", join(dir.path, "a.md")])).code, 0);
+      const tree = await treeState(kb);
+      assert.ok(run("mount", ["-o", "remount,ro", disk]), "remount read-only");
+      for (const args of [["list"], ["add", join(dir.path, "a.md")], ["remove", "a"], ["lint"]]) {
+        const result = await runQuire(["--kb", kb, ...args]);
+        const label = `${args[0]}: ${result.stderr}`;
+        assert.equal(result.code, 1, label);
+        assert.match(
+          result.stderr,
+          /^error: Cannot (use registry|finish the command on knowledge base) '\/[^']+'/,
+          label,
+        );
+        assert.match(result.stderr, /Read-only file system|unable to open database file/, label);
+        assert.match(result.stderr, /hint: Check/, label);
+        assert.doesNotMatch(result.stderr, /bug in Quire/, label);
+      }
+      assert.ok(run("mount", ["-o", "remount,rw", disk]), "remount read-write");
+      assert.deepEqual(await treeState(kb), tree);
+      assert.equal(integrityCheck(kb), "ok");
+      assert.equal((await runQuire(["--kb", kb, "lint"])).code, 0);
+    } finally {
+      run("umount", ["-l", disk]);
+    }
+  },
+});
