@@ -23,7 +23,8 @@
  * 3, the next change or `quire recover` rebuilds the pages.
  *
  * A registry that opens and passes `PRAGMA quick_check` is not touched
- * unless `force` is given.
+ * unless `force` is given; then its own recovery runs first, so that the
+ * files of an interrupted change are rolled back rather than restored.
  *
  * What a repair cannot restore (it was only in the registry): the log's
  * history (the old file kept aside still has it), the section trees
@@ -190,6 +191,16 @@ export async function repairRegistry(
   };
   if (diagnosis.whole && !options.force) return result;
   const config = await loadConfig(layout.config);
+  if (diagnosis.whole) {
+    // A whole registry still knows its interrupted changes: finish or roll
+    // them back first, so that half-published files are not taken as documents.
+    const old = openRegistry(layout.registry);
+    try {
+      await recoverKnowledgeBase(layout, old, { rule: config.concepts });
+    } finally {
+      old.close();
+    }
+  }
   const staging = join(layout.staging, "repair");
   removeIfExists(staging);
   ensureDirectory(staging);
