@@ -19,6 +19,7 @@ import {
   listDocuments,
   loadConfig,
   openKbRegistry,
+  ownTreeProblems,
   prepareSettings,
   QuireError,
   readStatus,
@@ -145,16 +146,7 @@ export async function searchCommand(
  */
 async function lintReport(layout: KbLayout): Promise<LintReport> {
   const links = findOwnSymlinks(layout);
-  if (links.length > 0) {
-    return {
-      problems: links.map((link) => ({
-        kind: "symlink" as const,
-        path: link.path,
-        detail:
-          `a symbolic link to '${link.target}': Quire refuses to change or read this knowledge base until it is a real folder or file (other checks skipped)`,
-      })),
-    };
-  }
+  if (links.length > 0) return { problems: ownTreeProblems(links) };
   const db = openKbRegistry(layout, { readOnly: true, verify: true });
   try {
     return await lintKnowledgeBase(layout, db, { writerActive: activeWriter(layout) !== null });

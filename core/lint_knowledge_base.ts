@@ -4,11 +4,7 @@
  *
  * Problems found:
  *
- * - `symlink`: a symbolic link among Quire's own files: a folder of the
- *   fixed list in `own_tree.ts` (reported alone by `quire lint`, which then
- *   checks nothing else), or a file under `raw/` or Quire's own wiki folders
- *   (`recompile` refuses a linked original; a linked page is replaced, not
- *   written through).
+ * - `symlink`: a symbolic link among Quire's own files (`lint_symlinks.ts`).
  * - `broken-link`: a `[[wikilink]]` in any `wiki/**\/*.md` page whose target
  *   does not resolve, or whose `#heading` is not a heading of the target.
  *   Unresolved links inside `wiki/sources/` pages are not reported: a source
@@ -56,6 +52,7 @@ import { posix } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { documentPages, explorationPage, type KbLayout } from "./layout.ts";
 import { activeWriter } from "./read_status.ts";
+import { linkedFileProblems } from "./lint_symlinks.ts";
 import { headingKey, headingText, scanPage, type WikiLink } from "./scan_page.ts";
 
 /** The kinds of problem lint reports, in the order reports list them. */
@@ -102,13 +99,11 @@ export interface LintOptions {
 /** Pages that are never orphans even when nothing links to them, wiki-relative. */
 const ORPHAN_CANDIDATE = /^(summaries|concepts|explorations)\/[^/]+\.md$/;
 
-/** Lists the files under `dir` (recursively, skipping dot entries), relative and `/`-separated. */
-async function listFiles(
-  dir: string,
-  prefix = "",
-  files: string[] = [],
-  links?: string[],
-): Promise<string[]> {
+/**
+ * Lists the files under `dir` (recursively, skipping dot entries), relative
+ * and `/`-separated; symbolic links among them are also added to `links`.
+ */
+async function listFiles(dir: string, links: string[], prefix = "", files: string[] = []) {
   let entries: Deno.DirEntry[];
   try {
     entries = await Array.fromAsync(Deno.readDir(dir));
@@ -121,8 +116,8 @@ async function listFiles(
   for (const entry of entries) {
     if (entry.name.startsWith(".")) continue;
     const path = prefix + entry.name;
-    if (entry.isSymlink) links?.push(path);
-    if (entry.isDirectory) await listFiles(`${dir}/${entry.name}`, `${path}/`, files, links);
+    if (entry.isSymlink) links.push(path);
+    if (entry.isDirectory) await listFiles(`${dir}/${entry.name}`, links, `${path}/`, files);
     else files.push(path);
   }
   return files;
@@ -327,7 +322,7 @@ async function checkStaging(layout: KbLayout): Promise<LintProblem[]> {
     }
     for await (const child of Deno.readDir(`${layout.staging}/${entry.name}`)) {
       const childPath = `${path}/${child.name}`;
-      if (child.isDirectory && (await listFiles(`${layout.root}/${childPath}`)).length === 0) {
+      if (child.isDirectory && (await listFiles(`${layout.root}/${childPath}`, [])).length === 0) {
         continue;
       }
       problems.push({ kind: "leftover-staging", path: childPath, detail });
@@ -362,18 +357,6 @@ function checkRegistryQueues(db: DatabaseSync): LintProblem[] {
   return problems;
 }
 
-/** Quire's own files that are symbolic links (the user's own wiki folders may hold links). */
-function linkedFiles(rawLinks: string[], wikiLinks: string[]): LintProblem[] {
-  const own = /^wiki\/((sources|summaries|concepts|explorations)\/|(index|log)\.md$)/;
-  return [...rawLinks, ...wikiLinks.filter((path) => own.test(path))].map((path) => ({
-    kind: "symlink" as const,
-    path,
-    detail: path.startsWith("raw/")
-      ? "a symbolic link: Quire does not read a document's original through a link (`recompile` refuses it); put the file itself here"
-      : "a symbolic link: Quire replaces its pages instead of writing through links; put the file itself here",
-  }));
-}
-
 function compareProblems(a: LintProblem, b: LintProblem): number {
   const kind = LINT_KINDS.indexOf(a.kind) - LINT_KINDS.indexOf(b.kind);
   if (kind !== 0) return kind;
@@ -390,10 +373,9 @@ export async function lintKnowledgeBase(
   options: LintOptions = {},
 ): Promise<LintReport> {
   const writerActive = options.writerActive ?? activeWriter(layout) !== null;
-  const wikiLinks: string[] = [];
-  const rawLinks: string[] = [];
-  const wikiFiles = (await listFiles(layout.wiki, "", [], wikiLinks)).sort();
-  const rawFiles = await listFiles(layout.raw, "", [], rawLinks);
+  const [wikiLinks, rawLinks]: string[][] = [[], []];
+  const wikiFiles = (await listFiles(layout.wiki, wikiLinks)).sort();
+  const rawFiles = await listFiles(layout.raw, rawLinks);
   const pages = wikiFiles.filter((file) => file.toLowerCase().endsWith(".md"));
   const scans = await scanPages(layout.wiki, pages, options.concurrency ?? 8);
   // Visit pages in path order so that the report does not depend on read order.
@@ -404,7 +386,7 @@ export async function lintKnowledgeBase(
     ...wikiFiles.map((file) => `wiki/${file}`),
   ]);
   const problems = [
-    ...linkedFiles(rawLinks.map((p) => `raw/${p}`), wikiLinks.map((p) => `wiki/${p}`)),
+    ...linkedFileProblems(rawLinks.map((p) => `raw/${p}`), wikiLinks.map((p) => `wiki/${p}`)),
     ...links.problems,
     ...checkOrphans(pages, links.linkedTo),
     ...checkFiles(db, onDisk),

@@ -55,6 +55,7 @@ export * from "./fts_expression.ts";
 export * from "./hash.ts";
 export * from "./layout.ts";
 export * from "./lint_knowledge_base.ts";
+export * from "./lint_symlinks.ts";
 export * from "./lock_owner.ts";
 export * from "./markdown.ts";
 export * from "./naming.ts";
