@@ -34,7 +34,7 @@ import {
   ftsExpression,
   InputError,
   type KbLayout,
-  openRegistry,
+  openKbRegistry,
   QuireError,
   scanPage,
   searchDocuments,
@@ -221,7 +221,7 @@ export async function answerQuery(
     });
   }
   const query = questionQuery(question, options.language ?? "en");
-  const db = openRegistry(layout.registry, { readOnly: true });
+  const db = openKbRegistry(layout, { readOnly: true });
   let hits: SearchHit[];
   try {
     hits = searchDocuments(db, query, { limit: options.limit, match: "any" });

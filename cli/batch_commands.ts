@@ -79,7 +79,7 @@ async function runBatchCommand(
 function batchExitCode(result: BatchResult): number {
   if (result.rollbackFailed !== null) return EXIT.rollback;
   if (result.interrupted) return EXIT.interrupted;
-  return result.failed.length > 0 ? EXIT.failed : EXIT.ok;
+  return result.failed.length > 0 || result.pagesPending !== null ? EXIT.failed : EXIT.ok;
 }
 
 function summarize(result: BatchResult & { removed?: unknown[] }, seconds: number): string {
@@ -96,6 +96,7 @@ function summarize(result: BatchResult & { removed?: unknown[] }, seconds: numbe
     text +=
       `\nStopped: ${result.rollbackFailed}\nhint: Run \`quire recover\` once the cause is fixed`;
   }
+  if (result.pagesPending !== null) text += `\nerror: ${result.pagesPending}`;
   return text;
 }
 

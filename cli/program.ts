@@ -16,7 +16,7 @@ import {
   syncCommand,
   watchCommand,
 } from "./batch_commands.ts";
-import { initCommand, recoverCommand, removeCommand } from "./change_commands.ts";
+import { initCommand, recoverCommand, removeCommand, repairCommand } from "./change_commands.ts";
 import { linksCommand } from "./links_command.ts";
 import type { GlobalOptions } from "./output.ts";
 import {
@@ -225,6 +225,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
       "roll back or finish interrupted changes, rebuild derived pages, remove stale staging",
     )
     .action((_flags, command: Command) => run(() => recoverCommand(globals(command)))());
+
+  program.command("repair")
+    .description(
+      "rebuild a missing or damaged registry from the files in raw/ and wiki/ (the old one is kept aside)",
+    )
+    .option("--force", "rebuild it even when it is whole")
+    .action((flags: { force?: boolean }, command: Command) =>
+      run(() => repairCommand(flags, globals(command)))()
+    );
 
   return program;
 }

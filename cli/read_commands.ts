@@ -11,12 +11,15 @@
 import type { DatabaseSync } from "node:sqlite";
 import {
   activeWriter,
+  findOwnSymlinks,
   isRecoveryPending,
   type KbLayout,
   lintKnowledgeBase,
+  type LintReport,
   listDocuments,
   loadConfig,
-  openRegistry,
+  openKbRegistry,
+  ownTreeProblems,
   prepareSettings,
   QuireError,
   readStatus,
@@ -41,7 +44,7 @@ async function notePendingRecovery(layout: KbLayout, db: DatabaseSync): Promise<
 /** `quire list`. */
 export async function listCommand(options: GlobalOptions): Promise<number> {
   const layout = locateKnowledgeBase(options);
-  const db = openRegistry(layout.registry, { readOnly: true });
+  const db = openKbRegistry(layout, { readOnly: true });
   let documents;
   try {
     documents = listDocuments(db);
@@ -161,7 +164,7 @@ export async function searchCommand(
     });
   }
   const layout = locateKnowledgeBase(options);
-  const db = openRegistry(layout.registry, { readOnly: true });
+  const db = openKbRegistry(layout, { readOnly: true });
   let hits: SearchHit[];
   try {
     hits = searchDocuments(db, query, { limit: flags.limit });
@@ -174,16 +177,25 @@ export async function searchCommand(
   return EXIT.ok;
 }
 
-/** `quire lint`: exit 1 when it finds problems. */
-export async function lintCommand(options: GlobalOptions): Promise<number> {
-  const layout = locateKnowledgeBase(options);
-  const db = openRegistry(layout.registry, { readOnly: true });
-  let report;
+/**
+ * Lints a knowledge base. A symbolic link in its own tree is reported alone:
+ * the other checks would read through it.
+ */
+async function lintReport(layout: KbLayout): Promise<LintReport> {
+  const links = findOwnSymlinks(layout);
+  if (links.length > 0) return { problems: ownTreeProblems(links) };
+  const db = openKbRegistry(layout, { readOnly: true, verify: true });
   try {
-    report = await lintKnowledgeBase(layout, db, { writerActive: activeWriter(layout) !== null });
+    return await lintKnowledgeBase(layout, db, { writerActive: activeWriter(layout) !== null });
   } finally {
     db.close();
   }
+}
+
+/** `quire lint`: exit 1 when it finds problems. */
+export async function lintCommand(options: GlobalOptions): Promise<number> {
+  const layout = locateKnowledgeBase(options, { allowSymlinks: true });
+  const report = await lintReport(layout);
   if (options.json) printJson(report);
   else {
     for (const p of report.problems) print(`${p.kind} ${p.path}: ${p.detail}`);

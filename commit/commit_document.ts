@@ -100,6 +100,7 @@ export function commitStagedDocument(
   const body = renderSummaryPage({
     name,
     source: staged.source,
+    origin: staged.origin,
     hash: staged.hash,
     bytes: staged.bytes,
     addedAt,

@@ -75,6 +75,15 @@
  *
  * Crash points for the tests are listed in `core/crash_point.ts`.
  *
+ * ## Before any of this
+ *
+ * Taking the lock and opening the registry refuse a knowledge base whose own
+ * tree holds a symbolic link (`core/own_tree.ts`) or whose registry is
+ * damaged, or missing while documents exist (`core/open_kb_registry.ts`).
+ * `repairRegistry` (`quire repair`) is the one mutation that runs without a
+ * registry: it rebuilds one from the files on disk under the lock, with its
+ * own steps and crash points (`repair_registry.ts`).
+ *
  * @module
  */
 
@@ -96,5 +105,6 @@ export {
 export { type AddPlan, planAdd, type PlannedInput } from "./plan_add.ts";
 export { recompileDocuments, type RecompileResult } from "./recompile_documents.ts";
 export { removeDocuments, type RemoveResult } from "./remove_documents.ts";
+export { repairRegistry, type RepairResult } from "./repair_registry.ts";
 export { planSync, syncFolder, type SyncPlan, type SyncResult } from "./sync_folder.ts";
 export { watchFolder } from "./watch_folder.ts";

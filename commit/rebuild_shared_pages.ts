@@ -30,8 +30,14 @@ import { renderIndexPage } from "./pages/render_index_page.ts";
 import { renderLogPage } from "./pages/render_log_page.ts";
 import { refreshBacklinks } from "./pages/render_backlinks_block.ts";
 
+/**
+ * Reads the current page, if any. A page that is a symbolic link is not
+ * read (its text is not ours to keep) and is then replaced by the rebuilt
+ * page: the rename replaces the link, never what it points to.
+ */
 async function readIfExists(path: string): Promise<string | null> {
   try {
+    if ((await Deno.lstat(path)).isSymlink) return null;
     return await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;

@@ -9,7 +9,7 @@
  */
 
 import type { DatabaseSync } from "node:sqlite";
-import { errorMessage } from "../core/errors.ts";
+import { failurePayload } from "../core/errors.ts";
 import { conceptPage, documentPages, INDEX_PAGE, type KbLayout, LOG_PAGE } from "../core/layout.ts";
 import {
   documentConcepts,
@@ -29,6 +29,8 @@ export interface RemoveResult {
   removed: { name: string; source: string }[];
   failed: { target: string; error: string }[];
   rollbackFailed: string | null;
+  /** Why the shared pages could not be rebuilt (see `BatchResult`), or null. */
+  pagesPending: string | null;
   recovery: RecoveryReport;
 }
 
@@ -103,6 +105,7 @@ export async function removeDocuments(
     removed: [],
     failed: [],
     rollbackFailed: null,
+    pagesPending: null,
     recovery: session.recovery,
   };
   for (const target of targets) {
@@ -117,10 +120,8 @@ export async function removeDocuments(
     } catch (error) {
       result.rollbackFailed = rollbackFailure(error);
       if (result.rollbackFailed !== null) break;
-      result.failed.push({
-        target,
-        error: `Cannot remove '${target}': ${errorMessage(error)}`,
-      });
+      const failure = failurePayload(error, target, { verb: "remove", fallback: "PUBLISH" });
+      result.failed.push({ target, error: failure.message });
     }
   }
   await rebuildAfterBatch(session, result);

@@ -32,10 +32,15 @@ import { prepareSettings } from "../core/config.ts";
 import { removeIfExists } from "../core/durable_fs.ts";
 import {
   CoordinatorPoisonedError,
+  errorMessage,
   type ErrorPayload,
   failurePayload,
+  isDiskFull,
+  QuireError,
   RollbackFailedError,
 } from "../core/errors.ts";
+import { InjectedFault } from "../core/crash_point.ts";
+import { sqliteCode } from "../core/registry_file.ts";
 import { sha256File } from "../core/hash.ts";
 import type { PrepareInput } from "../core/types.ts";
 import { type DiscoveredInput, PreparePool, type Settled } from "../prepare/mod.ts";
@@ -82,6 +87,12 @@ export interface BatchResult {
   interrupted: boolean;
   /** The message of a rollback failure that stopped the batch. */
   rollbackFailed: string | null;
+  /**
+   * Why the shared pages could not be rebuilt after the batch (a full disk,
+   * an I/O error), or null. What the batch committed stays committed; the
+   * pages stay queued for the next change or `quire recover`.
+   */
+  pagesPending: string | null;
   /** Pool counters (jobs, the buffer bound, the largest buffer seen) and the model's use. */
   stats: {
     jobs: number;
@@ -120,6 +131,7 @@ export function emptyBatchResult(jobs: number): BatchResult {
     fallbacks: [],
     interrupted: false,
     rollbackFailed: null,
+    pagesPending: null,
     stats: { jobs, bound: 2 * jobs, maxAhead: 0, maxWaiting: 0, llm: null },
   };
 }
@@ -249,7 +261,7 @@ export async function runBatch(
     result.stats.maxAhead = pool.stats.maxAhead;
     result.stats.maxWaiting = pool.stats.maxWaiting;
     pool.stop();
-    removeIfExists(stagingRoot);
+    await removeBatchStaging(stagingRoot);
     if (settings.llm !== null) {
       result.stats.llm = batchLlmStats(pool.llm);
       finishLlmBatch(session.db, pool.llm, { dir: layout.cache, maxBytes: config.cache.maxBytes });
@@ -287,6 +299,25 @@ async function relink(
 }
 
 /**
+ * Removes the batch's staging. A worker that was just terminated may still
+ * write a file for a moment (termination is not instant), which makes a
+ * recursive removal fail with "directory not empty"; so it is retried for up
+ * to a second, and then left to the next recovery, which removes any
+ * staging no live process owns.
+ */
+async function removeBatchStaging(path: string): Promise<void> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      removeIfExists(path);
+      return;
+    } catch {
+      if (attempt >= 20) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+/**
  * The message of an error that must stop a batch: a failed rollback, or a
  * coordinator poisoned by one. Null for any other error, which fails only
  * the input it concerns. Every command that applies plans in a loop (`add`,
@@ -299,14 +330,47 @@ export function rollbackFailure(error: unknown): string | null {
     : null;
 }
 
-/** Rebuilds the shared pages; after a failed rollback, a failure here is left to recovery. */
+/**
+ * Rebuilds the shared pages after a batch. A failure of the disk or the
+ * registry (full, read-only, damaged) does not undo anything committed: it
+ * is recorded as `pagesPending` (the pages stay queued for the next
+ * recovery) and the half-written temporary pages are removed. After a failed
+ * rollback any failure here is left to recovery. Other errors are thrown.
+ */
 export async function rebuildAfterBatch(
   session: ChangeSession,
-  result: { rollbackFailed: string | null },
+  result: { rollbackFailed: string | null; pagesPending: string | null },
 ): Promise<void> {
   try {
     await session.rebuild();
   } catch (error) {
-    if (result.rollbackFailed === null) throw error;
+    if (result.rollbackFailed !== null) return;
+    if (!isPageFailure(error)) throw error;
+    try {
+      removeIfExists(join(session.layout.staging, "pages"));
+    } catch {
+      // Recovery removes it.
+    }
+    const full = isDiskFull(error) || (error instanceof QuireError && error.code === "NO_SPACE");
+    result.pagesPending =
+      `Cannot rebuild the shared pages (index, log, concepts) of '${session.layout.root}': ${
+        full ? "the disk is full" : "an I/O error"
+      } (${errorMessage(error)}); everything above is committed; ${
+        full ? "free some space, then " : "fix the cause, then "
+      }run \`quire recover\` to rebuild them`;
   }
+}
+
+/**
+ * True for a failure of the disk or the registry rather than of Quire's code
+ * (an `InjectedFault` stands for an I/O error in the tests).
+ */
+function isPageFailure(error: unknown): boolean {
+  if (error instanceof QuireError) {
+    return ["NO_SPACE", "IO", "REGISTRY_DAMAGED"].includes(error.code);
+  }
+  if (error instanceof InjectedFault) return true;
+  if (isDiskFull(error) || sqliteCode(error) !== undefined) return true;
+  return Object.values(Deno.errors).some((kind) => error instanceof kind) ||
+    /\(os error \d+\)/.test(errorMessage(error));
 }

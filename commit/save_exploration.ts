@@ -13,7 +13,7 @@
  *   both answers.
  * - The page is front matter (`question`, `created`, `cites`: the cited
  *   wiki-relative targets, deduplicated), the question as its title, then
- *   the answer as given.
+ *   the answer as given, with any raw HTML in it made text.
  * - The shared pages (`index.md`, `log.md`) are rebuilt before returning
  *   unless `rebuild: false` is passed (for a caller that saves several and
  *   rebuilds once).
@@ -26,7 +26,7 @@ import { timestamp } from "../core/clock.ts";
 import { ensureDirectory, exists, removeIfExists, writeFileDurably } from "../core/durable_fs.ts";
 import { QuireError } from "../core/errors.ts";
 import { explorationPage, INDEX_PAGE, LOG_PAGE } from "../core/layout.ts";
-import { inlineText, renderFrontMatter } from "../core/markdown.ts";
+import { inlineText, neutralizeHtml, renderFrontMatter } from "../core/markdown.ts";
 import { safeName, uniqueName } from "../core/naming.ts";
 import { recordedLinks } from "../core/wiki_links.ts";
 import type { ChangeSession } from "./change_session.ts";
@@ -63,7 +63,7 @@ export function renderExplorationPage(input: ExplorationInput, createdAt: string
     created: createdAt,
     cites,
   });
-  return `${front}# ${inlineText(input.question)}\n\n${input.answer.trim()}\n`;
+  return `${front}# ${inlineText(input.question)}\n\n${neutralizeHtml(input.answer.trim())}\n`;
 }
 
 /**

@@ -23,7 +23,12 @@ function documentName(db: DatabaseSync, id: number): string {
   return row<{ name: string }>(db, "SELECT name FROM documents WHERE id = ?", id)?.name ?? "";
 }
 
-function applyRegistryChange(db: DatabaseSync, change: RegistryChange): void {
+/**
+ * Writes a mutation's registry change (a document with its concepts and
+ * full-text row, a deletion, an exploration); the caller holds the
+ * transaction. Also used by `repair` to fill a new registry.
+ */
+export function applyRegistryChange(db: DatabaseSync, change: RegistryChange): void {
   switch (change.op) {
     case "put-document": {
       const d = change.document;

@@ -161,45 +161,119 @@ function isObject(value: unknown): value is Json {
 }
 
 /**
- * Merges `input` over `defaults`, checking every key exists and every value
- * has the default's type. `where` names the position for messages.
+ * Merges `input` over `defaults`, checking every key exists (own keys only,
+ * so `__proto__` is an unknown key) and every value has the default's type.
+ * A `null` default (`inbox`) takes a string or null. `where` names the
+ * position for messages.
  */
 function mergeChecked(defaults: Json, input: Json, where: string, file: string): Json {
   const out: Json = { ...defaults };
   for (const [key, value] of Object.entries(input)) {
     const path = where ? `${where}.${key}` : key;
-    if (!(key in defaults)) {
+    if (!Object.hasOwn(defaults, key)) {
       throw new QuireError("CONFIG", `Cannot read config '${file}': unknown key '${path}'`, {
         hint: `Remove '${path}' or check its spelling`,
       });
     }
     const base = defaults[key];
-    if (isObject(base) && isObject(value)) {
+    if (isObject(base)) {
+      if (!isObject(value)) throw badType(file, path, "an object");
       out[key] = mergeChecked(base, value, path, file);
-    } else if (base === null || value === null || typeof base === typeof value) {
-      if (Array.isArray(base) !== Array.isArray(value) && base !== null && value !== null) {
-        throw badType(file, path, base);
+    } else if (base === null) {
+      if (value !== null && typeof value !== "string") {
+        throw badType(file, path, "a string or null");
+      }
+      out[key] = value;
+    } else if (Array.isArray(base)) {
+      if (!Array.isArray(value) || value.some((item) => typeof item !== "string")) {
+        throw badType(file, path, "an array of strings");
       }
       out[key] = value;
     } else {
-      throw badType(file, path, base);
+      if (typeof value !== typeof base) throw badType(file, path, `a ${typeof base}`);
+      out[key] = value;
     }
   }
   return out;
 }
 
-function badType(file: string, path: string, expected: unknown): QuireError {
-  const kind = Array.isArray(expected) ? "an array" : `a ${typeof expected}`;
+function badType(file: string, path: string, kind: string): QuireError {
   return new QuireError("CONFIG", `Cannot read config '${file}': '${path}' must be ${kind}`, {
     hint: `Fix '${path}' in '${file}'`,
   });
 }
 
+/** What a numeric setting may hold. */
+interface NumberRule {
+  integer: boolean;
+  min: number;
+  /** True when `min` itself is not allowed (a timeout of 0). */
+  aboveMin?: boolean;
+  max: number;
+}
+
+/** The longest timer `setTimeout` keeps (2^31 - 1 ms); a longer one would fire at once. */
+const MAX_SECONDS = 2_147_483;
+const COUNT: NumberRule = { integer: true, min: 1, max: Number.MAX_SAFE_INTEGER };
+const SECONDS: NumberRule = { integer: false, min: 0, aboveMin: true, max: MAX_SECONDS };
+
+/**
+ * The range of every numeric setting, by path. A number without a rule here
+ * must be finite and above 0.
+ */
+const NUMBER_RULES: Record<string, NumberRule> = {
+  "limits.maxFetchBytes": COUNT,
+  "limits.fetchTimeoutSeconds": SECONDS,
+  "limits.sectionTreeMinPages": COUNT,
+  "limits.tableMaxRows": COUNT,
+  "limits.prepareTimeoutSeconds": SECONDS,
+  "concepts.minDocuments": COUNT,
+  "concepts.perDocument": { integer: true, min: 0, max: 1000 },
+  "concepts.maxPerDocument": { integer: true, min: 0, max: 1000 },
+  "cache.maxBytes": { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER },
+  "llm.timeoutSeconds": SECONDS,
+  "llm.retries": { integer: true, min: 0, max: 100 },
+  "llm.maxTokens": { integer: true, min: 64, max: 10_000_000 },
+  "llm.contextTokens": { integer: true, min: 1, max: 100_000_000 },
+  "llm.failFastAfter": { integer: true, min: 1, max: 1000 },
+};
+const ANY_NUMBER: NumberRule = { integer: false, min: 0, aboveMin: true, max: Number.MAX_VALUE };
+
+function describeRule(rule: NumberRule): string {
+  const low = rule.aboveMin ? `above ${rule.min}` : `from ${rule.min}`;
+  if (rule.integer) return `a whole number ${low} to ${rule.max}`;
+  return rule.max === Number.MAX_VALUE ? `a number ${low}` : `a number ${low} up to ${rule.max}`;
+}
+
+/** Checks every number of a merged config (or `llm` section) against its rule. */
+function checkNumbers(values: Json, where: string, file: string): void {
+  for (const [key, value] of Object.entries(values)) {
+    const path = where ? `${where}.${key}` : key;
+    if (isObject(value)) {
+      checkNumbers(value, path, file);
+      continue;
+    }
+    if (typeof value !== "number") continue;
+    const rule = NUMBER_RULES[path] ?? ANY_NUMBER;
+    const ok = Number.isFinite(value) && (!rule.integer || Number.isInteger(value)) &&
+      (rule.aboveMin ? value > rule.min : value >= rule.min) && value <= rule.max;
+    if (!ok) {
+      throw new QuireError(
+        "CONFIG",
+        `Cannot read config '${file}': '${path}' must be ${describeRule(rule)}, not ${value}`,
+        { hint: `Fix '${path}' in '${file}', or remove it to use the default` },
+      );
+    }
+  }
+}
+
 function checkLlm(value: unknown, file: string): LlmConfig | null {
   if (value === null) return null;
-  if (!isObject(value)) throw badType(file, "llm", {});
+  if (!isObject(value)) throw badType(file, "llm", "an object or null");
   const defaults: Json = { baseUrl: "", model: "", ...LLM_DEFAULTS };
-  const llm = mergeChecked(defaults, value, "llm", file) as unknown as LlmConfig;
+  const merged = mergeChecked(defaults, value, "llm", file);
+  checkNumbers(merged, "llm", file);
+  const llm = merged as unknown as LlmConfig;
   if (!/^https?:\/\//.test(llm.baseUrl) || llm.model === "") {
     throw new QuireError(
       "CONFIG",
@@ -251,10 +325,19 @@ export function parseConfig(text: string, file: string): QuireConfig {
       { hint: "Fix the JSON syntax, or delete the file to use the defaults", cause: error },
     );
   }
-  if (!isObject(input)) throw badType(file, "(top level)", {});
+  if (!isObject(input)) throw badType(file, "(top level)", "an object");
   const { llm, ...rest } = input;
   const defaults = defaultConfig() as unknown as Json;
-  const merged = mergeChecked(defaults, rest, "", file) as unknown as QuireConfig;
+  const checked = mergeChecked(defaults, rest, "", file);
+  checkNumbers(checked, "", file);
+  const merged = checked as unknown as QuireConfig;
+  if (!/^https?:\/\/./.test(merged.pageindex.baseUrl)) {
+    throw new QuireError(
+      "CONFIG",
+      `Cannot read config '${file}': 'pageindex.baseUrl' must be an http(s) URL, not '${merged.pageindex.baseUrl}'`,
+      { hint: `Fix 'pageindex.baseUrl' in '${file}'` },
+    );
+  }
   merged.llm = checkLlm(llm ?? null, file);
   return merged;
 }

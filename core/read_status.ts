@@ -20,7 +20,8 @@ import type { KbLayout } from "./layout.ts";
 import { isProcessAlive, type LockOwner, readLockOwner } from "./lock_owner.ts";
 import type { LlmUsage } from "./llm_usage.ts";
 import { llmUsageTotals, type LogEntry, recentLog, registryCounts } from "./queries.ts";
-import { openRegistry, row } from "./registry.ts";
+import { openKbRegistry } from "./open_kb_registry.ts";
+import { row } from "./registry.ts";
 
 /** What `status` reports. */
 export interface KbStatus {
@@ -114,7 +115,7 @@ export async function isRecoveryPending(layout: KbLayout, db: DatabaseSync): Pro
 
 /** Reads the status of a knowledge base without locking or writing it. */
 export async function readStatus(layout: KbLayout): Promise<KbStatus> {
-  const db = openRegistry(layout.registry, { readOnly: true });
+  const db = openKbRegistry(layout, { readOnly: true });
   let counts;
   let last;
   let recoveryPending;

@@ -143,6 +143,7 @@ export async function readInput(
         baseUrl: settings.pageindex.baseUrl,
         apiKey: settings.pageindex.apiKey,
         timeoutMs: settings.fetchTimeoutMs,
+        maxBytes: settings.maxFetchBytes,
       });
       return { bytes: imported.raw, document: imported.document, nameHint: imported.nameHint };
     }

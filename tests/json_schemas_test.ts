@@ -97,6 +97,8 @@ Deno.test("every command's --json output matches its schema in schemas/", async 
     await checked(validators, "sync.json", [...at, "sync", input]);
     await checked(validators, "remove.json", [...at, "remove", "c", "no-such-doc"], 1);
     await checked(validators, "recover.json", [...at, "recover"]);
+    await checked(validators, "repair.json", [...at, "repair"]);
+    await checked(validators, "repair.json", [...at, "repair", "--force"]);
   });
 
   await t.step("watch prints one sync-shaped line per reconcile", async () => {
