@@ -47,7 +47,7 @@ Deno.test("parseConfig() fills the llm budgets and refuses a context without roo
   assert.throws(
     () =>
       parseConfig('{"llm": {"baseUrl": "http://h/v1", "model": "m", "maxTokens": 1.5}}', "c.json"),
-    /'llm\.maxTokens' must be a whole number above 0/,
+    /'llm\.maxTokens' must be a whole number from 64 to 10000000, not 1\.5/,
   );
   assert.equal(parseConfig("{}", "c.json").cache.maxBytes, 1024 ** 3);
 });
