@@ -11,6 +11,8 @@
  *   its message and hint, and the exit code of its kind from
  *   {@linkcode EXIT_CODE_OF};
  * - an {@linkcode InputError} that escaped a batch: its message, exit 1;
+ * - a failure of the disk or of SQLite that escaped a command is first
+ *   named by `commandFailure` (`REGISTRY_DAMAGED`, `NO_SPACE`, `IO`);
  * - anything else is a bug: the stack, and exit 1.
  *
  * With `--json`, the error is also printed as JSON on stdout.
@@ -20,7 +22,15 @@
 
 import { CommanderError } from "commander";
 import { type ErrorCode, InputError, QuireError } from "./core/mod.ts";
-import { buildProgram, EXIT, type ExitCode, printJson, say } from "./cli/mod.ts";
+import {
+  buildProgram,
+  commandFailure,
+  EXIT,
+  type ExitCode,
+  type GlobalOptions,
+  printJson,
+  say,
+} from "./cli/mod.ts";
 
 /** The exit code of every kind of error that stops a command. */
 const EXIT_CODE_OF: Record<ErrorCode, ExitCode> = {
@@ -31,6 +41,10 @@ const EXIT_CODE_OF: Record<ErrorCode, ExitCode> = {
   LOCKED: EXIT.locked,
   NOT_LOCKED: EXIT.failed,
   REGISTRY: EXIT.failed,
+  REGISTRY_DAMAGED: EXIT.damaged,
+  SYMLINK: EXIT.usage,
+  NO_SPACE: EXIT.failed,
+  IO: EXIT.failed,
   ROLLBACK_FAILED: EXIT.rollback,
   POISONED: EXIT.rollback,
   INTERRUPTED: EXIT.interrupted,
@@ -67,7 +81,9 @@ export async function main(args: string[]): Promise<number> {
   try {
     await program.parseAsync(args, { from: "user" });
   } catch (error) {
-    code = exitCodeForError(error, args.includes("--json"));
+    // A failure of the disk or of SQLite becomes a named error, not a bug.
+    const failure = commandFailure(error, program.opts<GlobalOptions>());
+    code = exitCodeForError(failure, args.includes("--json"));
   }
   return code;
 }

@@ -22,15 +22,19 @@
  *   in order of first appearance. Links to pages that do not exist (a
  *   model can make them up) are turned into their plain label, so a saved
  *   answer never holds a broken link.
- * - Without an LLM the answer is null and the hits are the result.
+ * - Without an LLM the answer is null and the hits are the result. When the
+ *   model fails (unreachable, refused key, empty answers), the answer is
+ *   null too, with `error` saying why: the search results are still shown.
  *
  * @module
  */
 
 import {
+  type ErrorPayload,
   ftsExpression,
+  InputError,
   type KbLayout,
-  openRegistry,
+  openKbRegistry,
   QuireError,
   scanPage,
   searchDocuments,
@@ -54,6 +58,8 @@ export interface QueryResult {
   hits: SearchHit[];
   /** Wiki-relative targets the answer links to, e.g. `summaries/report`. */
   citations: string[];
+  /** Why the configured model gave no answer; null when it answered or none is configured. */
+  error: ErrorPayload | null;
 }
 
 /** Options of {@linkcode answerQuery}. */
@@ -172,8 +178,11 @@ async function wikiFileExists(layout: KbLayout, target: string): Promise<boolean
   return false;
 }
 
-/** Finds the answer's citations and unlinks links to pages that do not exist. */
-async function checkCitations(
+/**
+ * Finds an answer's citations (links to wiki pages that exist) and turns
+ * links to pages that do not exist into their plain label.
+ */
+export async function checkCitations(
   layout: KbLayout,
   answer: string,
 ): Promise<{ answer: string; citations: string[] }> {
@@ -199,7 +208,7 @@ async function checkCitations(
  * Searches the knowledge base for `question` and, when `options.llm` is
  * set, answers it from the best pages.
  * @throws {QuireError} `USAGE` when the question is empty.
- * @throws {InputError} `LLM` when the model cannot be reached or answers nothing.
+ * A model that cannot be reached or answers nothing gives `error`, not a throw.
  */
 export async function answerQuery(
   layout: KbLayout,
@@ -212,7 +221,7 @@ export async function answerQuery(
     });
   }
   const query = questionQuery(question, options.language ?? "en");
-  const db = openRegistry(layout.registry, { readOnly: true });
+  const db = openKbRegistry(layout, { readOnly: true });
   let hits: SearchHit[];
   try {
     hits = searchDocuments(db, query, { limit: options.limit, match: "any" });
@@ -220,7 +229,7 @@ export async function answerQuery(
     db.close();
   }
   const llm = options.llm ?? null;
-  if (llm === null) return { question, answer: null, hits, citations: [] };
+  if (llm === null) return { question, answer: null, hits, citations: [], error: null };
   const terms = (ftsExpression(query)?.terms ?? [])
     .flatMap((term) => term.text.split(/[^\p{L}\p{N}]+/u))
     .filter((word) => word !== "");
@@ -230,12 +239,18 @@ export async function answerQuery(
     terms,
     options.sourceChars ?? 6000,
   );
-  const raw = await answerQuestion({ question, pages }, llm, {
-    maxPageChars: options.maxPageChars,
-    signal: options.signal,
-    fetch: options.fetch,
-    sleep: options.sleep,
-  });
+  let raw: string;
+  try {
+    raw = await answerQuestion({ question, pages }, llm, {
+      maxPageChars: options.maxPageChars,
+      signal: options.signal,
+      fetch: options.fetch,
+      sleep: options.sleep,
+    });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return { question, answer: null, hits, citations: [], error: error.toPayload() };
+  }
   const checked = await checkCitations(layout, raw);
-  return { question, answer: checked.answer, hits, citations: checked.citations };
+  return { question, answer: checked.answer, hits, citations: checked.citations, error: null };
 }

@@ -11,9 +11,11 @@ import { resolve } from "node:path";
 import { loadConfig, QuireError } from "../core/mod.ts";
 import {
   addDocuments,
+  type AddPlan,
   type BatchEvent,
   type BatchResult,
   isCleanRecovery,
+  planAdd,
   planSync,
   recompileDocuments,
   type RecoveryReport,
@@ -38,6 +40,7 @@ export interface BatchFlags {
 /** The flags of `add`. */
 export interface AddFlags extends BatchFlags {
   fromPageindexCloud?: string[];
+  dryRun?: boolean;
 }
 
 /** The options every batch command passes on from its flags. */
@@ -76,7 +79,7 @@ async function runBatchCommand(
 function batchExitCode(result: BatchResult): number {
   if (result.rollbackFailed !== null) return EXIT.rollback;
   if (result.interrupted) return EXIT.interrupted;
-  return result.failed.length > 0 ? EXIT.failed : EXIT.ok;
+  return result.failed.length > 0 || result.pagesPending !== null ? EXIT.failed : EXIT.ok;
 }
 
 function summarize(result: BatchResult & { removed?: unknown[] }, seconds: number): string {
@@ -87,12 +90,45 @@ function summarize(result: BatchResult & { removed?: unknown[] }, seconds: numbe
   const counts = `Added ${result.added.length}, updated ${result.updated.length}${removed}, ` +
     `skipped ${result.skipped.length}, failed ${result.failed.length}`;
   let text = seconds > 0 ? `${counts} in ${seconds.toFixed(1)} s${rate}` : counts;
+  for (const line of describeLlm(result)) text += `\n${line}`;
   if (result.interrupted) text += "\nInterrupted: the inputs not listed above were not added";
   if (result.rollbackFailed !== null) {
     text +=
       `\nStopped: ${result.rollbackFailed}\nhint: Run \`quire recover\` once the cause is fixed`;
   }
+  if (result.pagesPending !== null) text += `\nerror: ${result.pagesPending}`;
   return text;
+}
+
+/** The summary's lines about the model: its use, fallbacks, and inputs not attempted. */
+export function describeLlm(result: BatchResult): string[] {
+  const llm = result.stats.llm;
+  if (llm === null) return [];
+  const lines = [
+    `Model: ${plural(llm.calls, "call")} (${plural(llm.retries, "retry", "retries")}), ` +
+    `${llm.promptTokens} prompt + ${llm.completionTokens} completion tokens, ` +
+    `${plural(llm.cacheHits, "cache hit")}`,
+  ];
+  if (llm.stopped !== null) {
+    lines.push(
+      `Stopped calling the model: ${llm.stopped}; ${
+        plural(llm.notAttempted, "input")
+      } not attempted`,
+    );
+  }
+  if (result.fallbacks.length > 0) {
+    lines.push(
+      `warning: ${
+        plural(result.fallbacks.length, "document")
+      } compiled offline because the model failed; ` +
+        "`quire recompile --fallbacks` tries the model again",
+    );
+  }
+  return lines;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** `quire add INPUTS…`. */
@@ -107,12 +143,46 @@ export async function addCommand(
       hint: "Name files, folders or URLs, e.g. `quire add docs/`",
     });
   }
+  if (flags.dryRun) {
+    const plan = await planAdd(locateKnowledgeBase(options), inputs, { pageindex: ids });
+    if (options.json) printJson(plan);
+    else print(describeAddPlan(plan));
+    return EXIT.ok;
+  }
   const layout = await locateOrInitKnowledgeBase(options);
   return await runBatchCommand(
     options,
     (hooks) =>
       addDocuments(layout, inputs, { ...batchOptions(flags, options), ...hooks, pageindex: ids }),
   );
+}
+
+function describeAddPlan(plan: AddPlan): string {
+  const lines = ["Plan (dry run, nothing changed):"];
+  for (const p of plan.inputs) {
+    const model = p.cached
+      ? " (cached: no model call)"
+      : p.promptTokens
+      ? ` (about ${p.promptTokens} input tokens)`
+      : "";
+    if (p.action === "add") lines.push(`  add ${p.source}${model}`);
+    else if (p.action === "update") lines.push(`  update ${p.existing} (${p.source})${model}`);
+    else if (p.action === "duplicate") lines.push(`  skip ${p.source}: duplicate of ${p.existing}`);
+    else if (p.action === "remote") lines.push(`  fetch and add ${p.source}`);
+    else lines.push(`  cannot read ${p.source}: ${p.error}`);
+  }
+  lines.push(
+    `${plan.toPrepare} to prepare, ${plan.duplicates} duplicates, ${plan.errors} unreadable`,
+  );
+  const model = plan.model;
+  if (model !== null) {
+    const remote = model.notEstimated > 0 ? ` (${model.notEstimated} remote, not estimated)` : "";
+    lines.push(
+      `Model: ${model.wouldSend} documents would be sent${remote}, ${model.cached} answered from the cache; ` +
+        `about ${model.estimatedInputTokens} input tokens (estimated: ASCII characters / 3.5 + other characters)`,
+    );
+  }
+  return lines.join("\n");
 }
 
 function describePlan(plan: SyncPlan): string {
@@ -183,15 +253,25 @@ export async function watchCommand(
   return EXIT.ok;
 }
 
-/** `quire recompile [NAMES…]`. */
+/** `quire recompile [NAMES…] [--fallbacks]`. */
 export async function recompileCommand(
   names: string[],
-  flags: BatchFlags,
+  flags: BatchFlags & { fallbacks?: boolean },
   options: GlobalOptions,
 ): Promise<number> {
+  if (flags.fallbacks && names.length > 0) {
+    throw new QuireError("USAGE", "Cannot recompile: both names and --fallbacks given", {
+      hint: "Name documents, or use --fallbacks alone for every document that fell back",
+    });
+  }
   const layout = locateKnowledgeBase(options);
   return await runBatchCommand(
     options,
-    (hooks) => recompileDocuments(layout, names, { ...batchOptions(flags, options), ...hooks }),
+    (hooks) =>
+      recompileDocuments(layout, names, {
+        ...batchOptions(flags, options),
+        ...hooks,
+        fallbacks: flags.fallbacks,
+      }),
   );
 }

@@ -9,6 +9,7 @@
  * | 2 | usage error: bad flag or argument, no knowledge base found, bad config |
  * | 3 | the knowledge base is locked by another process |
  * | 4 | a rollback failed; its journal was kept for the next recovery |
+ * | 5 | the registry is missing, empty or damaged while the knowledge base holds documents; `quire repair` rebuilds it |
  * | 130 | interrupted (Ctrl-C); what was committed stays committed |
  *
  * @module
@@ -21,6 +22,7 @@ export const EXIT = {
   usage: 2,
   locked: 3,
   rollback: 4,
+  damaged: 5,
   interrupted: 130,
 } as const;
 

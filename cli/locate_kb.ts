@@ -8,6 +8,7 @@
  */
 
 import {
+  assertNoOwnSymlinks,
   findKnowledgeBase,
   isKnowledgeBase,
   type KbLayout,
@@ -17,11 +18,21 @@ import {
 import { initKnowledgeBase } from "../commit/mod.ts";
 import { type GlobalOptions, say } from "./output.ts";
 
+/** Options of {@linkcode locateKnowledgeBase}. */
+export interface LocateOptions {
+  /** Return a knowledge base whose own tree holds symbolic links (`lint` reports them). @default false */
+  allowSymlinks?: boolean;
+}
+
 /**
  * Finds the knowledge base of a command that needs an existing one.
- * @throws {QuireError} `KB_NOT_FOUND` when there is none.
+ * @throws {QuireError} `KB_NOT_FOUND` when there is none; `SYMLINK` when its
+ * own tree holds a symbolic link (unless allowed).
  */
-export function locateKnowledgeBase(options: GlobalOptions): KbLayout {
+export function locateKnowledgeBase(
+  options: GlobalOptions,
+  locate: LocateOptions = {},
+): KbLayout {
   const found = findKnowledgeBase({ flag: options.kb });
   if (found === undefined) {
     throw new QuireError(
@@ -37,7 +48,9 @@ export function locateKnowledgeBase(options: GlobalOptions): KbLayout {
       { hint: `Create it with \`quire init '${found.root}'\`` },
     );
   }
-  return kbLayout(found.root);
+  const layout = kbLayout(found.root);
+  if (!locate.allowSymlinks) assertNoOwnSymlinks(layout);
+  return layout;
 }
 
 /** True when `dir` does not exist or is an empty folder. */

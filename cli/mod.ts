@@ -9,6 +9,7 @@
  */
 
 export { answerQuery, type AnswerQueryOptions, type QueryResult } from "./answer_query.ts";
+export { commandFailure } from "./command_failure.ts";
 export { EXIT, type ExitCode } from "./exit_code.ts";
 export { type GlobalOptions, printJson, say } from "./output.ts";
 export { buildProgram } from "./program.ts";

@@ -16,7 +16,8 @@ import {
   syncCommand,
   watchCommand,
 } from "./batch_commands.ts";
-import { initCommand, recoverCommand, removeCommand } from "./change_commands.ts";
+import { initCommand, recoverCommand, removeCommand, repairCommand } from "./change_commands.ts";
+import { linksCommand } from "./links_command.ts";
 import type { GlobalOptions } from "./output.ts";
 import {
   lintCommand,
@@ -60,7 +61,7 @@ function withBatchOptions(command: Command): Command {
     )
     .option(
       "--fallback <mode>",
-      "when the LLM keeps failing: 'fail' the input or compile it 'offline'",
+      "when the LLM keeps failing: 'fail' the input or compile it 'offline' (listed as a warning)",
       (value) => {
         if (value !== "offline" && value !== "fail") {
           throw new InvalidArgumentError("expected 'offline' or 'fail'");
@@ -114,6 +115,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .argument("[inputs...]", "files, folders or URLs"),
   )
     .option(
+      "--dry-run",
+      "print what would be added and, with a model, how many documents would be sent, how many are cached, and an estimate of input tokens",
+    )
+    .option(
       "--from-pageindex-cloud <docId>",
       "import a document processed by PageIndex Cloud (repeatable; key from $PAGEINDEX_API_KEY)",
       (value: string, previous: string[] = []) => [...previous, value],
@@ -153,8 +158,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
   withBatchOptions(
     program.command("recompile")
       .description("rebuild documents' pages from their stored originals (all when no names)")
-      .argument("[names...]", "document names or hash prefixes"),
-  ).action((names: string[], flags: BatchFlags, command: Command) =>
+      .argument("[names...]", "document names or hash prefixes")
+      .option(
+        "--fallbacks",
+        "only the documents compiled offline because the model failed (compiler offline-fallback)",
+      ),
+  ).action((names: string[], flags: BatchFlags & { fallbacks?: boolean }, command: Command) =>
     run(() => recompileCommand(names, flags, globals(command)))()
   );
 
@@ -177,6 +186,26 @@ export function buildProgram(setExit: (code: number) => void): Command {
       run(() => queryCommand(words, flags, globals(command)))()
     );
 
+  program.command("links")
+    .description("the links on a page and the pages that link to it (backlinks)")
+    .argument("<name>", "a document name, a page path inside wiki/ (concepts/x) or a [[wikilink]]")
+    .option("-n, --limit <n>", "most links listed each way", parseLimit, 100)
+    .action((name: string, flags: { limit: number }, command: Command) =>
+      run(() => linksCommand(name, flags, globals(command)))()
+    );
+
+  program.command("mcp")
+    .description(
+      "serve the knowledge base to LLM agents over MCP (stdio): search, read_page, list_documents, document_outline, links, status, save_note; pages as quire://wiki/ resources (--wait: how long save_note waits for a busy lock, default 10 s)",
+    )
+    .action((_flags, command: Command) =>
+      run(async () => {
+        // Loaded only here: the MCP SDK is not needed by any other command.
+        const { mcpCommand } = await import("./mcp/mcp_command.ts");
+        return mcpCommand(globals(command));
+      })()
+    );
+
   program.command("lint")
     .description(
       "check links, orphans, files vs registry, leftover staging and journals (exit 1 on problems)",
@@ -196,6 +225,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
       "roll back or finish interrupted changes, rebuild derived pages, remove stale staging",
     )
     .action((_flags, command: Command) => run(() => recoverCommand(globals(command)))());
+
+  program.command("repair")
+    .description(
+      "rebuild a missing or damaged registry from the files in raw/ and wiki/ (the old one is kept aside)",
+    )
+    .option("--force", "rebuild it even when it is whole")
+    .action((flags: { force?: boolean }, command: Command) =>
+      run(() => repairCommand(flags, globals(command)))()
+    );
 
   return program;
 }

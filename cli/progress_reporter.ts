@@ -6,7 +6,10 @@
  *   on their own lines above it, so they are never garbled.
  * - Otherwise (CI logs, pipes): one plain line per finished input (`added
  *   name (source) 12 ms`, `skipped …`, `failed … : reason`).
- * - `quiet`: only failures.
+ * - `quiet`: only failures and warnings.
+ *
+ * A document compiled offline because the model failed gets a warning line
+ * (`warning: name compiled offline: cause`) wherever a failure would show.
  *
  * The final summary is printed by the caller.
  *
@@ -66,6 +69,11 @@ export class ProgressReporter {
     } else if (!this.#quiet && !this.#live) {
       this.#write(line + "\n");
     }
+    const warning = warningOf(event);
+    if (warning !== null) {
+      this.#clear();
+      this.#write(warning + "\n");
+    }
     if (this.#live && !this.#quiet) this.#draw(event);
   }
 
@@ -94,6 +102,12 @@ export class ProgressReporter {
   }
 }
 
+/** The warning line of an event, or null: a document compiled offline because the model failed. */
+export function warningOf(event: BatchEvent): string | null {
+  if ((event.kind !== "added" && event.kind !== "updated") || !event.fallback) return null;
+  return `warning: ${event.name} compiled offline: ${event.fallback.cause}`;
+}
+
 /** Describes one event as a plain line. */
 export function describe(event: BatchEvent): string {
   switch (event.kind) {
@@ -103,7 +117,9 @@ export function describe(event: BatchEvent): string {
     case "removed":
       return `removed ${event.name} (${event.source})`;
     case "skipped":
-      return `skipped ${event.source}: ${event.reason} of ${event.existing}`;
+      return event.reason === "duplicate"
+        ? `skipped ${event.source}: duplicate of ${event.existing}`
+        : `skipped ${event.source}: ${event.detail}`;
     case "failed":
       return `failed ${event.source}: ${event.error}`;
   }

@@ -11,12 +11,15 @@
 import type { DatabaseSync } from "node:sqlite";
 import {
   activeWriter,
+  findOwnSymlinks,
   isRecoveryPending,
   type KbLayout,
   lintKnowledgeBase,
+  type LintReport,
   listDocuments,
   loadConfig,
-  openRegistry,
+  openKbRegistry,
+  ownTreeProblems,
   prepareSettings,
   QuireError,
   readStatus,
@@ -41,7 +44,7 @@ async function notePendingRecovery(layout: KbLayout, db: DatabaseSync): Promise<
 /** `quire list`. */
 export async function listCommand(options: GlobalOptions): Promise<number> {
   const layout = locateKnowledgeBase(options);
-  const db = openRegistry(layout.registry, { readOnly: true });
+  const db = openKbRegistry(layout, { readOnly: true });
   let documents;
   try {
     documents = listDocuments(db);
@@ -57,6 +60,7 @@ export async function listCommand(options: GlobalOptions): Promise<number> {
       hash: d.hash,
       source: d.source,
       title: d.title,
+      compiler: d.compiler,
       addedAt: d.addedAt,
       updatedAt: d.updatedAt,
     })));
@@ -66,13 +70,23 @@ export async function listCommand(options: GlobalOptions): Promise<number> {
     say("No documents yet; add some with `quire add PATH`");
     return EXIT.ok;
   }
-  const rows = documents.map((d) => [d.name, d.type, humanBytes(d.bytes), d.addedAt]);
-  const header = ["NAME", "TYPE", "SIZE", "ADDED"];
+  const rows = documents.map((d) => [
+    d.name,
+    d.type,
+    humanBytes(d.bytes),
+    d.compiler,
+    d.addedAt,
+  ]);
+  const header = ["NAME", "TYPE", "SIZE", "COMPILER", "ADDED"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   for (const row of [header, ...rows]) {
     print(row.map((cell, i) => i === row.length - 1 ? cell : cell.padEnd(widths[i])).join("  "));
   }
   return EXIT.ok;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** `quire status`. */
@@ -89,6 +103,26 @@ export async function statusCommand(options: GlobalOptions): Promise<number> {
     `Size on disk: ${humanBytes(status.diskBytes)} in raw/ and wiki/`,
     `Pending journals: ${status.pendingJournals}`,
   ];
+  if (status.fallbacks > 0) {
+    lines.push(
+      `Compiled offline after a model failure: ${status.fallbacks} (\`quire recompile --fallbacks\` tries the model again)`,
+    );
+  }
+  const llm = status.llm;
+  if (llm.calls + llm.cacheHits + llm.fallbacks + llm.notAttempted > 0) {
+    lines.push(
+      `Model use (all batches): ${plural(llm.calls, "call")} (${
+        plural(llm.retries, "retry", "retries")
+      }), ${llm.promptTokens} prompt + ${llm.completionTokens} completion tokens, ${
+        plural(llm.cacheHits, "cache hit")
+      }, ${plural(llm.fallbacks, "fallback")}, ${llm.notAttempted} not attempted`,
+    );
+  }
+  lines.push(
+    `Prepared cache: ${status.cache.entries} entries, ${
+      humanBytes(status.cache.bytes)
+    } in .quire/cache/ (safe to delete)`,
+  );
   const last = status.lastOperation;
   lines.push(`Last operation: ${last ? `${last.at} ${last.op} ${last.name}`.trim() : "none"}`);
   if (status.writer) {
@@ -106,9 +140,15 @@ export async function statusCommand(options: GlobalOptions): Promise<number> {
 
 function describeHits(hits: SearchHit[]): string {
   if (hits.length === 0) return "No matches";
-  return hits.map((hit, i) =>
-    `${i + 1}. ${hit.title || hit.name} (${hit.name})\n   ${hit.page}\n   ${hit.snippet}`
-  ).join("\n");
+  return hits.map((hit, i) => {
+    const where = [
+      hit.heading === null ? "" : `§ ${hit.heading}`,
+      hit.pageNumber === null ? "" : `page ${hit.pageNumber}`,
+    ].filter((part) => part !== "").join(", ");
+    return `${i + 1}. ${hit.title || hit.name} (${hit.name})\n   ${hit.page}${
+      where === "" ? "" : `  (${where})`
+    }\n   ${hit.snippet}`;
+  }).join("\n");
 }
 
 /** `quire search WORDS…`. */
@@ -124,7 +164,7 @@ export async function searchCommand(
     });
   }
   const layout = locateKnowledgeBase(options);
-  const db = openRegistry(layout.registry, { readOnly: true });
+  const db = openKbRegistry(layout, { readOnly: true });
   let hits: SearchHit[];
   try {
     hits = searchDocuments(db, query, { limit: flags.limit });
@@ -137,16 +177,25 @@ export async function searchCommand(
   return EXIT.ok;
 }
 
-/** `quire lint`: exit 1 when it finds problems. */
-export async function lintCommand(options: GlobalOptions): Promise<number> {
-  const layout = locateKnowledgeBase(options);
-  const db = openRegistry(layout.registry, { readOnly: true });
-  let report;
+/**
+ * Lints a knowledge base. A symbolic link in its own tree is reported alone:
+ * the other checks would read through it.
+ */
+async function lintReport(layout: KbLayout): Promise<LintReport> {
+  const links = findOwnSymlinks(layout);
+  if (links.length > 0) return { problems: ownTreeProblems(links) };
+  const db = openKbRegistry(layout, { readOnly: true, verify: true });
   try {
-    report = await lintKnowledgeBase(layout, db, { writerActive: activeWriter(layout) !== null });
+    return await lintKnowledgeBase(layout, db, { writerActive: activeWriter(layout) !== null });
   } finally {
     db.close();
   }
+}
+
+/** `quire lint`: exit 1 when it finds problems. */
+export async function lintCommand(options: GlobalOptions): Promise<number> {
+  const layout = locateKnowledgeBase(options, { allowSymlinks: true });
+  const report = await lintReport(layout);
   if (options.json) printJson(report);
   else {
     for (const p of report.problems) print(`${p.kind} ${p.path}: ${p.detail}`);
@@ -181,7 +230,13 @@ export async function queryCommand(
   }
   if (options.json) {
     printJson({ ...result, saved });
-    return EXIT.ok;
+    return result.error === null ? EXIT.ok : EXIT.failed;
+  }
+  if (result.error !== null) {
+    say(`${result.error.message}\nThe model gave no answer; the matching documents:`);
+    if (flags.save) say("Nothing was saved (--save needs an answer)");
+    print(describeHits(result.hits));
+    return EXIT.failed;
   }
   if (result.answer === null) {
     say(

@@ -1,8 +1,10 @@
 /**
  * A change session: what every mutating command holds while it works. Opening
- * one takes the exclusive lock, opens (and if needed migrates) the registry,
- * loads the config and runs recovery, in that order; disposing it closes
- * the registry and releases the lock.
+ * one takes the exclusive lock (refused when the knowledge base's own tree
+ * holds a symbolic link), opens (and if needed migrates) the registry
+ * (refused when it is damaged, or missing while documents exist: see
+ * `core/open_kb_registry.ts`), loads the config and runs recovery, in that
+ * order; disposing it closes the registry and releases the lock.
  *
  * @module
  */
@@ -10,7 +12,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { loadConfig, type QuireConfig } from "../core/config.ts";
 import type { KbLayout } from "../core/layout.ts";
-import { openRegistry } from "../core/registry.ts";
+import { openKbRegistry } from "../core/open_kb_registry.ts";
 import { Coordinator } from "./coordinator.ts";
 import { acquireExclusiveLock, type ExclusiveLock } from "./lock.ts";
 import { rebuildSharedPages } from "./rebuild_shared_pages.ts";
@@ -35,11 +37,14 @@ export interface OpenChangeSessionOptions {
   waitSeconds?: number;
   /** Aborting stops waiting for the lock. */
   signal?: AbortSignal;
+  /** Check the whole registry with `PRAGMA quick_check` first (`recover`). @default false */
+  verify?: boolean;
 }
 
 /**
  * Opens a change session on an existing knowledge base.
  * @throws {IngestLockedError} when another process holds the lock.
+ * @throws {QuireError} `SYMLINK`, `REGISTRY_DAMAGED`, `NO_SPACE` or `IO` when the knowledge base cannot be used.
  * @throws {RollbackFailedError} when recovery cannot roll back an interrupted change.
  */
 export async function openChangeSession(
@@ -52,7 +57,7 @@ export async function openChangeSession(
   });
   let db: DatabaseSync | undefined;
   try {
-    db = openRegistry(layout.registry, { create: true });
+    db = openKbRegistry(layout, { create: true, verify: options.verify });
     const config = await loadConfig(layout.config);
     const rule = config.concepts;
     const recovery = await recoverKnowledgeBase(layout, db, { rule });

@@ -1,7 +1,8 @@
 /**
  * Committing one prepared document: the coordinator-side steps 1–3 of the
- * add pipeline (dedup check, final name, per-document pages, touched paths),
- * then one {@linkcode Coordinator.apply} for steps 4–7.
+ * add pipeline (dedup check, final name, per-document pages with the source
+ * page's links resolved (resolve_links.ts), touched paths), then one
+ * {@linkcode Coordinator.apply} for steps 4–7.
  *
  * @module
  */
@@ -12,16 +13,28 @@ import { exists, removeIfExists, writeFileDurably } from "../core/durable_fs.ts"
 import { conceptPage, documentPages, INDEX_PAGE, type KbLayout, LOG_PAGE } from "../core/layout.ts";
 import { safeName, uniqueName } from "../core/naming.ts";
 import { documentConcepts, isNameTaken } from "../core/queries.ts";
+import { recordedLinks, storedLinks } from "../core/wiki_links.ts";
 import type { StagedDocument } from "../core/types.ts";
 import type { ChangeSession } from "./change_session.ts";
 import { decideDedup } from "./decide_dedup.ts";
 import type { MutationPlan, PathChange } from "./mutation_plan.ts";
 import { renderSummaryPage } from "./pages/render_summary_page.ts";
+import { summaryBacklinksBlock } from "./pages/render_backlinks_block.ts";
+import { backlinkPages } from "./record_links.ts";
+import { resolveLinks } from "./resolve_links.ts";
 
 /** What happened to one input. */
 export type DocumentOutcome =
-  | { kind: "added" | "updated"; name: string; hash: string; source: string }
-  | { kind: "skipped"; source: string; reason: "duplicate"; existing: string };
+  | {
+    kind: "added" | "updated";
+    name: string;
+    hash: string;
+    source: string;
+    /** Link targets that are later inputs of the batch (written as plain text for now). */
+    forward?: string[];
+  }
+  | { kind: "skipped"; source: string; reason: "duplicate"; existing: string }
+  | { kind: "skipped"; source: string; reason: "unsupported"; detail: string };
 
 function relative(layout: KbLayout, absolute: string): string {
   return absolute.slice(layout.root.length + 1).split(/[\\/]/).join("/");
@@ -41,10 +54,19 @@ function chooseName(session: ChangeSession, hint: string, ext: string): string {
   });
 }
 
+/** The log entry's detail: the source, and why the model was not used when it failed. */
+function logDetail(staged: StagedDocument): string {
+  if (staged.compiled.compiler !== "offline-fallback") return staged.source;
+  const cause = staged.compiled.fallbackCause ?? "the model failed";
+  return `${staged.source} (compiled offline: ${cause})`;
+}
+
 /** Options of {@linkcode commitStagedDocument}. */
 export interface CommitDocumentOptions {
   /** Replace the document with this source even if its content is unchanged. @default false */
   force?: boolean;
+  /** Sources of the batch's inputs still to come (see resolve_links.ts). @default none */
+  pending?: ReadonlySet<string>;
 }
 
 /** Renders the document's pages, plans the mutation and applies it. */
@@ -75,9 +97,10 @@ export function commitStagedDocument(
   const addedAt = old?.addedAt ?? now;
   const pages = documentPages(name, staged.document.ext);
 
-  const summary = renderSummaryPage({
+  const body = renderSummaryPage({
     name,
     source: staged.source,
+    origin: staged.origin,
     hash: staged.hash,
     bytes: staged.bytes,
     addedAt,
@@ -87,7 +110,26 @@ export function commitStagedDocument(
     compiled: staged.compiled,
     linkProminent: session.config.concepts.prominentMakesPage,
   });
-  writeFileDurably(join(staged.stagingDir, "summary.md"), summary);
+  const sourcePath = join(staged.stagingDir, staged.sourceFile);
+  let sourceText = Deno.readTextFileSync(sourcePath);
+  let forward: string[] = [];
+  if ((staged.document.links ?? []).length > 0) {
+    const resolved = resolveLinks(sourceText, staged.document.links ?? [], {
+      name,
+      source: staged.source,
+      sections: staged.document.sections,
+    }, { db, pending: options.pending });
+    sourceText = resolved.markdown;
+    forward = resolved.forward;
+    writeFileDurably(sourcePath, sourceText);
+  }
+  const links = recordedLinks(`summaries/${name}`, [body, sourceText]);
+  const before = old === undefined ? [] : storedLinks(db, `summaries/${name}`);
+  const retitled = old !== undefined && old.title !== staged.document.title;
+  writeFileDurably(
+    join(staged.stagingDir, "summary.md"),
+    body + summaryBacklinksBlock(db, name),
+  );
 
   const staging = relative(layout, staged.stagingDir);
   const changes: PathChange[] = [
@@ -125,10 +167,16 @@ export function commitStagedDocument(
       },
       replaces: old?.id ?? null,
       concepts: staged.compiled.concepts,
-      searchText: Deno.readTextFileSync(join(staged.stagingDir, staged.sourceFile)),
+      searchText: sourceText,
+      links,
     },
-    log: { op, name, detail: staged.source },
-    rebuild: [INDEX_PAGE, LOG_PAGE, ...[...concepts].sort().map(conceptPage)],
+    log: { op, name, detail: logDetail(staged) },
+    rebuild: [
+      INDEX_PAGE,
+      LOG_PAGE,
+      ...[...concepts].sort().map(conceptPage),
+      ...backlinkPages(db, before, links, retitled),
+    ],
   };
   session.coordinator.apply(plan);
   return {
@@ -136,5 +184,6 @@ export function commitStagedDocument(
     name,
     hash: staged.hash,
     source: staged.source,
+    ...(forward.length > 0 ? { forward } : {}),
   };
 }

@@ -11,7 +11,8 @@
  * @module
  */
 
-import { IngestLockedError, QuireError } from "../core/errors.ts";
+import { IngestLockedError, isDiskFull, QuireError } from "../core/errors.ts";
+import { assertNoOwnSymlinks } from "../core/own_tree.ts";
 import type { KbLayout } from "../core/layout.ts";
 import { timestamp } from "../core/clock.ts";
 import { isProcessAlive, type LockOwner, readLockOwner } from "../core/lock_owner.ts";
@@ -84,8 +85,28 @@ function lockedError(
 }
 
 /**
+ * Writes who holds the lock into the (locked) file. Its content only serves
+ * messages, so a full disk does not stop the command here: the lock is held
+ * all the same, and the command's own writes then say what is wrong.
+ */
+async function writeOwner(file: Deno.FsFile, owner: LockOwner): Promise<void> {
+  try {
+    await file.truncate(0);
+    await file.seek(0, Deno.SeekMode.Start);
+    const bytes = new TextEncoder().encode(JSON.stringify(owner) + "\n");
+    for (let written = 0; written < bytes.length;) {
+      written += await file.write(bytes.subarray(written));
+    }
+  } catch (error) {
+    if (!isDiskFull(error)) throw error;
+    await file.truncate(0).catch(() => {});
+  }
+}
+
+/**
  * Takes an exclusive lock of the knowledge base (see `purpose`).
  * @throws {IngestLockedError} when another process holds it past `waitSeconds`.
+ * @throws {QuireError} `SYMLINK` when the knowledge base's own tree holds a symbolic link.
  */
 export async function acquireExclusiveLock(
   layout: KbLayout,
@@ -94,6 +115,8 @@ export async function acquireExclusiveLock(
   const purpose = options.purpose ?? "change";
   const path = lockPath(layout, purpose);
   const deadline = Date.now() + (options.waitSeconds ?? 0) * 1000;
+  // Before the lock file is opened or written: it lives in `.quire/`.
+  assertNoOwnSymlinks(layout);
   const file = await Deno.open(path, { read: true, write: true, create: true });
   try {
     while (!(await file.tryLock(true))) {
@@ -107,8 +130,7 @@ export async function acquireExclusiveLock(
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 100));
     }
     const owner: LockOwner = { pid: Deno.pid, hostname: Deno.hostname(), time: timestamp() };
-    // A second descriptor is fine: flock belongs to the open file description.
-    await Deno.writeTextFile(path, JSON.stringify(owner) + "\n");
+    await writeOwner(file, owner);
   } catch (error) {
     file.close();
     throw error;

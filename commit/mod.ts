@@ -59,8 +59,9 @@
  *
  * 1. Only two writers change `raw/` and `wiki/`, both under the lock: the
  *    coordinator (every mutation plan: per-document pages, `AGENTS.md`,
- *    explorations) and `rebuildSharedPages` (the derived shared pages,
- *    rendered from the registry after commits and during recovery).
+ *    explorations) and `rebuildSharedPages` (the derived shared pages, and
+ *    the generated "Linked from" block of queued summary pages, rendered
+ *    from the registry after commits and during recovery).
  * 2. A journal row must be durable before any official path changes.
  * 3. Published files and their directories must be fsynced before the marker.
  * 4. A document exists exactly when its registry row exists; the files of
@@ -74,6 +75,15 @@
  *
  * Crash points for the tests are listed in `core/crash_point.ts`.
  *
+ * ## Before any of this
+ *
+ * Taking the lock and opening the registry refuse a knowledge base whose own
+ * tree holds a symbolic link (`core/own_tree.ts`) or whose registry is
+ * damaged, or missing while documents exist (`core/open_kb_registry.ts`).
+ * `repairRegistry` (`quire repair`) is the one mutation that runs without a
+ * registry: it rebuilds one from the files on disk under the lock, with its
+ * own steps and crash points (`repair_registry.ts`).
+ *
  * @module
  */
 
@@ -82,6 +92,7 @@ export { type BatchEvent, type BatchResult, runBatch } from "./run_batch.ts";
 export { type ChangeSession, openChangeSession } from "./change_session.ts";
 export { Coordinator, type CoordinatorState } from "./coordinator.ts";
 export { initKnowledgeBase, type InitResult } from "./init_knowledge_base.ts";
+export type { BatchLlmStats, FallbackDocument } from "./llm_batch.ts";
 export { acquireExclusiveLock, type ExclusiveLock } from "./lock.ts";
 export type { MutationPlan, PathChange, RegistryChange } from "./mutation_plan.ts";
 export { isCleanRecovery, recoverKnowledgeBase, type RecoveryReport } from "./recover.ts";
@@ -91,7 +102,9 @@ export {
   type SavedExploration,
   saveExploration,
 } from "./save_exploration.ts";
+export { type AddPlan, planAdd, type PlannedInput } from "./plan_add.ts";
 export { recompileDocuments, type RecompileResult } from "./recompile_documents.ts";
 export { removeDocuments, type RemoveResult } from "./remove_documents.ts";
+export { repairRegistry, type RepairResult } from "./repair_registry.ts";
 export { planSync, syncFolder, type SyncPlan, type SyncResult } from "./sync_folder.ts";
 export { watchFolder } from "./watch_folder.ts";

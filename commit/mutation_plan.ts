@@ -36,9 +36,18 @@ export type RegistryChange =
     concepts: ConceptNote[];
     /** The document's text for the full-text index (its source page). */
     searchText: string;
+    /** The link keys of its summary and source pages (`core/wiki_links.ts`). */
+    links: string[];
   }
   | { op: "delete-document"; id: number }
-  | { op: "put-exploration"; name: string; question: string; createdAt: string }
+  | {
+    op: "put-exploration";
+    name: string;
+    question: string;
+    createdAt: string;
+    /** The link keys of its page. */
+    links: string[];
+  }
   | { op: "none" };
 
 /** Everything one mutation does, as data. */

@@ -6,6 +6,10 @@
  * renamed into place, and only then clears the queue. A crash in between
  * leaves the queue full, and the next recovery rebuilds the same pages again.
  *
+ * A summary page can be queued too: then only its generated "Linked from"
+ * block is re-rendered (`pages/render_backlinks_block.ts`), and the file is
+ * left alone when the block is unchanged or the document is gone.
+ *
  * When a concept page appears or disappears, the pages of the concepts it
  * shares documents with list it (or should) under "Related concepts", so
  * they are queued too — durably, before the page changes, so that a crash in
@@ -24,9 +28,16 @@ import { removeIfExists, replaceFile, syncDirectory } from "../core/durable_fs.t
 import { coOccurringConcepts, isLivePage, renderConceptPage } from "./pages/render_concept_page.ts";
 import { renderIndexPage } from "./pages/render_index_page.ts";
 import { renderLogPage } from "./pages/render_log_page.ts";
+import { refreshBacklinks } from "./pages/render_backlinks_block.ts";
 
+/**
+ * Reads the current page, if any. A page that is a symbolic link is not
+ * read (its text is not ours to keep) and is then replaced by the rebuilt
+ * page: the rename replaces the link, never what it points to.
+ */
 async function readIfExists(path: string): Promise<string | null> {
   try {
+    if ((await Deno.lstat(path)).isSymlink) return null;
     return await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
@@ -35,6 +46,7 @@ async function readIfExists(path: string): Promise<string | null> {
 }
 
 const CONCEPT_PAGE = /^wiki\/concepts\/([^/]+)\.md$/;
+const SUMMARY_PAGE = /^wiki\/summaries\/([^/]+)\.md$/;
 
 /** Renders one shared page; null means the page should not exist. */
 function renderSharedPage(
@@ -74,6 +86,14 @@ export async function rebuildSharedPages(
     const page = queued[i];
     const path = layout.resolve(page);
     const existing = await readIfExists(path);
+    const summary = SUMMARY_PAGE.exec(page);
+    if (summary) {
+      const refreshed = refreshBacklinks(db, summary[1], existing);
+      if (refreshed === null) continue;
+      replaceFile(path, refreshed, `${layout.staging}/pages`);
+      if (++done === 1) crashPoint("rebuild-partial");
+      continue;
+    }
     const text = renderSharedPage(concepts, page, existing);
     const concept = CONCEPT_PAGE.exec(page);
     if (concept && isLivePage(existing) !== isLivePage(text)) {

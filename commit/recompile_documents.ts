@@ -5,18 +5,22 @@
  * keeping its name and source, and committed through the coordinator as an
  * update, even when its bytes are unchanged. With no names, every document
  * is recompiled; the pool's bounded buffer keeps memory flat however many
- * there are.
+ * there are. `fallbacks` selects exactly the documents compiled offline
+ * because the model failed (`compiler: offline-fallback`), to try the model
+ * again once it works. With unchanged settings, a document whose model
+ * answer is in the prepared-results cache costs no call.
  *
  * @module
  */
 
 import type { KbLayout } from "../core/layout.ts";
-import { listDocuments, type StoredDocument } from "../core/queries.ts";
+import { listDocuments } from "../core/queries.ts";
 import type { DiscoveredInput } from "../prepare/mod.ts";
 import { openChangeSession } from "./change_session.ts";
 import type { RecoveryReport } from "./recover.ts";
 import { resolveDocument } from "./remove_documents.ts";
 import { type BatchOptions, type BatchResult, rebuildAfterBatch, runBatch } from "./run_batch.ts";
+import { storedInput } from "./stored_input.ts";
 
 /** What `recompile` did (the `--json` shape). */
 export interface RecompileResult extends BatchResult {
@@ -27,21 +31,8 @@ export interface RecompileResult extends BatchResult {
 export interface RecompileOptions extends Omit<BatchOptions, "force"> {
   /** Seconds to wait for a busy lock. @default 0 */
   waitSeconds?: number;
-}
-
-function storedInput(layout: KbLayout, document: StoredDocument): DiscoveredInput {
-  return {
-    kind: "input",
-    source: document.source,
-    input: {
-      kind: "stored",
-      path: layout.resolve(`raw/${document.name}.${document.ext}`),
-      source: document.source,
-      origin: document.origin,
-      type: document.type,
-      nameHint: document.name,
-    },
-  };
+  /** Only the documents compiled offline because the model failed. @default false */
+  fallbacks?: boolean;
 }
 
 /**
@@ -56,7 +47,10 @@ export async function recompileDocuments(
   await using session = await openChangeSession(layout, { waitSeconds: options.waitSeconds });
   const items: DiscoveredInput[] = [];
   if (names.length === 0) {
-    for (const document of listDocuments(session.db)) items.push(storedInput(layout, document));
+    for (const document of listDocuments(session.db)) {
+      if (options.fallbacks && document.compiler !== "offline-fallback") continue;
+      items.push(storedInput(layout, document));
+    }
   } else {
     for (const name of names) {
       const document = resolveDocument(session.db, name, "recompile");

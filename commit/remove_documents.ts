@@ -9,7 +9,7 @@
  */
 
 import type { DatabaseSync } from "node:sqlite";
-import { errorMessage } from "../core/errors.ts";
+import { failurePayload } from "../core/errors.ts";
 import { conceptPage, documentPages, INDEX_PAGE, type KbLayout, LOG_PAGE } from "../core/layout.ts";
 import {
   documentConcepts,
@@ -17,8 +17,10 @@ import {
   findDocumentsByHashPrefix,
   type StoredDocument,
 } from "../core/queries.ts";
+import { storedLinks } from "../core/wiki_links.ts";
 import { type ChangeSession, openChangeSession } from "./change_session.ts";
 import type { MutationPlan } from "./mutation_plan.ts";
+import { backlinkPages } from "./record_links.ts";
 import type { RecoveryReport } from "./recover.ts";
 import { rebuildAfterBatch, rollbackFailure } from "./run_batch.ts";
 
@@ -27,6 +29,8 @@ export interface RemoveResult {
   removed: { name: string; source: string }[];
   failed: { target: string; error: string }[];
   rollbackFailed: string | null;
+  /** Why the shared pages could not be rebuilt (see `BatchResult`), or null. */
+  pagesPending: string | null;
   recovery: RecoveryReport;
 }
 
@@ -73,7 +77,12 @@ export function planRemoval(db: DatabaseSync, document: StoredDocument): Mutatio
     ],
     record: { op: "delete-document", id: document.id },
     log: { op: "remove", name: document.name, detail: document.source },
-    rebuild: [INDEX_PAGE, LOG_PAGE, ...concepts.map(conceptPage)],
+    rebuild: [
+      INDEX_PAGE,
+      LOG_PAGE,
+      ...concepts.map(conceptPage),
+      ...backlinkPages(db, storedLinks(db, `summaries/${document.name}`), []),
+    ],
   };
 }
 
@@ -96,6 +105,7 @@ export async function removeDocuments(
     removed: [],
     failed: [],
     rollbackFailed: null,
+    pagesPending: null,
     recovery: session.recovery,
   };
   for (const target of targets) {
@@ -110,10 +120,8 @@ export async function removeDocuments(
     } catch (error) {
       result.rollbackFailed = rollbackFailure(error);
       if (result.rollbackFailed !== null) break;
-      result.failed.push({
-        target,
-        error: `Cannot remove '${target}': ${errorMessage(error)}`,
-      });
+      const failure = failurePayload(error, target, { verb: "remove", fallback: "PUBLISH" });
+      result.failed.push({ target, error: failure.message });
     }
   }
   await rebuildAfterBatch(session, result);

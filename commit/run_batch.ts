@@ -15,6 +15,15 @@
  * This batch's staging is always removed before returning. Shared pages are
  * not rebuilt here: the caller rebuilds once, after all its batches.
  *
+ * Links to documents later in the batch are resolved by preparing the
+ * documents that hold them once more at the end (`relink`; see
+ * resolve_links.ts for the design).
+ *
+ * With a model configured, the prepare workers cache their results under
+ * `.quire/cache/`, documents compiled offline because the model failed are
+ * listed in `fallbacks`, and the model's use is in `stats.llm` (see
+ * `llm_batch.ts`, which also keeps the registry's totals and bounds the cache).
+ *
  * @module
  */
 
@@ -23,16 +32,30 @@ import { prepareSettings } from "../core/config.ts";
 import { removeIfExists } from "../core/durable_fs.ts";
 import {
   CoordinatorPoisonedError,
+  errorMessage,
   type ErrorPayload,
   failurePayload,
+  isDiskFull,
+  QuireError,
   RollbackFailedError,
 } from "../core/errors.ts";
+import { InjectedFault } from "../core/crash_point.ts";
+import { sqliteCode } from "../core/registry_file.ts";
 import { sha256File } from "../core/hash.ts";
 import type { PrepareInput } from "../core/types.ts";
 import { type DiscoveredInput, PreparePool, type Settled } from "../prepare/mod.ts";
 import type { ChangeSession } from "./change_session.ts";
 import { commitStagedDocument, type DocumentOutcome } from "./commit_document.ts";
 import { decideDedup } from "./decide_dedup.ts";
+import { findDocumentByName, findDocumentBySource } from "../core/queries.ts";
+import { storedInput } from "./stored_input.ts";
+import {
+  type BatchLlmStats,
+  batchLlmStats,
+  type FallbackDocument,
+  fallbackOf,
+  finishLlmBatch,
+} from "./llm_batch.ts";
 
 /** One failed input. */
 export interface FailedInput {
@@ -43,7 +66,7 @@ export interface FailedInput {
 
 /** One progress event, sent after each input is done. */
 export type BatchEvent =
-  | (DocumentOutcome & { done: number; total: number; ms: number })
+  | (DocumentOutcome & { done: number; total: number; ms: number; fallback?: FallbackDocument })
   | { kind: "failed"; source: string; error: string; done: number; total: number; ms: number }
   | { kind: "removed"; name: string; source: string; done: number; total: number; ms: number };
 
@@ -51,14 +74,33 @@ export type BatchEvent =
 export interface BatchResult {
   added: { name: string; hash: string; source: string }[];
   updated: { name: string; hash: string; source: string }[];
-  skipped: { source: string; reason: string; existing: string }[];
+  /**
+   * Inputs not added: `duplicate` (with the `existing` document's name), or
+   * `unsupported` (a file of a type Quire does not read, found by walking a
+   * folder).
+   */
+  skipped: { source: string; reason: "duplicate" | "unsupported"; existing?: string }[];
   failed: FailedInput[];
+  /** Documents (among added and updated) compiled offline because the model failed. */
+  fallbacks: FallbackDocument[];
   /** True when the batch was stopped by an abort (Ctrl-C). */
   interrupted: boolean;
   /** The message of a rollback failure that stopped the batch. */
   rollbackFailed: string | null;
-  /** Pool counters: jobs, the buffer bound, and the largest buffer seen. */
-  stats: { jobs: number; bound: number; maxAhead: number; maxWaiting: number };
+  /**
+   * Why the shared pages could not be rebuilt after the batch (a full disk,
+   * an I/O error), or null. What the batch committed stays committed; the
+   * pages stay queued for the next change or `quire recover`.
+   */
+  pagesPending: string | null;
+  /** Pool counters (jobs, the buffer bound, the largest buffer seen) and the model's use. */
+  stats: {
+    jobs: number;
+    bound: number;
+    maxAhead: number;
+    maxWaiting: number;
+    llm: BatchLlmStats | null;
+  };
 }
 
 /** Options of {@linkcode runBatch}. */
@@ -86,9 +128,11 @@ export function emptyBatchResult(jobs: number): BatchResult {
     updated: [],
     skipped: [],
     failed: [],
+    fallbacks: [],
     interrupted: false,
     rollbackFailed: null,
-    stats: { jobs, bound: 2 * jobs, maxAhead: 0, maxWaiting: 0 },
+    pagesPending: null,
+    stats: { jobs, bound: 2 * jobs, maxAhead: 0, maxWaiting: 0, llm: null },
   };
 }
 
@@ -125,7 +169,11 @@ export async function runBatch(
   const total = items.length;
   let done = 0;
   let last = performance.now();
-  const report = (event: DocumentOutcome | { kind: "failed"; source: string; error: string }) => {
+  const report = (
+    event:
+      | (DocumentOutcome & { fallback?: FallbackDocument })
+      | { kind: "failed"; source: string; error: string },
+  ) => {
     const now = performance.now();
     options.onEvent?.({ ...event, done: ++done, total, ms: Math.round(now - last) });
     last = now;
@@ -135,19 +183,35 @@ export async function runBatch(
     report({ kind: "failed", source, error: error.message });
   };
   const skip = (outcome: DocumentOutcome & { kind: "skipped" }) => {
-    result.skipped.push({
-      source: outcome.source,
-      reason: outcome.reason,
-      existing: outcome.existing,
-    });
+    result.skipped.push(
+      outcome.reason === "duplicate"
+        ? { source: outcome.source, reason: outcome.reason, existing: outcome.existing }
+        : { source: outcome.source, reason: outcome.reason },
+    );
     report(outcome);
   };
+  // A file met while walking a folder that Quire cannot read is not an error
+  // of the batch (a stylesheet next to HTML pages); one named explicitly is.
+  const failOrSkip = (error: ErrorPayload, index: number) => {
+    const item = items[index];
+    if (error.code === "UNSUPPORTED_TYPE" && item.kind === "input" && item.walked) {
+      skip({ kind: "skipped", source: item.source, reason: "unsupported", detail: error.message });
+    } else fail(error, item.source);
+  };
 
+  // Sources still to come, so that a link to one of them is known as a forward link.
+  const pending = new Set(items.filter((item) => item.kind === "input").map((i) => i.source));
+  const forwardLinks = new Map<string, string[]>();
+
+  const settings = prepareSettings(config, {
+    llmFallback: options.llmFallback,
+    cacheDir: config.llm === null ? null : layout.cache,
+  });
   using pool = new PreparePool({
     jobs,
     timeoutMs: (options.timeoutSeconds ?? config.limits.prepareTimeoutSeconds) * 1000,
     stagingRoot,
-    settings: prepareSettings(config, { llmFallback: options.llmFallback }),
+    settings,
   });
   const onAbort = () => pool.stop();
   options.signal?.addEventListener("abort", onAbort);
@@ -161,8 +225,9 @@ export async function runBatch(
     for await (const outcome of pool.prepareInOrder(total, plan)) {
       if (options.signal?.aborted) break;
       const source = items[outcome.index].source;
+      pending.delete(source);
       if (outcome.kind === "failed") {
-        fail(outcome.error, source);
+        failOrSkip(outcome.error, outcome.index);
       } else if (outcome.kind === "settled") {
         if ("failed" in outcome.value) fail(outcome.value.failed, source);
         else skip(outcome.value.skipped);
@@ -170,13 +235,17 @@ export async function runBatch(
         try {
           const committed = commitStagedDocument(session, outcome.document, {
             force: options.force,
+            pending,
           });
           if (committed.kind === "skipped") {
             skip(committed);
           } else {
             const { name, hash } = committed;
             result[committed.kind].push({ name, hash, source: committed.source });
-            report(committed);
+            if (committed.forward) forwardLinks.set(name, committed.forward);
+            const fallback = fallbackOf(outcome.document, name);
+            if (fallback !== null) result.fallbacks.push(fallback);
+            report(fallback === null ? committed : { ...committed, fallback });
           }
         } catch (error) {
           result.rollbackFailed = rollbackFailure(error);
@@ -192,9 +261,60 @@ export async function runBatch(
     result.stats.maxAhead = pool.stats.maxAhead;
     result.stats.maxWaiting = pool.stats.maxWaiting;
     pool.stop();
-    removeIfExists(stagingRoot);
+    await removeBatchStaging(stagingRoot);
+    if (settings.llm !== null) {
+      result.stats.llm = batchLlmStats(pool.llm);
+      finishLlmBatch(session.db, pool.llm, { dir: layout.cache, maxBytes: config.cache.maxBytes });
+    }
+  }
+  if (!result.interrupted && result.rollbackFailed === null && forwardLinks.size > 0) {
+    await relink(session, forwardLinks, result, options);
   }
   return result;
+}
+
+/**
+ * Prepares and commits again the documents of this batch that link to
+ * documents committed after them, now that their names exist (see
+ * resolve_links.ts). Their first commit stands if this fails or is
+ * interrupted: the links are then plain text.
+ */
+async function relink(
+  session: ChangeSession,
+  forwardLinks: Map<string, string[]>,
+  result: BatchResult,
+  options: BatchOptions,
+): Promise<void> {
+  const items: DiscoveredInput[] = [];
+  for (const [name, targets] of forwardLinks) {
+    if (!targets.some((target) => findDocumentBySource(session.db, target) !== undefined)) continue;
+    const document = findDocumentByName(session.db, name);
+    if (document !== undefined) items.push(storedInput(session.layout, document));
+  }
+  if (items.length === 0) return;
+  const again = await runBatch(session, items, { ...options, force: true, onEvent: undefined });
+  result.failed.push(...again.failed);
+  result.rollbackFailed = again.rollbackFailed;
+  result.interrupted = again.interrupted;
+}
+
+/**
+ * Removes the batch's staging. A worker that was just terminated may still
+ * write a file for a moment (termination is not instant), which makes a
+ * recursive removal fail with "directory not empty"; so it is retried for up
+ * to a second, and then left to the next recovery, which removes any
+ * staging no live process owns.
+ */
+async function removeBatchStaging(path: string): Promise<void> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      removeIfExists(path);
+      return;
+    } catch {
+      if (attempt >= 20) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
 
 /**
@@ -210,14 +330,47 @@ export function rollbackFailure(error: unknown): string | null {
     : null;
 }
 
-/** Rebuilds the shared pages; after a failed rollback, a failure here is left to recovery. */
+/**
+ * Rebuilds the shared pages after a batch. A failure of the disk or the
+ * registry (full, read-only, damaged) does not undo anything committed: it
+ * is recorded as `pagesPending` (the pages stay queued for the next
+ * recovery) and the half-written temporary pages are removed. After a failed
+ * rollback any failure here is left to recovery. Other errors are thrown.
+ */
 export async function rebuildAfterBatch(
   session: ChangeSession,
-  result: { rollbackFailed: string | null },
+  result: { rollbackFailed: string | null; pagesPending: string | null },
 ): Promise<void> {
   try {
     await session.rebuild();
   } catch (error) {
-    if (result.rollbackFailed === null) throw error;
+    if (result.rollbackFailed !== null) return;
+    if (!isPageFailure(error)) throw error;
+    try {
+      removeIfExists(join(session.layout.staging, "pages"));
+    } catch {
+      // Recovery removes it.
+    }
+    const full = isDiskFull(error) || (error instanceof QuireError && error.code === "NO_SPACE");
+    result.pagesPending =
+      `Cannot rebuild the shared pages (index, log, concepts) of '${session.layout.root}': ${
+        full ? "the disk is full" : "an I/O error"
+      } (${errorMessage(error)}); everything above is committed; ${
+        full ? "free some space, then " : "fix the cause, then "
+      }run \`quire recover\` to rebuild them`;
   }
+}
+
+/**
+ * True for a failure of the disk or the registry rather than of Quire's code
+ * (an `InjectedFault` stands for an I/O error in the tests).
+ */
+function isPageFailure(error: unknown): boolean {
+  if (error instanceof QuireError) {
+    return ["NO_SPACE", "IO", "REGISTRY_DAMAGED"].includes(error.code);
+  }
+  if (error instanceof InjectedFault) return true;
+  if (isDiskFull(error) || sqliteCode(error) !== undefined) return true;
+  return Object.values(Deno.errors).some((kind) => error instanceof kind) ||
+    /\(os error \d+\)/.test(errorMessage(error));
 }

@@ -20,6 +20,8 @@ export async function runRecovery(
   layout: KbLayout,
   options: RunRecoveryOptions = {},
 ): Promise<RecoveryReport> {
-  await using session = await openChangeSession(layout, options);
+  // An explicit recovery also reads the whole registry (quick_check), so a
+  // damaged one is reported rather than found to need no recovery.
+  await using session = await openChangeSession(layout, { ...options, verify: true });
   return session.recovery;
 }

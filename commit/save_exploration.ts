@@ -13,7 +13,7 @@
  *   both answers.
  * - The page is front matter (`question`, `created`, `cites`: the cited
  *   wiki-relative targets, deduplicated), the question as its title, then
- *   the answer as given.
+ *   the answer as given, with any raw HTML in it made text.
  * - The shared pages (`index.md`, `log.md`) are rebuilt before returning
  *   unless `rebuild: false` is passed (for a caller that saves several and
  *   rebuilds once).
@@ -26,9 +26,11 @@ import { timestamp } from "../core/clock.ts";
 import { ensureDirectory, exists, removeIfExists, writeFileDurably } from "../core/durable_fs.ts";
 import { QuireError } from "../core/errors.ts";
 import { explorationPage, INDEX_PAGE, LOG_PAGE } from "../core/layout.ts";
-import { inlineText, renderFrontMatter } from "../core/markdown.ts";
+import { inlineText, neutralizeHtml, renderFrontMatter } from "../core/markdown.ts";
 import { safeName, uniqueName } from "../core/naming.ts";
+import { recordedLinks } from "../core/wiki_links.ts";
 import type { ChangeSession } from "./change_session.ts";
+import { backlinkPages } from "./record_links.ts";
 
 /** An answer to keep. */
 export interface ExplorationInput {
@@ -61,7 +63,7 @@ export function renderExplorationPage(input: ExplorationInput, createdAt: string
     created: createdAt,
     cites,
   });
-  return `${front}# ${inlineText(input.question)}\n\n${input.answer.trim()}\n`;
+  return `${front}# ${inlineText(input.question)}\n\n${neutralizeHtml(input.answer.trim())}\n`;
 }
 
 /**
@@ -97,17 +99,19 @@ export async function saveExploration(
   const createdAt = timestamp();
   const staging = `.quire/staging/save-${crypto.randomUUID()}`;
   const staged = `${staging}/${name}.md`;
+  const text = renderExplorationPage(input, createdAt);
+  const links = recordedLinks(`explorations/${name}`, [text]);
   try {
     ensureDirectory(layout.resolve(staging));
-    writeFileDurably(layout.resolve(staged), renderExplorationPage(input, createdAt));
+    writeFileDurably(layout.resolve(staged), text);
     session.coordinator.apply({
       kind: "save",
       target: name,
       staging,
       changes: [{ path: page, staged }],
-      record: { op: "put-exploration", name, question, createdAt },
+      record: { op: "put-exploration", name, question, createdAt, links },
       log: { op: "save", name, detail: question },
-      rebuild: [INDEX_PAGE, LOG_PAGE],
+      rebuild: [INDEX_PAGE, LOG_PAGE, ...backlinkPages(db, [], links)],
     });
   } catch (error) {
     // After a failed rollback the journal may still need the staging; recovery removes it.

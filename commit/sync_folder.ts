@@ -18,11 +18,11 @@
 import { resolve, sep } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { loadConfig } from "../core/config.ts";
-import { errorMessage, QuireError } from "../core/errors.ts";
+import { errorMessage, failurePayload, QuireError } from "../core/errors.ts";
 import { sha256File } from "../core/hash.ts";
 import type { KbLayout } from "../core/layout.ts";
 import { listDocumentsUnder, type StoredDocument } from "../core/queries.ts";
-import { openRegistry } from "../core/registry.ts";
+import { openKbRegistry } from "../core/open_kb_registry.ts";
 import { type DiscoveredInput, discoverInputs } from "../prepare/mod.ts";
 import { openChangeSession } from "./change_session.ts";
 import { decideDedup } from "./decide_dedup.ts";
@@ -88,7 +88,7 @@ export async function planSync(layout: KbLayout, dir: string): Promise<SyncPlan>
   const folder = await folderOf(dir);
   const config = await loadConfig(layout.config);
   const discovered = await discoverInputs([folder], { ignore: config.ignore });
-  const db = openRegistry(layout.registry, { readOnly: true });
+  const db = openKbRegistry(layout, { readOnly: true });
   try {
     const plan: SyncPlan = { folder, add: [], update: [], unchanged: [], remove: [], errors: [] };
     for (const item of discovered) {
@@ -142,8 +142,8 @@ export async function syncFolder(
       } catch (error) {
         batch.rollbackFailed = rollbackFailure(error);
         if (batch.rollbackFailed !== null) break;
-        const message = `Cannot remove '${name}': ${errorMessage(error)}`;
-        failed.push({ source, code: "PUBLISH", error: message });
+        const failure = failurePayload(error, name, { verb: "remove", fallback: "PUBLISH" });
+        failed.push({ source, code: failure.code, error: failure.message });
         continue;
       }
       removed.push({ name, source });

@@ -1,15 +1,16 @@
 /**
  * The commit marker: one SQLite transaction that records the mutation in the
- * registry (document row, concepts, full-text row, log entry, shared pages to
- * rebuild) and flips its journal row to `committed`. Before it, recovery
+ * registry (document row, concepts, full-text row, link graph rows, log
+ * entry, shared pages to rebuild) and flips its journal row to `committed`. Before it, recovery
  * rolls the mutation back; after it, recovery keeps the published files.
  *
  * @module
  */
 
 import type { DatabaseSync } from "node:sqlite";
-import { inTransaction } from "../core/registry.ts";
+import { inTransaction, row } from "../core/registry.ts";
 import type { JournalEntry } from "./journal.ts";
+import { recordLinks } from "./record_links.ts";
 import type { MutationPlan, RegistryChange } from "./mutation_plan.ts";
 
 /** Options of {@linkcode writeCommitMarker}. */
@@ -18,7 +19,16 @@ export interface CommitMarkerOptions {
   at: string;
 }
 
-function applyRegistryChange(db: DatabaseSync, change: RegistryChange): void {
+function documentName(db: DatabaseSync, id: number): string {
+  return row<{ name: string }>(db, "SELECT name FROM documents WHERE id = ?", id)?.name ?? "";
+}
+
+/**
+ * Writes a mutation's registry change (a document with its concepts and
+ * full-text row, a deletion, an exploration); the caller holds the
+ * transaction. Also used by `repair` to fill a new registry.
+ */
+export function applyRegistryChange(db: DatabaseSync, change: RegistryChange): void {
   switch (change.op) {
     case "put-document": {
       const d = change.document;
@@ -59,9 +69,11 @@ function applyRegistryChange(db: DatabaseSync, change: RegistryChange): void {
       }
       db.prepare("INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)")
         .run(id, `${d.title}\n${d.description}`, change.searchText);
+      recordLinks(db, `summaries/${d.name}`, change.links);
       return;
     }
     case "delete-document":
+      recordLinks(db, `summaries/${documentName(db, change.id)}`, []);
       db.prepare("DELETE FROM search_index WHERE rowid = ?").run(change.id);
       db.prepare("DELETE FROM documents WHERE id = ?").run(change.id);
       return;
@@ -69,6 +81,7 @@ function applyRegistryChange(db: DatabaseSync, change: RegistryChange): void {
       db.prepare(
         "INSERT OR REPLACE INTO explorations (name, question, created_at) VALUES (?, ?, ?)",
       ).run(change.name, change.question, change.createdAt);
+      recordLinks(db, `explorations/${change.name}`, change.links);
       return;
     case "none":
       return;

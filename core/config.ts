@@ -24,6 +24,36 @@ export interface LlmConfig {
   timeoutSeconds: number;
   /** Extra attempts after a failed or invalid answer. @default 2 */
   retries: number;
+  /**
+   * Output budget of one call (`max_tokens`). An answer cut off at it is
+   * retried with twice the budget (up to 4×, within `contextTokens`).
+   * @default 2048
+   */
+  maxTokens: number;
+  /** The model's context window; nothing Quire sends exceeds it (estimated). @default 8192 */
+  contextTokens: number;
+  /** Ask for the answer as a stream of server-sent events. @default false */
+  stream: boolean;
+  /** Connection-level failures in a row after which a batch stops calling the model. @default 3 */
+  failFastAfter: number;
+}
+
+/** The defaults of every optional `llm` key. */
+export const LLM_DEFAULTS: Omit<LlmConfig, "baseUrl" | "model"> = {
+  apiKeyEnv: "OPENAI_API_KEY",
+  timeoutSeconds: 120,
+  retries: 2,
+  maxTokens: 2048,
+  contextTokens: 8192,
+  stream: false,
+  failFastAfter: 3,
+};
+
+/** Returns an LLM config with every optional key at its default. */
+export function llmConfig(
+  fields: Partial<LlmConfig> & Pick<LlmConfig, "baseUrl" | "model">,
+): LlmConfig {
+  return { ...LLM_DEFAULTS, ...fields };
 }
 
 /** Settings of the PageIndex Cloud import. */
@@ -57,12 +87,18 @@ export interface QuireConfig {
     minDocuments: number;
     /** Whether one document naming a concept prominently gives it a page. @default true */
     prominentMakesPage: boolean;
-    /** Concepts kept per document. @default 8 */
+    /** Concepts kept for a document of up to 1,000 words (longer ones get more). @default 8 */
     perDocument: number;
+    /** Most concepts kept for any document, however long (offline compiler). @default 20 */
+    maxPerDocument: number;
   };
   /** The LLM compiler; null means the offline compiler. @default null */
   llm: LlmConfig | null;
   pageindex: PageIndexConfig;
+  cache: {
+    /** Largest size of the prepared-results cache (`.quire/cache/`); oldest dropped first. @default 1073741824 (1 GiB) */
+    maxBytes: number;
+  };
   /** Inbox folder for `watch` when none is given. @default null */
   inbox: string | null;
 }
@@ -75,10 +111,27 @@ export interface PrepareSettings {
   sectionTreeMinPages: number;
   tableMaxRows: number;
   conceptsPerDocument: number;
-  llm: (LlmConfig & { apiKey: string }) | null;
+  /** Cap on concepts per document when the offline compiler scales with length. */
+  conceptsMaxPerDocument: number;
+  llm: LlmSettings | null;
   /** What to do when the LLM keeps failing: fail the input, or compile offline. */
   llmFallback: "fail" | "offline";
   pageindex: { baseUrl: string; apiKey: string };
+  /** Where prepared results are cached (`.quire/cache/`); null for no cache. */
+  cacheDir: string | null;
+}
+
+/** Whether the API key variable gave a key: "none" when no variable is named. */
+export type ApiKeyState = "set" | "unset" | "empty" | "none";
+
+/** The LLM settings a worker gets: the config plus the resolved key. */
+export interface LlmSettings extends LlmConfig {
+  /** The key, trimmed of surrounding whitespace (what is sent); "" for none. */
+  apiKey: string;
+  /** Whether `apiKeyEnv` gave a key, for messages on 401/403. */
+  apiKeyState: ApiKeyState;
+  /** Every form of the key to hide from messages (as set and trimmed), longest first. */
+  secrets: string[];
 }
 
 /** Returns a fresh copy of the default configuration. */
@@ -93,9 +146,10 @@ export function defaultConfig(): QuireConfig {
       tableMaxRows: 1000,
       prepareTimeoutSeconds: 600,
     },
-    concepts: { minDocuments: 2, prominentMakesPage: true, perDocument: 8 },
+    concepts: { minDocuments: 2, prominentMakesPage: true, perDocument: 8, maxPerDocument: 20 },
     llm: null,
     pageindex: { baseUrl: "https://api.pageindex.ai", apiKeyEnv: "PAGEINDEX_API_KEY" },
+    cache: { maxBytes: 1024 * 1024 * 1024 },
     inbox: null,
   };
 }
@@ -107,51 +161,119 @@ function isObject(value: unknown): value is Json {
 }
 
 /**
- * Merges `input` over `defaults`, checking every key exists and every value
- * has the default's type. `where` names the position for messages.
+ * Merges `input` over `defaults`, checking every key exists (own keys only,
+ * so `__proto__` is an unknown key) and every value has the default's type.
+ * A `null` default (`inbox`) takes a string or null. `where` names the
+ * position for messages.
  */
 function mergeChecked(defaults: Json, input: Json, where: string, file: string): Json {
   const out: Json = { ...defaults };
   for (const [key, value] of Object.entries(input)) {
     const path = where ? `${where}.${key}` : key;
-    if (!(key in defaults)) {
+    if (!Object.hasOwn(defaults, key)) {
       throw new QuireError("CONFIG", `Cannot read config '${file}': unknown key '${path}'`, {
         hint: `Remove '${path}' or check its spelling`,
       });
     }
     const base = defaults[key];
-    if (isObject(base) && isObject(value)) {
+    if (isObject(base)) {
+      if (!isObject(value)) throw badType(file, path, "an object");
       out[key] = mergeChecked(base, value, path, file);
-    } else if (base === null || value === null || typeof base === typeof value) {
-      if (Array.isArray(base) !== Array.isArray(value) && base !== null && value !== null) {
-        throw badType(file, path, base);
+    } else if (base === null) {
+      if (value !== null && typeof value !== "string") {
+        throw badType(file, path, "a string or null");
+      }
+      out[key] = value;
+    } else if (Array.isArray(base)) {
+      if (!Array.isArray(value) || value.some((item) => typeof item !== "string")) {
+        throw badType(file, path, "an array of strings");
       }
       out[key] = value;
     } else {
-      throw badType(file, path, base);
+      if (typeof value !== typeof base) throw badType(file, path, `a ${typeof base}`);
+      out[key] = value;
     }
   }
   return out;
 }
 
-function badType(file: string, path: string, expected: unknown): QuireError {
-  const kind = Array.isArray(expected) ? "an array" : `a ${typeof expected}`;
+function badType(file: string, path: string, kind: string): QuireError {
   return new QuireError("CONFIG", `Cannot read config '${file}': '${path}' must be ${kind}`, {
     hint: `Fix '${path}' in '${file}'`,
   });
 }
 
+/** What a numeric setting may hold. */
+interface NumberRule {
+  integer: boolean;
+  min: number;
+  /** True when `min` itself is not allowed (a timeout of 0). */
+  aboveMin?: boolean;
+  max: number;
+}
+
+/** The longest timer `setTimeout` keeps (2^31 - 1 ms); a longer one would fire at once. */
+const MAX_SECONDS = 2_147_483;
+const COUNT: NumberRule = { integer: true, min: 1, max: Number.MAX_SAFE_INTEGER };
+const SECONDS: NumberRule = { integer: false, min: 0, aboveMin: true, max: MAX_SECONDS };
+
+/**
+ * The range of every numeric setting, by path. A number without a rule here
+ * must be finite and above 0.
+ */
+const NUMBER_RULES: Record<string, NumberRule> = {
+  "limits.maxFetchBytes": COUNT,
+  "limits.fetchTimeoutSeconds": SECONDS,
+  "limits.sectionTreeMinPages": COUNT,
+  "limits.tableMaxRows": COUNT,
+  "limits.prepareTimeoutSeconds": SECONDS,
+  "concepts.minDocuments": COUNT,
+  "concepts.perDocument": { integer: true, min: 0, max: 1000 },
+  "concepts.maxPerDocument": { integer: true, min: 0, max: 1000 },
+  "cache.maxBytes": { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER },
+  "llm.timeoutSeconds": SECONDS,
+  "llm.retries": { integer: true, min: 0, max: 100 },
+  "llm.maxTokens": { integer: true, min: 64, max: 10_000_000 },
+  "llm.contextTokens": { integer: true, min: 1, max: 100_000_000 },
+  "llm.failFastAfter": { integer: true, min: 1, max: 1000 },
+};
+const ANY_NUMBER: NumberRule = { integer: false, min: 0, aboveMin: true, max: Number.MAX_VALUE };
+
+function describeRule(rule: NumberRule): string {
+  const low = rule.aboveMin ? `above ${rule.min}` : `from ${rule.min}`;
+  if (rule.integer) return `a whole number ${low} to ${rule.max}`;
+  return rule.max === Number.MAX_VALUE ? `a number ${low}` : `a number ${low} up to ${rule.max}`;
+}
+
+/** Checks every number of a merged config (or `llm` section) against its rule. */
+function checkNumbers(values: Json, where: string, file: string): void {
+  for (const [key, value] of Object.entries(values)) {
+    const path = where ? `${where}.${key}` : key;
+    if (isObject(value)) {
+      checkNumbers(value, path, file);
+      continue;
+    }
+    if (typeof value !== "number") continue;
+    const rule = NUMBER_RULES[path] ?? ANY_NUMBER;
+    const ok = Number.isFinite(value) && (!rule.integer || Number.isInteger(value)) &&
+      (rule.aboveMin ? value > rule.min : value >= rule.min) && value <= rule.max;
+    if (!ok) {
+      throw new QuireError(
+        "CONFIG",
+        `Cannot read config '${file}': '${path}' must be ${describeRule(rule)}, not ${value}`,
+        { hint: `Fix '${path}' in '${file}', or remove it to use the default` },
+      );
+    }
+  }
+}
+
 function checkLlm(value: unknown, file: string): LlmConfig | null {
   if (value === null) return null;
-  if (!isObject(value)) throw badType(file, "llm", {});
-  const defaults: Json = {
-    baseUrl: "",
-    model: "",
-    apiKeyEnv: "OPENAI_API_KEY",
-    timeoutSeconds: 120,
-    retries: 2,
-  };
-  const llm = mergeChecked(defaults, value, "llm", file) as unknown as LlmConfig;
+  if (!isObject(value)) throw badType(file, "llm", "an object or null");
+  const defaults: Json = { baseUrl: "", model: "", ...LLM_DEFAULTS };
+  const merged = mergeChecked(defaults, value, "llm", file);
+  checkNumbers(merged, "llm", file);
+  const llm = merged as unknown as LlmConfig;
   if (!/^https?:\/\//.test(llm.baseUrl) || llm.model === "") {
     throw new QuireError(
       "CONFIG",
@@ -159,8 +281,29 @@ function checkLlm(value: unknown, file: string): LlmConfig | null {
       { hint: `Set both, or set "llm": null for the offline compiler` },
     );
   }
+  checkLlmBudgets(llm, file);
   return llm;
 }
+
+/** The output and context budgets must be whole numbers that leave room for a document. */
+function checkLlmBudgets(llm: LlmConfig, file: string): void {
+  const bad = (key: string, rule: string) =>
+    new QuireError("CONFIG", `Cannot read config '${file}': 'llm.${key}' ${rule}`, {
+      hint: `Fix 'llm.${key}' in '${file}'`,
+    });
+  // Whole numbers and their ranges are checked by NUMBER_RULES; here, only the room left.
+  if (llm.contextTokens < llm.maxTokens + MIN_INPUT_TOKENS) {
+    throw bad(
+      "contextTokens",
+      `(${llm.contextTokens}) must leave room for the document: at least 'llm.maxTokens' + ${MIN_INPUT_TOKENS} (${
+        llm.maxTokens + MIN_INPUT_TOKENS
+      })`,
+    );
+  }
+}
+
+/** The least room for the prompt that `llm.contextTokens` must leave beside `llm.maxTokens`. */
+export const MIN_INPUT_TOKENS = 1024;
 
 /**
  * Parses the text of a config file. Missing keys take their defaults.
@@ -177,10 +320,19 @@ export function parseConfig(text: string, file: string): QuireConfig {
       { hint: "Fix the JSON syntax, or delete the file to use the defaults", cause: error },
     );
   }
-  if (!isObject(input)) throw badType(file, "(top level)", {});
+  if (!isObject(input)) throw badType(file, "(top level)", "an object");
   const { llm, ...rest } = input;
   const defaults = defaultConfig() as unknown as Json;
-  const merged = mergeChecked(defaults, rest, "", file) as unknown as QuireConfig;
+  const checked = mergeChecked(defaults, rest, "", file);
+  checkNumbers(checked, "", file);
+  const merged = checked as unknown as QuireConfig;
+  if (!/^https?:\/\/./.test(merged.pageindex.baseUrl)) {
+    throw new QuireError(
+      "CONFIG",
+      `Cannot read config '${file}': 'pageindex.baseUrl' must be an http(s) URL, not '${merged.pageindex.baseUrl}'`,
+      { hint: `Fix 'pageindex.baseUrl' in '${file}'` },
+    );
+  }
   merged.llm = checkLlm(llm ?? null, file);
   return merged;
 }
@@ -213,6 +365,28 @@ export interface PrepareSettingsOptions {
   env?: (name: string) => string | undefined;
   /** Behaviour when the LLM fails after its retries. @default "fail" */
   llmFallback?: "fail" | "offline";
+  /** Where prepared results are cached. @default null (no cache) */
+  cacheDir?: string | null;
+}
+
+/**
+ * Resolves the API key: it is sent trimmed (a value ending in a space or
+ * `\r` would otherwise never match what a server echoes), and both the value
+ * as set and the trimmed key are redacted from messages.
+ */
+function llmSettings(llm: LlmConfig, env: (name: string) => string | undefined): LlmSettings {
+  const raw = llm.apiKeyEnv ? env(llm.apiKeyEnv) : undefined;
+  const apiKey = raw?.trim() ?? "";
+  const apiKeyState: ApiKeyState = llm.apiKeyEnv === ""
+    ? "none"
+    : raw === undefined
+    ? "unset"
+    : apiKey === ""
+    ? "empty"
+    : "set";
+  const secrets = [...new Set([raw ?? "", apiKey])].filter((s) => s.trim() !== "")
+    .sort((a, b) => b.length - a.length);
+  return { ...llm, apiKey, apiKeyState, secrets };
 }
 
 /** Derives the worker settings from a config, resolving API keys from the environment. */
@@ -221,9 +395,7 @@ export function prepareSettings(
   options: PrepareSettingsOptions = {},
 ): PrepareSettings {
   const env = options.env ?? ((name: string) => Deno.env.get(name));
-  const llm = config.llm === null
-    ? null
-    : { ...config.llm, apiKey: config.llm.apiKeyEnv ? env(config.llm.apiKeyEnv) ?? "" : "" };
+  const llm = config.llm === null ? null : llmSettings(config.llm, env);
   return {
     language: config.language,
     maxFetchBytes: config.limits.maxFetchBytes,
@@ -231,11 +403,13 @@ export function prepareSettings(
     sectionTreeMinPages: config.limits.sectionTreeMinPages,
     tableMaxRows: config.limits.tableMaxRows,
     conceptsPerDocument: config.concepts.perDocument,
+    conceptsMaxPerDocument: config.concepts.maxPerDocument,
     llm,
     llmFallback: options.llmFallback ?? "fail",
     pageindex: {
       baseUrl: env("PAGEINDEX_BASE_URL") ?? config.pageindex.baseUrl,
       apiKey: env(config.pageindex.apiKeyEnv) ?? "",
     },
+    cacheDir: options.cacheDir ?? null,
   };
 }

@@ -23,6 +23,9 @@
  * | `file-staged` | a file being replaced (`replaceFile`: the config at `init`, a shared page) is written and fsynced under a temporary name, not yet renamed |
  * | `rebuild-partial` | the first shared page of a rebuild has been written |
  * | `rollback-partial` | a rollback has restored its first path |
+ * | `repair-built` | `repair` has written the new registry in staging; the old one is untouched |
+ * | `repair-aside` | `repair` has moved the old registry aside; the new one is not in place yet |
+ * | `repair-replaced` | the new registry is in place; the shared pages are not rebuilt yet |
  *
  * @module
  */
@@ -37,7 +40,10 @@ export type CrashPointName =
   | "cleaned"
   | "file-staged"
   | "rebuild-partial"
-  | "rollback-partial";
+  | "rollback-partial"
+  | "repair-built"
+  | "repair-aside"
+  | "repair-replaced";
 
 /** Every crash point, in the order a mutation reaches them. */
 export const CRASH_POINTS: readonly CrashPointName[] = [
@@ -50,6 +56,9 @@ export const CRASH_POINTS: readonly CrashPointName[] = [
   "file-staged",
   "rebuild-partial",
   "rollback-partial",
+  "repair-built",
+  "repair-aside",
+  "repair-replaced",
 ];
 
 /** The error a `QUIRE_FAIL_AT` fault throws. */

@@ -29,6 +29,10 @@ export type ErrorCode =
   | "LOCKED"
   | "NOT_LOCKED"
   | "REGISTRY"
+  | "REGISTRY_DAMAGED"
+  | "SYMLINK"
+  | "NO_SPACE"
+  | "IO"
   | "ROLLBACK_FAILED"
   | "POISONED"
   | "INTERRUPTED"
@@ -50,6 +54,7 @@ export type InputErrorCode =
   | "REMOTE"
   | "NOT_READY"
   | "LLM"
+  | "LLM_TRUNCATED"
   | "WORKER"
   | "PUBLISH"
   | "NO_SPACE";

@@ -14,6 +14,7 @@
  * <kb>/.quire/config.json          settings
  * <kb>/.quire/registry.db          SQLite registry (the source of truth)
  * <kb>/.quire/staging/             private work areas
+ * <kb>/.quire/cache/               prepared results by content (disposable)
  * <kb>/.quire/lock                 advisory lock file
  * ```
  *
@@ -31,6 +32,8 @@ export interface KbLayout {
   config: string;
   registry: string;
   staging: string;
+  /** Prepared results cached by content; never official state (see `prepare/prepared_cache.ts`). */
+  cache: string;
   lock: string;
   /** Turns a kb-relative `/` path into an absolute one. */
   resolve(relative: string): string;
@@ -48,6 +51,7 @@ export function kbLayout(root: string): KbLayout {
     config: join(quire, "config.json"),
     registry: join(quire, "registry.db"),
     staging: join(quire, "staging"),
+    cache: join(quire, "cache"),
     lock: join(quire, "lock"),
     resolve: (relative: string) => join(abs, ...relative.split("/")),
   };

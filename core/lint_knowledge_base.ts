@@ -4,6 +4,7 @@
  *
  * Problems found:
  *
+ * - `symlink`: a symbolic link among Quire's own files (`lint_symlinks.ts`).
  * - `broken-link`: a `[[wikilink]]` in any `wiki/**\/*.md` page whose target
  *   does not resolve, or whose `#heading` is not a heading of the target.
  *   Unresolved links inside `wiki/sources/` pages are not reported: a source
@@ -51,10 +52,12 @@ import { posix } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { documentPages, explorationPage, type KbLayout } from "./layout.ts";
 import { activeWriter } from "./read_status.ts";
+import { linkedFileProblems } from "./lint_symlinks.ts";
 import { headingKey, headingText, scanPage, type WikiLink } from "./scan_page.ts";
 
 /** The kinds of problem lint reports, in the order reports list them. */
 export const LINT_KINDS = [
+  "symlink",
   "broken-link",
   "orphan-page",
   "untracked-file",
@@ -96,8 +99,11 @@ export interface LintOptions {
 /** Pages that are never orphans even when nothing links to them, wiki-relative. */
 const ORPHAN_CANDIDATE = /^(summaries|concepts|explorations)\/[^/]+\.md$/;
 
-/** Lists the files under `dir` (recursively, skipping dot entries), relative and `/`-separated. */
-async function listFiles(dir: string, prefix = "", files: string[] = []): Promise<string[]> {
+/**
+ * Lists the files under `dir` (recursively, skipping dot entries), relative
+ * and `/`-separated; symbolic links among them are also added to `links`.
+ */
+async function listFiles(dir: string, links: string[], prefix = "", files: string[] = []) {
   let entries: Deno.DirEntry[];
   try {
     entries = await Array.fromAsync(Deno.readDir(dir));
@@ -110,7 +116,8 @@ async function listFiles(dir: string, prefix = "", files: string[] = []): Promis
   for (const entry of entries) {
     if (entry.name.startsWith(".")) continue;
     const path = prefix + entry.name;
-    if (entry.isDirectory) await listFiles(`${dir}/${entry.name}`, `${path}/`, files);
+    if (entry.isSymlink) links.push(path);
+    if (entry.isDirectory) await listFiles(`${dir}/${entry.name}`, links, `${path}/`, files);
     else files.push(path);
   }
   return files;
@@ -315,7 +322,7 @@ async function checkStaging(layout: KbLayout): Promise<LintProblem[]> {
     }
     for await (const child of Deno.readDir(`${layout.staging}/${entry.name}`)) {
       const childPath = `${path}/${child.name}`;
-      if (child.isDirectory && (await listFiles(`${layout.root}/${childPath}`)).length === 0) {
+      if (child.isDirectory && (await listFiles(`${layout.root}/${childPath}`, [])).length === 0) {
         continue;
       }
       problems.push({ kind: "leftover-staging", path: childPath, detail });
@@ -366,8 +373,9 @@ export async function lintKnowledgeBase(
   options: LintOptions = {},
 ): Promise<LintReport> {
   const writerActive = options.writerActive ?? activeWriter(layout) !== null;
-  const wikiFiles = (await listFiles(layout.wiki)).sort();
-  const rawFiles = await listFiles(layout.raw);
+  const [wikiLinks, rawLinks]: string[][] = [[], []];
+  const wikiFiles = (await listFiles(layout.wiki, wikiLinks)).sort();
+  const rawFiles = await listFiles(layout.raw, rawLinks);
   const pages = wikiFiles.filter((file) => file.toLowerCase().endsWith(".md"));
   const scans = await scanPages(layout.wiki, pages, options.concurrency ?? 8);
   // Visit pages in path order so that the report does not depend on read order.
@@ -378,6 +386,7 @@ export async function lintKnowledgeBase(
     ...wikiFiles.map((file) => `wiki/${file}`),
   ]);
   const problems = [
+    ...linkedFileProblems(rawLinks.map((p) => `raw/${p}`), wikiLinks.map((p) => `wiki/${p}`)),
     ...links.problems,
     ...checkOrphans(pages, links.linkedTo),
     ...checkFiles(db, onDisk),

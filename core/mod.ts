@@ -18,6 +18,13 @@
  * and the finished source page, plus a {@linkcode StagedDocument} manifest
  * (plain data) describing them. It is self-contained and disposable.
  *
+ * **Prepared entry.** A prepared document as a self-contained directory:
+ * its staged files, the `StagedDocument` (without its batch position) as
+ * JSON, and a manifest with Quire's version, the compiler's identity, the
+ * content hash and a checksum of every file. The prepared-results cache
+ * (`.quire/cache/`) stores model answers in it; prepared bundles reuse it.
+ * See `prepare/prepared_entry.ts`.
+ *
  * **Journal.** The `mutations` row written (and made durable) before a
  * mutation changes any official path: the paths it touches and where their
  * rollback copies go.
@@ -37,6 +44,10 @@
  * **Shared pages.** `index.md`, `log.md` and `concepts/*.md`: pure functions
  * of the registry, rebuilt once per batch from a queue, never snapshotted.
  *
+ * **Link graph.** The registry's `wiki_links` table: the wikilinks of each
+ * document's pages and of each saved exploration, written by the commit
+ * marker; a page's backlinks are read from it (`wiki_links.ts`).
+ *
  * **Recovery.** What runs at every exclusive lock acquisition: roll back
  * uncommitted mutations, finish committed ones, rebuild queued pages, remove
  * orphaned staging.
@@ -45,7 +56,6 @@
  */
 
 export * from "./clock.ts";
-export * from "./concept_slug.ts";
 export * from "./config.ts";
 export * from "./crash_point.ts";
 export * from "./durable_fs.ts";
@@ -55,13 +65,23 @@ export * from "./fts_expression.ts";
 export * from "./hash.ts";
 export * from "./layout.ts";
 export * from "./lint_knowledge_base.ts";
+export * from "./lint_symlinks.ts";
+export * from "./locate_match.ts";
+export * from "./llm_usage.ts";
 export * from "./lock_owner.ts";
 export * from "./markdown.ts";
 export * from "./naming.ts";
+export * from "./open_kb_registry.ts";
+export * from "./own_tree.ts";
+export * from "./page_links.ts";
 export * from "./protocol.ts";
 export * from "./queries.ts";
 export * from "./read_status.ts";
 export * from "./registry.ts";
+export * from "./resolve_wiki_page.ts";
+export * from "./registry_file.ts";
 export * from "./scan_page.ts";
 export * from "./search_documents.ts";
 export * from "./types.ts";
+export * from "./wiki_links.ts";
+export * from "./version.ts";

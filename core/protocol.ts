@@ -9,6 +9,7 @@
  */
 
 import type { ErrorPayload } from "./errors.ts";
+import type { LlmReport } from "./llm_usage.ts";
 import type { PrepareSettings } from "./config.ts";
 import type { PrepareInput, StagedDocument } from "./types.ts";
 
@@ -20,6 +21,13 @@ export interface PrepareRequestMap {
     input: PrepareInput;
     stagingDir: string;
     settings: PrepareSettings;
+    /**
+     * When (epoch ms) model calls must stop so that the input still falls
+     * back (or fails as a model failure) before the pool's timeout.
+     */
+    deadline: number;
+    /** Why the model must not be called (the pool stopped calling a failing endpoint). */
+    llmBlocked: string | null;
   };
   /** Finish and close. */
   shutdown: Record<never, never>;
@@ -28,11 +36,11 @@ export interface PrepareRequestMap {
 /** Messages a worker sends back. */
 export interface PrepareReplyMap {
   /** The input is prepared; its files are in the staging directory. */
-  staged: { index: number; document: StagedDocument };
-  /** The input itself is bad (unsupported, unreadable, empty…). */
-  rejected: { index: number; error: ErrorPayload };
+  staged: { index: number; document: StagedDocument; llm?: LlmReport };
+  /** The input itself is bad (unsupported, unreadable, empty…), or the model failed. */
+  rejected: { index: number; error: ErrorPayload; llm?: LlmReport };
   /** Preparing failed for another reason (a bug, a library crash). */
-  failed: { index: number; error: ErrorPayload };
+  failed: { index: number; error: ErrorPayload; llm?: LlmReport };
 }
 
 /** One message of map `M` with its `type` tag. */

@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { LlmUsage } from "./llm_usage.ts";
 import { row as rowOf, rows } from "./registry.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type {
@@ -108,6 +109,29 @@ export function listDocuments(db: DatabaseSync): StoredDocument[] {
   return found.map(toDocument);
 }
 
+/** Options of {@linkcode listDocumentsPage}. */
+export interface ListPageOptions {
+  /** Most documents returned. */
+  limit: number;
+  /** Documents skipped, in name order. @default 0 */
+  offset?: number;
+}
+
+/** Lists one page of the documents, ordered by name, and how many there are. */
+export function listDocumentsPage(
+  db: DatabaseSync,
+  options: ListPageOptions,
+): { documents: StoredDocument[]; total: number } {
+  const found = rows<DocumentRow>(
+    db,
+    `SELECT ${DOCUMENT_COLUMNS} FROM documents ORDER BY name LIMIT ? OFFSET ?`,
+    options.limit,
+    options.offset ?? 0,
+  );
+  const total = Number(rowOf<{ n: number }>(db, "SELECT count(*) AS n FROM documents")?.n ?? 0);
+  return { documents: found.map(toDocument), total };
+}
+
 /** Lists the documents whose source starts with `prefix`, ordered by source. */
 export function listDocumentsUnder(db: DatabaseSync, prefix: string): StoredDocument[] {
   const found = rows<DocumentRow>(
@@ -145,6 +169,8 @@ export interface RegistryCounts {
   concepts: number;
   pendingMutations: number;
   pendingPages: number;
+  /** Documents compiled offline because the model failed (`compiler: offline-fallback`). */
+  fallbacks: number;
 }
 
 /** Returns the counts shown by `status`. */
@@ -156,6 +182,25 @@ export function registryCounts(db: DatabaseSync): RegistryCounts {
     concepts: get("SELECT count(DISTINCT slug) AS n FROM document_concepts"),
     pendingMutations: get("SELECT count(*) AS n FROM mutations"),
     pendingPages: get("SELECT count(*) AS n FROM pending_pages"),
+    fallbacks: get("SELECT count(*) AS n FROM documents WHERE compiler = 'offline-fallback'"),
+  };
+}
+
+/** Returns the running totals of the model's use (every batch so far). */
+export function llmUsageTotals(db: DatabaseSync): LlmUsage {
+  const found = rowOf<Record<string, number>>(
+    db,
+    "SELECT calls, retries, prompt_tokens, completion_tokens, cache_hits, fallbacks, not_attempted FROM llm_usage WHERE id = 1",
+  );
+  const n = (key: string) => Number(found?.[key] ?? 0);
+  return {
+    calls: n("calls"),
+    retries: n("retries"),
+    promptTokens: n("prompt_tokens"),
+    completionTokens: n("completion_tokens"),
+    cacheHits: n("cache_hits"),
+    fallbacks: n("fallbacks"),
+    notAttempted: n("not_attempted"),
   };
 }
 

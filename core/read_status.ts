@@ -1,6 +1,8 @@
 /**
  * `quire status`, read-only: counts, size on disk, pending journals, the last
- * operation, and whether a change is in progress or a recovery is pending.
+ * operation, and whether a change is in progress or a recovery is pending;
+ * the documents compiled offline because the model failed, the model's
+ * running totals, and the size of the prepared-results cache.
  * It takes no lock and reads one consistent registry snapshot, so it works
  * while a long `add` runs.
  *
@@ -16,8 +18,10 @@ import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import type { KbLayout } from "./layout.ts";
 import { isProcessAlive, type LockOwner, readLockOwner } from "./lock_owner.ts";
-import { type LogEntry, recentLog, registryCounts } from "./queries.ts";
-import { openRegistry, row } from "./registry.ts";
+import type { LlmUsage } from "./llm_usage.ts";
+import { llmUsageTotals, type LogEntry, recentLog, registryCounts } from "./queries.ts";
+import { openKbRegistry } from "./open_kb_registry.ts";
+import { row } from "./registry.ts";
 
 /** What `status` reports. */
 export interface KbStatus {
@@ -36,6 +40,12 @@ export interface KbStatus {
   writer: LockOwner | null;
   /** True when an interrupted change waits for recovery. */
   recoveryPending: boolean;
+  /** Documents compiled offline because the model failed (`recompile --fallbacks` selects them). */
+  fallbacks: number;
+  /** The model's use over every batch (running totals). */
+  llm: LlmUsage;
+  /** The prepared-results cache (`.quire/cache/`): entries and bytes. */
+  cache: { entries: number; bytes: number };
 }
 
 async function treeBytes(dir: string): Promise<number> {
@@ -67,6 +77,22 @@ async function countStaging(dir: string): Promise<number> {
   return count;
 }
 
+/** Counts the prepared-results cache's entries (`prepared/<xx>/<key>/`) and bytes. */
+async function cacheUsage(cacheDir: string): Promise<{ entries: number; bytes: number }> {
+  let entries = 0;
+  try {
+    for await (const shard of Deno.readDir(join(cacheDir, "prepared"))) {
+      if (!shard.isDirectory) continue;
+      for await (const entry of Deno.readDir(join(cacheDir, "prepared", shard.name))) {
+        if (entry.isDirectory && !entry.name.startsWith(".")) entries++;
+      }
+    }
+  } catch {
+    // No cache yet.
+  }
+  return { entries, bytes: await treeBytes(cacheDir) };
+}
+
 /** Returns the live process holding the lock, if any. */
 export function activeWriter(layout: KbLayout): LockOwner | null {
   const owner = readLockOwner(layout.lock);
@@ -89,12 +115,14 @@ export async function isRecoveryPending(layout: KbLayout, db: DatabaseSync): Pro
 
 /** Reads the status of a knowledge base without locking or writing it. */
 export async function readStatus(layout: KbLayout): Promise<KbStatus> {
-  const db = openRegistry(layout.registry, { readOnly: true });
+  const db = openKbRegistry(layout, { readOnly: true });
   let counts;
   let last;
   let recoveryPending;
+  let llm;
   try {
     counts = registryCounts(db);
+    llm = llmUsageTotals(db);
     last = recentLog(db, 1)[0] ?? null;
     recoveryPending = await isRecoveryPending(layout, db);
   } finally {
@@ -114,5 +142,8 @@ export async function readStatus(layout: KbLayout): Promise<KbStatus> {
     lastOperation: last,
     writer,
     recoveryPending,
+    fallbacks: counts.fallbacks,
+    llm,
+    cache: await cacheUsage(layout.cache),
   };
 }

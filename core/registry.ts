@@ -15,6 +15,12 @@
  * - `log`: the operations timeline that `wiki/log.md` shows.
  * - `pending_pages`: shared pages queued for rebuilding by committed changes.
  * - `explorations`: answers saved by `query --save`.
+ * - `wiki_links`: the link graph, the outgoing links of each summary (with
+ *   its source page) and exploration, keyed as `wiki_links.ts` says; written
+ *   by the commit marker, read for backlinks.
+ * - `llm_usage`: one row of running totals of the model's use (calls,
+ *   retries, tokens, cache hits, fallbacks, inputs not attempted), added to
+ *   at the end of each batch, for `status`.
  *
  * The schema is versioned with `PRAGMA user_version`; {@linkcode MIGRATIONS}
  * holds forward migrations, applied in order inside one transaction each.
@@ -27,6 +33,12 @@
 
 import { DatabaseSync } from "node:sqlite";
 import { errorMessage, QuireError } from "./errors.ts";
+import {
+  inspectRegistryFile,
+  registryDamaged,
+  registryFailure,
+  type RegistryFileState,
+} from "./registry_file.ts";
 
 /** Forward migrations; index `i` upgrades a database at version `i` to `i + 1`. */
 export const MIGRATIONS: readonly string[] = [
@@ -93,6 +105,31 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX document_concepts_slug ON document_concepts (slug, label, prominent);
   CREATE INDEX document_concepts_rank ON document_concepts (slug, score, document_id);
   `,
+  // 3: the link graph (see wiki_links.ts): one row per page and link key,
+  // looked up by key for backlinks. Documents committed before it have no
+  // rows until they are recompiled.
+  `
+  CREATE TABLE wiki_links (
+    page TEXT NOT NULL,
+    target TEXT NOT NULL,
+    PRIMARY KEY (page, target)
+  ) WITHOUT ROWID;
+  CREATE INDEX wiki_links_target ON wiki_links (target, page);
+  `,
+  // 4: running totals of the model's use, for `status` (one row, id 1).
+  `
+  CREATE TABLE llm_usage (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    calls INTEGER NOT NULL,
+    retries INTEGER NOT NULL,
+    prompt_tokens INTEGER NOT NULL,
+    completion_tokens INTEGER NOT NULL,
+    cache_hits INTEGER NOT NULL,
+    fallbacks INTEGER NOT NULL,
+    not_attempted INTEGER NOT NULL
+  );
+  INSERT INTO llm_usage VALUES (1, 0, 0, 0, 0, 0, 0, 0);
+  `,
 ];
 
 /** The schema version this build of Quire reads and writes. */
@@ -107,6 +144,8 @@ export interface OpenRegistryOptions {
 }
 
 function registryError(path: string, error: unknown): QuireError {
+  const failure = registryFailure(path, error);
+  if (failure instanceof QuireError) return failure;
   return new QuireError(
     "REGISTRY",
     `Cannot open registry '${path}': ${errorMessage(error)}`,
@@ -118,39 +157,87 @@ function registryError(path: string, error: unknown): QuireError {
 }
 
 /**
+ * The registry does not exist or holds nothing (a file of 0 bytes, or a
+ * database without tables). On its own that is a knowledge base that was
+ * never initialized; `openKbRegistry` turns it into `REGISTRY_DAMAGED` when
+ * the knowledge base holds documents.
+ */
+export class RegistryMissingError extends QuireError {
+  /** Whether the file is absent or empty. */
+  readonly state: "missing" | "empty";
+
+  constructor(path: string, state: "missing" | "empty", options?: { cause?: unknown }) {
+    super(
+      "REGISTRY",
+      `Cannot open registry '${path}': ${
+        state === "missing" ? "it does not exist" : "it is empty"
+      }`,
+      {
+        cause: options?.cause,
+        hint:
+          "The knowledge base was never initialized (or its registry was deleted); run `quire init`",
+      },
+    );
+    this.name = "RegistryMissingError";
+    this.state = state;
+  }
+}
+
+/** The tables every registry since schema version 1 has. */
+const REGISTRY_TABLES = [
+  "documents",
+  "document_concepts",
+  "search_index",
+  "mutations",
+  "log",
+  "pending_pages",
+  "explorations",
+];
+
+/** Refuses a database that is not a Quire registry; returns true when it has no tables at all. */
+function checkSchema(path: string, version: number, tables: Set<string>): boolean {
+  if (version === 0 && tables.size === 0) return true;
+  const missing = REGISTRY_TABLES.filter((table) => !tables.has(table));
+  if (version === 0 || missing.length > 0) {
+    const detail = version === 0
+      ? `it holds the tables ${[...tables].sort().slice(0, 5).join(", ")} and no Quire schema`
+      : `the tables ${missing.join(", ")} are missing`;
+    throw registryDamaged(path, `it is not a Quire registry (${detail})`);
+  }
+  return false;
+}
+
+/**
  * Opens the registry, setting WAL and `synchronous=FULL` and (when writable)
- * migrating it to {@linkcode SCHEMA_VERSION}.
- * @throws {QuireError} `REGISTRY` when it cannot be opened or is from a newer Quire.
+ * migrating it to {@linkcode SCHEMA_VERSION}. The file is inspected first
+ * (`registry_file.ts`), so a damaged one is refused before SQLite uses it.
+ * @throws {RegistryMissingError} when it does not exist or is empty and `create` is off.
+ * @throws {QuireError} `REGISTRY_DAMAGED` when the file is damaged or not a Quire registry;
+ * `NO_SPACE` or `IO` when the disk fails; `REGISTRY` when it is from a newer Quire.
  */
 export function openRegistry(path: string, options: OpenRegistryOptions = {}): DatabaseSync {
   const readOnly = options.readOnly ?? false;
-  if (!options.create) {
-    try {
-      Deno.statSync(path);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw registryError(path, error);
-      throw new QuireError("REGISTRY", `Cannot open registry '${path}': it does not exist`, {
-        cause: error,
-        hint:
-          "The knowledge base was never initialized (or its registry was deleted); run `quire init`",
-      });
-    }
-  }
-  let db: DatabaseSync;
+  let state: RegistryFileState;
   try {
-    db = new DatabaseSync(path, { readOnly, enableForeignKeyConstraints: true });
-    db.exec("PRAGMA busy_timeout = 10000");
-    if (!readOnly) {
-      db.exec("PRAGMA journal_mode = WAL");
-      db.exec("PRAGMA synchronous = FULL");
-    }
+    state = inspectRegistryFile(path);
   } catch (error) {
     throw registryError(path, error);
   }
-  const version = Number(
-    (db.prepare("PRAGMA user_version").get() as { user_version: number })
-      .user_version,
-  );
+  if (state.kind === "damaged") throw registryDamaged(path, state.reason);
+  if (state.kind !== "present" && !options.create) throw new RegistryMissingError(path, state.kind);
+  let db: DatabaseSync | undefined;
+  let version: number;
+  let tables: Set<string>;
+  try {
+    db = new DatabaseSync(path, { readOnly, enableForeignKeyConstraints: true });
+    db.exec("PRAGMA busy_timeout = 10000");
+    version = Number(row<{ user_version: number }>(db, "PRAGMA user_version")?.user_version);
+    const names = rows<{ name: string }>(db, "SELECT name FROM sqlite_master WHERE type = 'table'");
+    tables = new Set(names.map((table) => table.name));
+  } catch (error) {
+    db?.close();
+    throw registryError(path, error);
+  }
   if (version > SCHEMA_VERSION) {
     db.close();
     throw new QuireError(
@@ -158,6 +245,24 @@ export function openRegistry(path: string, options: OpenRegistryOptions = {}): D
       `Cannot open registry '${path}': it has schema version ${version}, newer than this Quire (${SCHEMA_VERSION})`,
       { hint: "Upgrade Quire to read this knowledge base" },
     );
+  }
+  try {
+    if (checkSchema(path, version, tables) && !options.create) {
+      throw new RegistryMissingError(path, "empty");
+    }
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  // Only now that it is known to be a registry may anything be written to it.
+  if (!readOnly) {
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA synchronous = FULL");
+    } catch (error) {
+      db.close();
+      throw registryError(path, error);
+    }
   }
   if (version < SCHEMA_VERSION) {
     if (readOnly) {
@@ -168,7 +273,12 @@ export function openRegistry(path: string, options: OpenRegistryOptions = {}): D
         { hint: "Run `quire recover` once to upgrade it" },
       );
     }
-    migrate(db, version);
+    try {
+      migrate(db, version);
+    } catch (error) {
+      db.close();
+      throw registryError(path, error);
+    }
   }
   return db;
 }

@@ -157,15 +157,21 @@ export function scanPage(markdown: string): ScannedPage {
   return { links, headings };
 }
 
-/** The heading text without inline markdown: link text, image alt text, code, no tags. */
+/** The heading text without inline markdown: link text, image alt text, code (kept literal), no tags. */
 export function headingText(heading: string): string {
-  return decodeEntities(
-    heading
-      .replace(/!?\[\[(?:[^\]|]*\|)?([^\]]*)\]\]/g, "$1")
-      .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
-      .replace(/<(https?:[^>]*)>/g, "$1")
-      .replace(/<\/?[A-Za-z][^<>]*>/g, ""),
-  );
+  // Code spans are literal: `<int>` inside one is text, not a tag to drop.
+  const spans: string[] = [];
+  const masked = heading.replace(/(`+)([\s\S]*?)\1/g, (_, __, code: string) => {
+    spans.push(code);
+    return `\u0000${spans.length - 1}\u0000`;
+  });
+  const text = masked
+    .replace(/!?\[\[(?:[^\]|]*\|)?([^\]]*)\]\]/g, "$1")
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .replace(/<(https?:[^>]*)>/g, "$1")
+    .replace(/<\/?[A-Za-z][^<>]*>/g, "");
+  // deno-lint-ignore no-control-regex
+  return decodeEntities(text).replace(/\u0000(\d+)\u0000/g, (_, i: string) => spans[Number(i)]);
 }
 
 /**

@@ -16,6 +16,8 @@
  *   table syntax, HTML tags and comments) so that it reads as plain text on
  *   one line. Matched words are wrapped in {@linkcode HIGHLIGHT_OPEN} and
  *   {@linkcode HIGHLIGHT_CLOSE} (`«` and `»`), and `…` marks cut text.
+ * - Each hit names the heading of the section (and, for paged documents,
+ *   the page) of its first match, found by `locate_match.ts`.
  * - Cost: one statement. FTS5 consumes the `ORDER BY rank … LIMIT`, so the
  *   snippet is built only for the hits returned, and each hit's document
  *   row is found by its primary key.
@@ -28,6 +30,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { QuireError } from "./errors.ts";
 import { ftsExpression } from "./fts_expression.ts";
 import { documentPages } from "./layout.ts";
+import { locateMatch } from "./locate_match.ts";
 
 /** How many times a title match outweighs a body match in the ranking. */
 export const TITLE_WEIGHT = 10;
@@ -51,6 +54,10 @@ export interface SearchHit {
   source: string;
   /** Plain text around the matches, matches in `«…»`. */
   snippet: string;
+  /** The heading of the source page's section holding the first match, or null. */
+  heading: string | null;
+  /** The page of a paged document the first match is on, or null. */
+  pageNumber: number | null;
   /** Relevance, higher is better (negated bm25). */
   score: number;
 }
@@ -115,6 +122,7 @@ function checkLimit(limit: number): number {
 }
 
 interface HitRow {
+  id: number;
   name: string;
   title: string;
   snippet: string;
@@ -136,7 +144,7 @@ export function searchDocuments(
   if (parsed === null) return [];
   const found = rows<HitRow>(
     db,
-    `SELECT d.name AS name, d.title AS title,
+    `SELECT d.id AS id, d.name AS name, d.title AS title,
        snippet(search_index, -1, char(2), char(3), '…', ${SNIPPET_TOKENS}) AS snippet,
        rank
      FROM search_index JOIN documents d ON d.id = search_index.rowid
@@ -153,6 +161,11 @@ export function searchDocuments(
       page: pages.summary,
       source: pages.source,
       snippet: plainSnippet(row.snippet ?? ""),
+      ...locateMatch(db, row.id, row.snippet ?? "", {
+        open: OPEN,
+        close: CLOSE,
+        expression: parsed.expression,
+      }),
       score: -row.rank,
     };
   });

@@ -28,8 +28,34 @@ export interface Section {
   endPage?: number;
   /** A short description of the section, when the source provides one. */
   summary?: string;
+  /**
+   * The heading's text in the document's sources page, for paged sections
+   * whose start was found in the text (a PDF outline entry matched to a
+   * line); the summary's outline links there. Unset when there is none.
+   */
+  anchor?: string;
+  /** HTML ids that name this heading (its own, and its permalink anchors'). */
+  ids?: string[];
   /** Sub-sections in document order. */
   children: Section[];
+}
+
+/**
+ * A link of a document's text, as data: where it points, resolved against
+ * the document's own location. The worker writes the link in the staged
+ * source page as `[text](quire-link:N)`, N being its index in
+ * {@linkcode ConvertedDocument.links}; the coordinator resolves it at
+ * commit (a wikilink, an external link or plain text).
+ */
+export interface DocumentLink {
+  /**
+   * The linked document's source as Quire would record it: an absolute
+   * path for a local file, an `http(s)` URL without its fragment; "" for a
+   * link into the same document.
+   */
+  target: string;
+  /** The fragment (`#id`), decoded, without `#`; null when there is none. */
+  anchor: string | null;
 }
 
 /** What a format reader makes of one input's bytes. */
@@ -50,6 +76,8 @@ export interface ConvertedDocument {
   warnings: string[];
   /** Extra facts for the summary page, such as a table's column names. */
   facts: Record<string, string>;
+  /** The links written as `quire-link:N` placeholders in `markdown`. @default [] */
+  links?: DocumentLink[];
 }
 
 /** A concept a document discusses, with that document's note about it. */
@@ -81,6 +109,8 @@ export interface CompiledDocument {
   keyPhrases: string[];
   /** Concepts with notes, most relevant first. */
   concepts: ConceptNote[];
+  /** Why the model was not used (redacted), when `compiler` is "offline-fallback". */
+  fallbackCause?: string;
 }
 
 /** Where a document came from; stored in the registry's `origin` column. */

@@ -9,6 +9,9 @@
  *   matching the config's `ignore` patterns, and the `raw/` and `wiki/`
  *   folders of any knowledge base met on the way (Quire's own output) are
  *   skipped.
+ * - A file found by the walk is marked `walked`: if it turns out to be of a
+ *   type Quire does not read, the batch skips it (reason `unsupported`)
+ *   instead of failing it. A file named on the command line is not marked.
  * - Symlinks are followed; a symlink loop is reported as an error for that
  *   entry, and the walk goes on.
  * - Problems (missing path, unreadable folder, loop) become per-input errors
@@ -21,9 +24,13 @@ import { join, resolve } from "node:path";
 import { errorMessage, type ErrorPayload, InputError } from "../core/errors.ts";
 import type { PrepareInput } from "../core/types.ts";
 
-/** One discovered input, or the error met where it would be. */
+/**
+ * One discovered input, or the error met where it would be. `walked` marks a
+ * file found by walking a folder (rather than named on the command line): one
+ * of a type Quire does not read is skipped, not failed.
+ */
 export type DiscoveredInput =
-  | { kind: "input"; input: PrepareInput; source: string }
+  | { kind: "input"; input: PrepareInput; source: string; walked?: boolean }
   | { kind: "error"; error: ErrorPayload; source: string };
 
 /** Options of {@linkcode discoverInputs}. */
@@ -150,6 +157,6 @@ async function walk(
       }
     }
     if (isDirectory) await walk(path, inside, ignore, out);
-    else out.push({ kind: "input", input: { kind: "file", path }, source: path });
+    else out.push({ kind: "input", input: { kind: "file", path }, source: path, walked: true });
   }
 }

@@ -10,7 +10,14 @@
  * - `compile/`: the offline compiler;
  * - `llm/`: the model client, the LLM compiler, question answering.
  *
- * Nothing here writes outside a staging directory or opens the registry.
+ * Prepared results have one format, the prepared entry
+ * (`prepared_entry.ts`: a directory with the staged files, the
+ * `StagedDocument` as JSON and a checksummed manifest); the prepared-results
+ * cache (`prepared_cache.ts`) keeps model answers in it, and prepared
+ * bundles reuse it.
+ *
+ * Nothing here writes outside a staging directory and the prepared-results
+ * cache, or opens the registry.
  *
  * @module
  */
@@ -20,6 +27,33 @@ export type { FetchLike, SleepLike } from "./llm/chat_completion.ts";
 export type { LlmSettings } from "./llm/compile_with_llm.ts";
 export { stopWords } from "./compile/stop_words.ts";
 export { type DiscoveredInput, discoverInputs } from "./discover_inputs.ts";
+export { estimateDocument, type PrepareEstimate } from "./estimate_document.ts";
+export type { LlmCircuit } from "./llm_circuit.ts";
+export {
+  type CacheUsage,
+  lookupPrepared,
+  preparedCacheKey,
+  preparedCacheUsage,
+  preparedEntryDir,
+  prunePreparedCache,
+  storePrepared,
+} from "./prepared_cache.ts";
+export {
+  canonicalJson,
+  compilerDigest,
+  type CompilerIdentity,
+  digestOf,
+  PREPARED_ENTRY_FORMAT,
+  PREPARED_ENTRY_VERSION,
+  type PreparedDocument,
+  type PreparedEntry,
+  type PreparedEntryContent,
+  PreparedEntryError,
+  type PreparedFile,
+  type PreparedManifest,
+  readPreparedEntry,
+  writePreparedEntry,
+} from "./prepared_entry.ts";
 export {
   type PoolOutcome,
   PreparePool,

@@ -11,25 +11,32 @@
  * Local files larger than {@linkcode MAX_FILE_BYTES} are refused rather than
  * read into memory.
  *
+ * The compile step is `compile_document.ts` (offline, or the model with its
+ * cache, fail-fast block, deadline and fallback). A fresh model answer is
+ * stored in the prepared-results cache once the staged files are written;
+ * the model's use is counted into the caller's {@linkcode LlmReport}, which
+ * the worker sends back whether the input succeeds or fails.
+ *
  * @module
  */
 
 import { basename, join } from "node:path";
 import { errorMessage, InputError } from "../core/errors.ts";
 import type { PrepareSettings } from "../core/config.ts";
+import { emptyLlmReport, type LlmReport } from "../core/llm_usage.ts";
 import { writeFileDurably } from "../core/durable_fs.ts";
 import { sha256Bytes } from "../core/hash.ts";
 import { fileStem } from "../core/naming.ts";
 import {
-  type CompiledDocument,
   type ConvertedDocument,
   type PrepareInput,
   sourceOf,
   type StagedDocument,
 } from "../core/types.ts";
-import { compileOffline } from "./compile/compile_offline.ts";
-import { compileWithLlm } from "./llm/compile_with_llm.ts";
+import { compileDocument } from "./compile_document.ts";
+import { storePrepared } from "./prepared_cache.ts";
 import { convertDocument } from "./read/convert_document.ts";
+import { withoutPlaceholders } from "./read/document_links.ts";
 import { fetchPageIndexDocument } from "./fetch/fetch_pageindex.ts";
 import { fetchUrl } from "./fetch/fetch_url.ts";
 import { pageIndexDocument, type PageIndexRaw } from "./fetch/pageindex_document.ts";
@@ -78,13 +85,21 @@ function storedPageIndexDocument(bytes: Uint8Array, source: string): ConvertedDo
   return pageIndexDocument(raw);
 }
 
-interface ReadResult {
+/** One input read and converted. */
+export interface ReadResult {
   bytes: Uint8Array;
   document: ConvertedDocument;
   nameHint: string;
 }
 
-async function readInput(input: PrepareInput, settings: PrepareSettings): Promise<ReadResult> {
+/**
+ * Reads and converts one input (fetching URLs and remote documents).
+ * @throws {InputError} when it cannot be read or converted.
+ */
+export async function readInput(
+  input: PrepareInput,
+  settings: PrepareSettings,
+): Promise<ReadResult> {
   const source = sourceOf(input);
   switch (input.kind) {
     case "file": {
@@ -128,27 +143,35 @@ async function readInput(input: PrepareInput, settings: PrepareSettings): Promis
         baseUrl: settings.pageindex.baseUrl,
         apiKey: settings.pageindex.apiKey,
         timeoutMs: settings.fetchTimeoutMs,
+        maxBytes: settings.maxFetchBytes,
       });
       return { bytes: imported.raw, document: imported.document, nameHint: imported.nameHint };
     }
   }
 }
 
-async function compile(
-  document: ConvertedDocument,
-  settings: PrepareSettings,
-): Promise<CompiledDocument> {
-  const options = {
-    language: settings.language,
-    conceptsPerDocument: settings.conceptsPerDocument,
-  };
-  if (settings.llm === null) return compileOffline(document, options);
-  try {
-    return await compileWithLlm(document, settings.llm, options);
-  } catch (error) {
-    if (!(error instanceof InputError) || settings.llmFallback !== "offline") throw error;
-    return { ...compileOffline(document, options), compiler: "offline-fallback" };
-  }
+/** What the worker is asked to prepare. */
+export interface PrepareRequestData {
+  index: number;
+  input: PrepareInput;
+  stagingDir: string;
+  /** When (epoch ms) model calls must stop. @default no deadline */
+  deadline?: number;
+  /** Why the model must not be called. @default null */
+  llmBlocked?: string | null;
+}
+
+/**
+ * A title as one plain line: whitespace collapsed, typographic apostrophes
+ * and quotes made ASCII ("Brewer’s" → "Brewer's"), so that a title reads
+ * and searches the same whatever the typesetter did.
+ */
+export function plainTitle(title: string): string {
+  return title.replace(/[\u2018\u2019\u201b\u2032]/g, "'").replace(
+    /[\u201c\u201d\u201f\u2033]/g,
+    '"',
+  )
+    .replace(/\s+/g, " ").trim();
 }
 
 /**
@@ -156,15 +179,28 @@ async function compile(
  * @throws {InputError} when the input cannot be read, converted or compiled.
  */
 export async function prepareDocument(
-  request: { index: number; input: PrepareInput; stagingDir: string },
+  request: PrepareRequestData,
   settings: PrepareSettings,
+  report: LlmReport = emptyLlmReport(),
 ): Promise<StagedDocument> {
   const started = performance.now();
   const { index, input, stagingDir } = request;
   // Staging is disposable: a plain mkdir, no fsync.
   Deno.mkdirSync(stagingDir, { recursive: true });
   const { bytes, document, nameHint } = await readInput(input, settings);
-  const compiled = await compile(document, settings);
+  const hash = sha256Bytes(bytes);
+  // The compiler reads the text as a reader sees it: link labels, no placeholders.
+  const { compiled, store } = await compileDocument(
+    { ...document, markdown: withoutPlaceholders(document.markdown) },
+    settings,
+    {
+      source: sourceOf(input),
+      contentHash: hash,
+      deadline: request.deadline,
+      llmBlocked: request.llmBlocked,
+      report,
+    },
+  );
   const rawFile = `raw.${document.ext}`;
   const sourceFile = "source.md";
   writeFileDurably(join(stagingDir, rawFile), bytes);
@@ -173,18 +209,25 @@ export async function prepareDocument(
   // The staging directory itself needs no fsync: publishing renames these
   // files out of it and fsyncs their destination directories.
   const { markdown: _, ...rest } = document;
-  return {
-    index,
+  const prepared = {
     source: sourceOf(input),
     origin: input.kind === "stored" ? input.origin : input.kind,
-    stagingDir,
     rawFile,
     sourceFile,
-    hash: sha256Bytes(bytes),
+    hash,
     bytes: bytes.length,
     nameHint,
-    document: { ...rest, title: rest.title || nameHint },
+    document: { ...rest, title: plainTitle(rest.title) || nameHint },
     compiled,
-    ms: Math.round(performance.now() - started),
   };
+  if (store !== null) {
+    const stored = storePrepared(store.cacheDir, store.key, {
+      document: prepared,
+      compiler: store.compiler,
+      inputDigest: store.inputDigest,
+      files: { [sourceFile]: markdown },
+    });
+    if (stored) report.cacheWrites++;
+  }
+  return { index, stagingDir, ...prepared, ms: Math.round(performance.now() - started) };
 }

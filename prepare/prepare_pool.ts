@@ -19,6 +19,17 @@
  *   `timeoutMs` fails that input only: the worker is terminated and replaced,
  *   and the batch goes on. (A worker that exits without a word, e.g. with
  *   `self.close()`, raises no event in Deno, so it is caught by the timeout.)
+ * - **A failing model.** Workers are separate isolates, so the pool keeps
+ *   the model's state for the batch in {@linkcode PreparePool.llm} (an
+ *   `LlmCircuit`: the summed usage, and whether a dead endpoint made it stop
+ *   calling the model). Once it has stopped, every input dispatched carries
+ *   `llmBlocked`, and its worker fails it at once without a call (or
+ *   compiles it offline with `--fallback offline`); inputs already in
+ *   flight finish as they will.
+ * - **Model deadline.** Each input is told to stop calling the model a
+ *   little before the pool's timeout (a fifth of it, between 0.25 s and
+ *   30 s, is kept for the offline fallback and the files), so a slow model
+ *   is a model failure that can fall back, not a timeout of the input.
  * - **Staging.** The pool names `<stagingRoot>/<index>-<slug>-<random>/` for
  *   each input (the worker creates it, off the main thread) and removes it
  *   when the input fails; a staged result's directory belongs to the caller
@@ -31,6 +42,7 @@ import { join } from "node:path";
 import type { PrepareSettings } from "../core/config.ts";
 import { removeIfExists } from "../core/durable_fs.ts";
 import type { ErrorPayload } from "../core/errors.ts";
+import { LlmCircuit } from "./llm_circuit.ts";
 import { safeName } from "../core/naming.ts";
 import type { PrepareReply, PrepareRequest } from "../core/protocol.ts";
 import { type PrepareInput, sourceOf, type StagedDocument } from "../core/types.ts";
@@ -80,6 +92,11 @@ interface Task {
   stagingDir: string;
 }
 
+/** The share of the prepare timeout kept for the fallback and the files: a fifth, 0.25–30 s. */
+function deadlineReserveMs(timeoutMs: number): number {
+  return Math.min(30_000, Math.max(250, timeoutMs / 5));
+}
+
 interface Slot {
   worker: Worker;
   task: Task | null;
@@ -96,6 +113,8 @@ export class PreparePool implements Disposable {
   #stopped = false;
   /** Counters for tests and progress. */
   readonly stats: PoolStats = { maxAhead: 0, maxWaiting: 0, workersStarted: 0 };
+  /** The model's use so far, and whether the pool stopped calling it. */
+  readonly llm: LlmCircuit;
 
   constructor(options: PreparePoolOptions) {
     this.#options = {
@@ -103,6 +122,11 @@ export class PreparePool implements Disposable {
       workerUrl: new URL("./prepare_worker.ts", import.meta.url),
       ...options,
     };
+    this.llm = new LlmCircuit(options.settings.llm);
+    // Workers may write the cache; it must exist for their write permission to name it.
+    if (options.settings.cacheDir !== null) {
+      Deno.mkdirSync(options.settings.cacheDir, { recursive: true });
+    }
   }
 
   /**
@@ -169,22 +193,27 @@ export class PreparePool implements Disposable {
       const task = this.#queue.shift()!;
       slot.task = task;
       slot.timer = setTimeout(() => this.#timeOut(slot!), this.#options.timeoutMs);
+      const { timeoutMs } = this.#options;
       const request: PrepareRequest = {
         type: "prepare",
         ...task,
         settings: this.#options.settings,
+        deadline: Date.now() + timeoutMs - deadlineReserveMs(timeoutMs),
+        llmBlocked: this.llm.stopped,
       };
       slot.worker.postMessage(request);
     }
   }
 
   #startWorker(): Slot {
+    const { stagingRoot, settings } = this.#options;
+    const writable = settings.cacheDir === null ? [stagingRoot] : [stagingRoot, settings.cacheDir];
     const worker = new Worker(this.#options.workerUrl, {
       type: "module",
       deno: {
         permissions: {
           read: true,
-          write: [this.#options.stagingRoot],
+          write: writable,
           net: true,
           // Libraries read variables such as BLUEBIRD_DEBUG or NODE_ENV; reading is harmless.
           env: true,
@@ -212,6 +241,7 @@ export class PreparePool implements Disposable {
     if (task === null || task.index !== reply.index) return;
     clearTimeout(slot.timer);
     slot.task = null;
+    if (reply.llm !== undefined) this.llm.note(reply.llm);
     switch (reply.type) {
       case "staged":
         this.#settle({ kind: "staged", index: reply.index, document: reply.document });

@@ -10,6 +10,7 @@
 /// <reference lib="deno.worker" />
 
 import { InputError, toErrorPayload } from "../core/errors.ts";
+import { emptyLlmReport } from "../core/llm_usage.ts";
 import type { PrepareReply, PrepareRequest } from "../core/protocol.ts";
 import { sourceOf } from "../core/types.ts";
 import { prepareDocument } from "./prepare_document.ts";
@@ -21,13 +22,17 @@ function reply(message: PrepareReply): void {
 async function handle(message: PrepareRequest): Promise<void> {
   switch (message.type) {
     case "prepare": {
-      const { index, input, stagingDir, settings } = message;
+      const { index, input, settings } = message;
+      // The model's use is reported with either reply: a failure costs tokens too.
+      const report = emptyLlmReport();
+      const llm = settings.llm === null ? undefined : report;
       try {
-        const document = await prepareDocument({ index, input, stagingDir }, settings);
-        reply({ type: "staged", index, document });
+        const document = await prepareDocument(message, settings, report);
+        reply({ type: "staged", index, document, llm });
       } catch (error) {
         const payload = toErrorPayload(error, sourceOf(input));
-        reply({ type: error instanceof InputError ? "rejected" : "failed", index, error: payload });
+        const type = error instanceof InputError ? "rejected" : "failed";
+        reply({ type, index, error: payload, llm });
       }
       return;
     }

@@ -6,8 +6,7 @@
  *
  * ```ts
  * await using llm = startFakeLlm({ answers: [fakeText("not json"), fakeJson({ … })] });
- * const settings = { baseUrl: llm.baseUrl, model: "fake", apiKey: "", apiKeyEnv: "",
- *   timeoutSeconds: 5, retries: 2 };
+ * const settings = fakeLlmSettings(llm.baseUrl, { retries: 2 });
  * // … run the code under test, then assert on llm.requests[i].body / .headers
  * ```
  *
@@ -18,8 +17,36 @@
  * seven letters or more. Any other prompt gets a markdown answer that cites
  * every `Path: [[…]]` it was given. So any number of documents can be compiled.
  *
+ * Every completion reports `usage` (prompt tokens: the request's characters
+ * / 4; completion tokens: the answer's characters / 4, rounded up) and the
+ * scripted `finishReason` (default "stop"). A request with `stream: true`
+ * gets the same answer as server-sent events in pieces of 16 characters,
+ * with the usage in a last event when `stream_options.include_usage` is set.
+ *
  * @module
  */
+
+import type { LlmSettings } from "../core/config.ts";
+import { LLM_DEFAULTS } from "../core/config.ts";
+
+/** Worker LLM settings for a test: model "fake", no key, 5 s timeout, then `overrides`. */
+export function fakeLlmSettings(
+  baseUrl: string,
+  overrides: Partial<LlmSettings> = {},
+): LlmSettings {
+  const apiKey = overrides.apiKey ?? "";
+  return {
+    ...LLM_DEFAULTS,
+    baseUrl,
+    model: "fake",
+    apiKeyEnv: "",
+    timeoutSeconds: 5,
+    apiKey,
+    apiKeyState: apiKey === "" ? "none" : "set",
+    secrets: apiKey === "" ? [] : [apiKey],
+    ...overrides,
+  };
+}
 
 /** One scripted reply. With neither `status` nor `content`, the default answer is sent. */
 export interface FakeAnswer {
@@ -33,6 +60,8 @@ export interface FakeAnswer {
   headers?: Record<string, string>;
   /** Wait this long first (cut short when the server closes). */
   delayMs?: number;
+  /** The completion's `finish_reason`. @default "stop" */
+  finishReason?: string;
 }
 
 /** One request the server received. */
@@ -55,6 +84,8 @@ export interface FakeLlmOptions {
   apiKey?: string;
   /** Model listed by `GET /v1/models`. @default "fake-model" */
   model?: string;
+  /** Delay of every answer that is not scripted with its own. @default 0 */
+  delayMs?: number;
 }
 
 /** A running fake; close it (or `await using` it) before the test ends. */
@@ -107,6 +138,20 @@ export function defaultFakeContent(body: any): string {
   });
 }
 
+/** The server-sent events of a streamed answer. */
+function fakeStream(content: string, finish: string, usage: unknown): string {
+  const events: unknown[] = [];
+  for (let i = 0; i < content.length || i === 0; i += 16) {
+    const delta = i === 0 ? { role: "assistant", content: content.slice(0, 16) } : {
+      content: content.slice(i, i + 16),
+    };
+    events.push({ object: "chat.completion.chunk", choices: [{ index: 0, delta }] });
+  }
+  events.push({ choices: [{ index: 0, delta: {}, finish_reason: finish }] });
+  if (usage !== null) events.push({ choices: [], usage });
+  return events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join("") + "data: [DONE]\n\n";
+}
+
 /** Starts the fake on a random local port. */
 export function startFakeLlm(options: FakeLlmOptions = {}): FakeLlm {
   const script = [...(options.answers ?? [])];
@@ -137,14 +182,15 @@ export function startFakeLlm(options: FakeLlmOptions = {}): FakeLlm {
       return json(401, { error: { message: `Incorrect API key provided: ${sent}` } });
     }
     const answer = script.shift() ?? {};
-    if (answer.delayMs) {
+    const delayMs = answer.delayMs ?? options.delayMs ?? 0;
+    if (delayMs > 0) {
       // Not `req.signal`: Deno warns that it also aborts on successful responses.
       await new Promise<void>((resolve) => {
         const stop = () => (clearTimeout(timer), resolve());
         const timer = setTimeout(() => {
           closing.signal.removeEventListener("abort", stop);
           resolve();
-        }, answer.delayMs);
+        }, delayMs);
         closing.signal.addEventListener("abort", stop, { once: true });
       });
     }
@@ -153,11 +199,22 @@ export function startFakeLlm(options: FakeLlmOptions = {}): FakeLlm {
       return new Response(text, { status: answer.status, headers: answer.headers });
     }
     const content = answer.content ?? defaultFakeContent(body);
+    const finish = answer.finishReason ?? "stop";
+    const usage = {
+      prompt_tokens: Math.ceil(JSON.stringify(body?.messages ?? []).length / 4),
+      completion_tokens: Math.ceil(content.length / 4),
+    };
+    if (body?.stream === true) {
+      return new Response(fakeStream(content, finish, body?.stream_options ? usage : null), {
+        headers: { "content-type": "text/event-stream", ...answer.headers },
+      });
+    }
     return json(200, {
       id: `chatcmpl-${requests.length}`,
       object: "chat.completion",
       model: body?.model ?? "fake-model",
-      choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
+      choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: finish }],
+      usage,
     }, answer.headers);
   });
 

@@ -71,21 +71,29 @@ Deno.test("add writes raw, source and summary pages and derived index and log", 
   assert.deepEqual(await stagingLeft(kb), []);
 });
 
-Deno.test("add reports an unsupported type per file and commits the rest (exit 1)", async () => {
+Deno.test("add skips unsupported files of a walked folder but fails one named explicitly", async () => {
   await using dir = await tempDir();
   const kb = join(dir.path, "kb");
   await writeFiles(dir.path, {
     "in/a.md": "# A\n\nFirst document.\n",
-    "in/b.xyz": "some data",
+    "in/b.png": new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
     "in/c.md": "# C\n\nThird document.\n",
+    "in/NEWS": "Noteworthy changes\n\n* Fixed the parser.\n",
+    "pic.png": new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
   });
-  const { code, json } = await runQuireJson<AddResult>(["--kb", kb, "add", join(dir.path, "in")]);
-  assert.equal(code, 1);
-  assert.deepEqual(json.added.map((d) => d.name), ["a", "c"]);
-  assert.equal(json.failed.length, 1);
-  assert.equal(json.failed[0].source, join(dir.path, "in", "b.xyz"));
-  assert.match(json.failed[0].error, /unsupported type \.xyz/);
-  assert.deepEqual(registryDocuments(kb).map((d) => d.name), ["a", "c"]);
+  const walked = await runQuireJson<AddResult>(["--kb", kb, "add", join(dir.path, "in")]);
+  assert.equal(walked.code, 0, walked.stderr);
+  assert.deepEqual(walked.json.added.map((d) => d.name), ["news", "a", "c"]);
+  assert.deepEqual(walked.json.skipped, [
+    { source: join(dir.path, "in", "b.png"), reason: "unsupported" },
+  ]);
+  assert.deepEqual(walked.json.failed, []);
+
+  const named = await runQuireJson<AddResult>(["--kb", kb, "add", join(dir.path, "pic.png")]);
+  assert.equal(named.code, 1);
+  assert.equal(named.json.failed[0].code, "UNSUPPORTED_TYPE");
+  assert.match(named.json.failed[0].error, /unsupported type PNG image named \.png/);
+  assert.deepEqual(registryDocuments(kb).map((d) => d.name).sort(), ["a", "c", "news"]);
 });
 
 Deno.test("add skips identical content as a duplicate and updates a changed source", async () => {
@@ -221,10 +229,11 @@ Deno.test("list, status and recover report the knowledge base", async () => {
     ["doc", "markdown", 20, join(dir.path, "doc.md"), "2026-01-02T03:04:05Z"],
   );
   assert.match(String(doc.hash), /^[0-9a-f]{64}$/);
+  assert.equal(doc.compiler, "offline");
   const human = await runQuire(["--kb", kb, "list"]);
   assert.match(
     human.stdout,
-    /^NAME\s+TYPE\s+SIZE\s+ADDED\ndoc\s+markdown\s+20 B\s+2026-01-02T03:04:05Z\n$/,
+    /^NAME\s+TYPE\s+SIZE\s+COMPILER\s+ADDED\ndoc\s+markdown\s+20 B\s+offline\s+2026-01-02T03:04:05Z\n$/,
   );
 
   const status = await runQuireJson<Record<string, unknown>>(["--kb", kb, "status"]);

@@ -4,11 +4,11 @@ import { QuireError } from "../core/errors.ts";
 import { kbLayout } from "../core/layout.ts";
 import type { LlmSettings } from "../prepare/llm/compile_with_llm.ts";
 import { tempDir } from "./_helpers.ts";
-import { fakeText, startFakeLlm } from "./_fake_llm.ts";
+import { fakeLlmSettings, fakeText, startFakeLlm } from "./_fake_llm.ts";
 import { buildSampleKb } from "./_sample_kb.ts";
 
 function settings(baseUrl: string): LlmSettings {
-  return { baseUrl, model: "fake", apiKey: "", apiKeyEnv: "", timeoutSeconds: 5, retries: 0 };
+  return fakeLlmSettings(baseUrl, { retries: 0 });
 }
 
 Deno.test("answerQuery() on a knowledge base built by the CLI", async (t) => {

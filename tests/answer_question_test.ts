@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { InputError } from "../core/errors.ts";
-import { answerQuestion, questionPrompt } from "../prepare/llm/answer_question.ts";
+import { answerQuestion, CUT_OFF_NOTE, questionPrompt } from "../prepare/llm/answer_question.ts";
+import { estimateChatTokens } from "../prepare/llm/estimate_tokens.ts";
 import type { LlmSettings } from "../prepare/llm/compile_with_llm.ts";
-import { fakeText, startFakeLlm } from "./_fake_llm.ts";
+import { fakeLlmSettings, fakeText, startFakeLlm } from "./_fake_llm.ts";
 
 function settings(baseUrl: string): LlmSettings {
-  return { baseUrl, model: "fake", apiKeyEnv: "", apiKey: "", timeoutSeconds: 5, retries: 1 };
+  return fakeLlmSettings(baseUrl, { retries: 1 });
 }
 
 const PAGES = [
@@ -74,4 +75,30 @@ Deno.test("questionPrompt() shares the page budget, passing unused room on", () 
     questionPrompt({ question: "Q", pages: [] }, 3000),
     /\(no pages matched the question\)$/,
   );
+});
+
+Deno.test("answerQuestion() asks again with twice the budget, then returns a cut-off answer with a note", async () => {
+  const cut = { content: "Revenue grew 12% [[summaries/report-2023]] and", finishReason: "length" };
+  await using llm = startFakeLlm({ answers: [cut, cut] });
+  const answer = await answerQuestion(
+    { question: "How did revenue change?", pages: PAGES },
+    fakeLlmSettings(llm.baseUrl, { retries: 1, maxTokens: 100, contextTokens: 2000 }),
+  );
+  assert.deepEqual(llm.requests.map((r) => r.body.max_tokens), [100, 200]);
+  assert.equal(answer, cut.content + CUT_OFF_NOTE);
+});
+
+Deno.test("answerQuestion() fits many long pages within llm.contextTokens", async () => {
+  await using llm = startFakeLlm();
+  const pages = Array.from({ length: 30 }, (_, i) => ({
+    title: `Page ${i}`,
+    path: `summaries/p${i}`,
+    text: "Revenue and costs are discussed at length here. ".repeat(500),
+  }));
+  await answerQuestion(
+    { question: "What about revenue?", pages },
+    fakeLlmSettings(llm.baseUrl, { maxTokens: 256, contextTokens: 3000 }),
+  );
+  const body = llm.requests[0].body;
+  assert.ok(estimateChatTokens(body.messages) + body.max_tokens <= 3000);
 });

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
+import { defaultConfig, llmConfig, prepareSettings } from "../core/config.ts";
 import { InputError } from "../core/errors.ts";
+import { emptyLlmReport, emptyLlmUsage } from "../core/llm_usage.ts";
 import { chatCompletion, type ChatRequest, retryAfterMs } from "../prepare/llm/chat_completion.ts";
+import type { LlmCallError } from "../prepare/llm/llm_call_error.ts";
 import { fakeJson, fakeStatus, fakeText, startFakeLlm } from "./_fake_llm.ts";
 
 const ASK: ChatRequest = { messages: [{ role: "user", content: "Say hi" }] };
@@ -21,12 +24,13 @@ async function rejectsWith(promise: Promise<unknown>): Promise<InputError> {
 
 Deno.test("chatCompletion() returns the assistant content and sends the OpenAI request shape", async () => {
   await using llm = startFakeLlm({ answers: [fakeText("hello")] });
-  const answer = await chatCompletion({ ...ASK, json: true }, {
+  const answer = await chatCompletion({ ...ASK, json: true, maxTokens: 300 }, {
     baseUrl: llm.baseUrl + "/",
     model: "m1",
     apiKey: KEY,
   });
-  assert.equal(answer, "hello");
+  assert.equal(answer.content, "hello");
+  assert.equal(answer.finishReason, "stop");
   assert.equal(llm.requests.length, 1);
   const [request] = llm.requests;
   assert.equal(request.path, "/v1/chat/completions");
@@ -35,6 +39,7 @@ Deno.test("chatCompletion() returns the assistant content and sends the OpenAI r
     model: "m1",
     messages: ASK.messages,
     temperature: 0,
+    max_tokens: 300,
     response_format: { type: "json_object" },
   });
 });
@@ -52,7 +57,7 @@ Deno.test("chatCompletion() waits for Retry-After seconds on 429, then succeeds"
   });
   const { waits, sleep } = recordingSleep();
   const answer = await chatCompletion(ASK, { baseUrl: llm.baseUrl, model: "m", sleep });
-  assert.equal(answer, "ok");
+  assert.equal(answer.content, "ok");
   assert.deepEqual(waits, [3000]);
   assert.equal(llm.requests.length, 2);
 });
@@ -79,14 +84,15 @@ Deno.test("chatCompletion() backs off exponentially on 429 and 5xx without Retry
   });
   const { waits, sleep } = recordingSleep();
   const answer = await chatCompletion(ASK, { baseUrl: llm.baseUrl, model: "m", retries: 3, sleep });
-  assert.equal(answer, "ok");
+  assert.equal(answer.content, "ok");
   assert.deepEqual(waits, [1000, 2000, 4000]);
 });
 
 Deno.test("chatCompletion() retries a 500 once, then succeeds", async () => {
   await using llm = startFakeLlm({ answers: [fakeStatus(500), fakeText("ok")] });
   const { waits, sleep } = recordingSleep();
-  assert.equal(await chatCompletion(ASK, { baseUrl: llm.baseUrl, model: "m", sleep }), "ok");
+  const answer = await chatCompletion(ASK, { baseUrl: llm.baseUrl, model: "m", sleep });
+  assert.equal(answer.content, "ok");
   assert.equal(llm.requests.length, 2);
   assert.equal(waits.length, 1);
 });
@@ -190,7 +196,7 @@ Deno.test("chatCompletion() resends without response_format when the server refu
     ],
   });
   const answer = await chatCompletion({ ...ASK, json: true }, { baseUrl: llm.baseUrl, model: "m" });
-  assert.equal(answer, '{"ok":true}');
+  assert.equal(answer.content, '{"ok":true}');
   assert.equal(llm.requests.length, 2);
   assert.deepEqual(llm.requests[0].body.response_format, { type: "json_object" });
   assert.equal("response_format" in llm.requests[1].body, false);
@@ -208,7 +214,7 @@ Deno.test("chatCompletion() fails on a 200 answer without a message", async () =
   const error = await rejectsWith(
     chatCompletion(ASK, { baseUrl: "http://llm.invalid/v1", model: "m", fetch: fetchEmpty }),
   );
-  assert.match(error.message, /HTTP 200 without a message in 'choices\[0\]'/);
+  assert.match(error.message, /HTTP 200 with no message in 'choices\[0\]'/);
 });
 
 Deno.test("chatCompletion() hides user info in the URL it shows", async () => {
@@ -245,4 +251,168 @@ Deno.test("retryAfterMs() reads seconds and HTTP dates and ignores junk", () => 
   assert.equal(retryAfterMs("Tue, 31 Dec 2024 23:00:00 GMT", now), 0);
   assert.equal(retryAfterMs("soon", now), undefined);
   assert.equal(retryAfterMs(null, now), undefined);
+});
+
+Deno.test("chatCompletion() returns finish_reason and usage, and counts them into a report", async () => {
+  await using llm = startFakeLlm({
+    answers: [fakeStatus(500), { content: "cut he", finishReason: "length" }],
+  });
+  const { sleep } = recordingSleep();
+  const report = emptyLlmReport();
+  const answer = await chatCompletion({ ...ASK, maxTokens: 5 }, {
+    baseUrl: llm.baseUrl,
+    model: "m",
+    sleep,
+    report,
+  });
+  assert.equal(answer.content, "cut he");
+  assert.equal(answer.finishReason, "length");
+  assert.deepEqual(answer.usage, { promptTokens: 9, completionTokens: 2 });
+  assert.equal(llm.requests[1].body.max_tokens, 5);
+  assert.deepEqual(report.usage, { ...emptyLlmUsage(), calls: 2, retries: 1, ...answer.usage });
+  assert.equal(report.answered, true);
+  assert.equal(report.failuresInARow, 0);
+});
+
+Deno.test("chatCompletion() switches to max_completion_tokens when the server names max_tokens", async () => {
+  await using llm = startFakeLlm({
+    answers: [
+      fakeStatus(400, {}, `{"error":"Unsupported parameter: 'max_tokens'"}`),
+      fakeText("ok"),
+    ],
+  });
+  const report = emptyLlmReport();
+  const answer = await chatCompletion({ ...ASK, maxTokens: 64 }, {
+    baseUrl: llm.baseUrl,
+    model: "m",
+    report,
+  });
+  assert.equal(answer.content, "ok");
+  assert.equal(llm.requests[1].body.max_completion_tokens, 64);
+  assert.equal("max_tokens" in llm.requests[1].body, false);
+  assert.equal(report.usage.calls, 2);
+  assert.equal(report.usage.retries, 0);
+});
+
+Deno.test("chatCompletion() reads a streamed answer with its finish_reason and usage", async () => {
+  const long = "A streamed answer longer than one sixteen-character piece.";
+  await using llm = startFakeLlm({
+    answers: [fakeText(long), { content: "partial", finishReason: "length" }],
+  });
+  const options = { baseUrl: llm.baseUrl, model: "m", stream: true };
+  const answer = await chatCompletion(ASK, options);
+  assert.equal(answer.content, long);
+  assert.equal(answer.finishReason, "stop");
+  assert.equal(answer.usage?.completionTokens, Math.ceil(long.length / 4));
+  assert.equal(llm.requests[0].body.stream, true);
+  assert.deepEqual(llm.requests[0].body.stream_options, { include_usage: true });
+  const cut = await chatCompletion(ASK, options);
+  assert.equal(cut.finishReason, "length");
+});
+
+Deno.test("chatCompletion() fails on a stream that carries an error event, without the key", async () => {
+  const fetchStream = () =>
+    Promise.resolve(
+      new Response(`data: {"error":{"message":"overloaded, key ${KEY}"}}\n\n`, {
+        headers: { "content-type": "text/event-stream" },
+      }),
+    );
+  const error = await rejectsWith(
+    chatCompletion(ASK, {
+      baseUrl: "http://llm.invalid/v1",
+      model: "m",
+      apiKey: KEY,
+      stream: true,
+      fetch: fetchStream,
+    }),
+  );
+  assert.match(error.message, /HTTP 200 with an error event: .*overloaded/);
+  assert.equal(error.message.includes(KEY), false);
+});
+
+Deno.test("chatCompletion() names the cause of a network error: refused or DNS", async () => {
+  const closed = startFakeLlm();
+  const baseUrl = closed.baseUrl;
+  await closed.close();
+  const { sleep } = recordingSleep();
+  const report = emptyLlmReport();
+  const refused = await rejectsWith(
+    chatCompletion(ASK, { baseUrl, model: "m", retries: 1, sleep, report }),
+  );
+  assert.match(refused.message, /network error after 2 attempt\(s\): connection refused \(/);
+  assert.equal((refused as LlmCallError).kind, "connection");
+  assert.equal(report.failuresInARow, 2);
+  assert.match(report.cause ?? "", /^connection refused/);
+
+  const dnsFailure = () =>
+    Promise.reject(
+      new TypeError("fetch failed", {
+        cause: new Error(
+          "error sending request for url (http://nowhere.invalid/v1/chat/completions): client error (Connect): dns error: failed to lookup address information: Name or service not known",
+        ),
+      }),
+    );
+  const dns = await rejectsWith(
+    chatCompletion(ASK, {
+      baseUrl: "http://nowhere.invalid/v1",
+      model: "m",
+      retries: 0,
+      fetch: dnsFailure,
+    }),
+  );
+  assert.match(
+    dns.message,
+    /network error after 1 attempt\(s\): DNS lookup failed \(client error \(Connect\): dns error/,
+  );
+  assert.equal(dns.message.includes("fetch failed"), false);
+});
+
+Deno.test("chatCompletion() redacts the key as set and as trimmed, and sends it trimmed", async () => {
+  const settings = prepareSettings(
+    { ...defaultConfig(), llm: llmConfig({ baseUrl: "http://x/v1", model: "m", apiKeyEnv: "K" }) },
+    { env: () => `${KEY} \r` },
+  ).llm!;
+  assert.equal(settings.apiKey, KEY);
+  await using llm = startFakeLlm({ apiKey: "the-right-key" });
+  const error = await rejectsWith(
+    chatCompletion(ASK, {
+      baseUrl: llm.baseUrl,
+      model: "m",
+      apiKey: settings.apiKey,
+      secrets: settings.secrets,
+      keyVariable: "K",
+      keyState: settings.apiKeyState,
+    }),
+  );
+  assert.equal(llm.requests[0].headers.authorization, `Bearer ${KEY}`);
+  assert.equal(error.message.includes(KEY), false, error.message);
+  assert.match(error.message, /HTTP 401 \(check the API key in 'K'\): .*\[redacted\]/);
+});
+
+Deno.test("chatCompletion() says which key variable is unset or empty on a 401", async () => {
+  await using llm = startFakeLlm({ apiKey: "the-right-key" });
+  for (const [env, said] of [[undefined, "is not set"], ["  ", "is empty"]] as const) {
+    const settings = prepareSettings(
+      {
+        ...defaultConfig(),
+        llm: llmConfig({ baseUrl: llm.baseUrl, model: "m", apiKeyEnv: "MY_LLM_KEY" }),
+      },
+      { env: () => env },
+    ).llm!;
+    const error = await rejectsWith(
+      chatCompletion(ASK, {
+        baseUrl: llm.baseUrl,
+        model: "m",
+        apiKey: settings.apiKey,
+        keyVariable: settings.apiKeyEnv,
+        keyState: settings.apiKeyState,
+      }),
+    );
+    assert.match(
+      error.message,
+      new RegExp(`HTTP 401 \\(no API key was sent: the variable 'MY_LLM_KEY' ${said}\\)`),
+    );
+    assert.equal((error as LlmCallError).kind, "key");
+  }
+  assert.equal(llm.requests.every((r) => r.headers.authorization === undefined), true);
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ConvertedDocument, Section } from "../core/types.ts";
-import { compileOffline } from "../prepare/compile/compile_offline.ts";
+import { compileOffline, conceptsForLength } from "../prepare/compile/compile_offline.ts";
 import { plainBlocks } from "../prepare/compile/plain_text.ts";
 import { textUnits } from "../prepare/compile/sentences.ts";
 import { generateMarkdown } from "./_offline_corpus.ts";
@@ -75,13 +75,13 @@ Deno.test("compileOffline() gives 'Vector Databases' and 'vector database' from 
 
 Deno.test("compileOffline() does not make a single word prominent by repetition alone", () => {
   const compiled = compileOffline(markdownDoc(
-    "Keep your files tidy. Old files slow you down. Delete files you never open. " +
-      "Archive files by year.",
+    "Keep your lighthouses tidy. Old lighthouses slow you down. Paint lighthouses you never " +
+      "open. Label lighthouses by year.",
     "Housekeeping",
   ));
-  const files = compiled.concepts.find((c) => c.slug === "file");
-  assert.ok(files, compiled.concepts.map((c) => c.slug).join(" "));
-  assert.equal(files.prominent, false);
+  const lighthouse = compiled.concepts.find((c) => c.slug === "lighthouse");
+  assert.ok(lighthouse, compiled.concepts.map((c) => c.slug).join(" "));
+  assert.equal(lighthouse.prominent, false);
 });
 
 Deno.test("compileOffline() never summarises or quotes code blocks", () => {
@@ -186,8 +186,7 @@ Deno.test("compileOffline() counts a title that the body does not repeat", () =>
     "Soil carbon rises under cover crops. Farmers report better soil carbon after rotation.";
   const compiled = compileOffline(markdownDoc(body, "Cover crops and soil carbon"));
   const slugs = compiled.concepts.map((c) => c.slug);
-  assert.equal(slugs[0], "soil-carbon");
-  assert.ok(slugs.includes("cover-crop"), slugs.join(" "));
+  assert.deepEqual(slugs.slice(0, 2).sort(), ["cover-crop", "soil-carbon"]);
   assert.ok(
     compiled.concepts.every((c) =>
       c.prominent === (c.slug === "soil-carbon" || c.slug === "cover-crop")
@@ -196,7 +195,7 @@ Deno.test("compileOffline() counts a title that the body does not repeat", () =>
 });
 
 Deno.test("compileOffline() keeps conceptsPerDocument concepts and ten key phrases at most", () => {
-  const markdown = generateMarkdown(30_000, { seed: 5 });
+  const markdown = generateMarkdown(5_000, { seed: 5 });
   assert.equal(
     compileOffline(markdownDoc(markdown), { conceptsPerDocument: 3 }).concepts.length,
     3,
@@ -224,9 +223,23 @@ Deno.test("compileOffline() uses the configured language's stop words", () => {
   }
 });
 
+Deno.test("conceptsForLength() scales with the square root of the length, up to the cap", () => {
+  assert.equal(conceptsForLength(300, 8, 20), 8);
+  assert.equal(conceptsForLength(1000, 8, 20), 8);
+  assert.equal(conceptsForLength(4000, 8, 20), 16);
+  assert.equal(conceptsForLength(100_000, 8, 20), 20);
+  assert.equal(conceptsForLength(100_000, 8, 4), 8, "the cap never goes below perDocument");
+  const long = compileOffline(markdownDoc(generateMarkdown(30_000, { seed: 5 })));
+  assert.ok(long.concepts.length > 8 && long.concepts.length <= 20, String(long.concepts.length));
+  const capped = compileOffline(markdownDoc(generateMarkdown(30_000, { seed: 5 })), {
+    maxConceptsPerDocument: 10,
+  });
+  assert.equal(capped.concepts.length, 10);
+});
+
 Deno.test("compileOffline() finishes on a 1 MB document", () => {
   const compiled = compileOffline(markdownDoc(generateMarkdown(1024 * 1024, { seed: 11 })));
-  assert.equal(compiled.concepts.length, 8);
+  assert.equal(compiled.concepts.length, 20);
   assert.ok(compiled.summary.length > 0 && compiled.summary.length <= 1000);
   assert.ok(compiled.description.length > 0);
 });

@@ -2,20 +2,14 @@ import assert from "node:assert/strict";
 import { InputError } from "../core/errors.ts";
 import type { ConvertedDocument, Section } from "../core/types.ts";
 import { compileWithLlm, type LlmSettings, rankConcepts } from "../prepare/llm/compile_with_llm.ts";
-import { fakeJson, fakeStatus, fakeText, startFakeLlm } from "./_fake_llm.ts";
+import { emptyLlmReport } from "../core/llm_usage.ts";
+import { estimateChatTokens } from "../prepare/llm/estimate_tokens.ts";
+import { fakeJson, fakeLlmSettings, fakeStatus, fakeText, startFakeLlm } from "./_fake_llm.ts";
 
 const KEY = "sk-compile-secret-987654321";
 
 function settings(baseUrl: string, overrides: Partial<LlmSettings> = {}): LlmSettings {
-  return {
-    baseUrl,
-    model: "fake",
-    apiKeyEnv: "TEST_KEY",
-    apiKey: KEY,
-    timeoutSeconds: 5,
-    retries: 2,
-    ...overrides,
-  };
+  return fakeLlmSettings(baseUrl, { apiKeyEnv: "TEST_KEY", apiKey: KEY, retries: 2, ...overrides });
 }
 
 function doc(markdown: string, sections: Section[] = []): ConvertedDocument {
@@ -141,7 +135,7 @@ Deno.test("compileWithLlm() does not retry transport failures on top of chatComp
   assert.ok(error instanceof InputError);
   assert.equal(error.code, "LLM");
   assert.equal(error.path, "a.md");
-  assert.match(error.message, /HTTP 401 \(check the API key\)/);
+  assert.match(error.message, /HTTP 401 \(check the API key in 'TEST_KEY'\)/);
   assert.equal(error.message.includes(KEY), false);
   assert.equal(llm.requests.length, 1);
 });
@@ -232,10 +226,83 @@ Deno.test("compileWithLlm() compiles many documents from the fake's default answ
   for (const text of texts) {
     results.push(await compileWithLlm({ ...doc(text), title: text }, settings(llm.baseUrl)));
   }
-  assert.deepEqual(results[0].concepts.map((c) => c.slug), ["kubernete", "schedule", "container"]);
+  assert.deepEqual(results[0].concepts.map((c) => c.slug), ["kubernetes", "schedule", "container"]);
   assert.deepEqual(results[1].concepts.map((c) => c.slug), ["container", "package", "software"]);
   assert.match(results[1].summary, /^This document, "Containers package software\.", discusses/);
   assert.equal(llm.requests.length, 2);
+});
+
+Deno.test("compileWithLlm() asks again with twice the output budget when an answer is cut off", async () => {
+  await using llm = startFakeLlm({
+    answers: [
+      { content: '{"summary": "Vector databases st', finishReason: "length" },
+      fakeJson(GOOD),
+    ],
+  });
+  const report = emptyLlmReport();
+  const compiled = await compileWithLlm(doc("Text."), settings(llm.baseUrl), { report });
+  assert.equal(compiled.concepts.length, 4);
+  assert.equal(llm.requests[0].body.max_tokens, 2048);
+  assert.equal(llm.requests[1].body.max_tokens, 4096);
+  const retry = llm.requests[1].body.messages;
+  assert.match(retry.at(-1).content, /cut off at the output limit\. Answer again .* more briefly/);
+  assert.equal(
+    retry.some((m: { content: string }) => m.content.includes("Vector databases st")),
+    false,
+  );
+  assert.equal(report.usage.calls, 2);
+  assert.equal(report.usage.retries, 1);
+});
+
+Deno.test("compileWithLlm() fails with LLM_TRUNCATED when every answer is cut off", async () => {
+  const cut = { content: '{"summary": "', finishReason: "length" };
+  await using llm = startFakeLlm({ answers: [cut, cut, cut] });
+  const roomy = settings(llm.baseUrl, { contextTokens: 32_768 });
+  const error = await compileWithLlm(doc("Text."), roomy, { source: "a.md" }).catch((e) => e);
+  assert.ok(error instanceof InputError);
+  assert.equal(error.code, "LLM_TRUNCATED");
+  assert.match(
+    error.message,
+    /^Cannot compile 'a\.md': the model's answer was cut off at the output limit in 3 attempt\(s\) \(last 'max_tokens' 8192\); raise 'llm\.maxTokens'/,
+  );
+  assert.deepEqual(llm.requests.map((r) => r.body.max_tokens), [2048, 4096, 8192]);
+});
+
+Deno.test("compileWithLlm() halves the document instead when the context has no room for more output", async () => {
+  const cut = { content: '{"summary": "', finishReason: "length" };
+  await using llm = startFakeLlm({ answers: [cut, fakeJson(GOOD)] });
+  const long = "Storage engines keep pages in memory. ".repeat(2000);
+  await compileWithLlm(
+    doc(long),
+    settings(llm.baseUrl, { maxTokens: 1024, contextTokens: 2100 }),
+  );
+  const [first, second] = llm.requests.map((r) => r.body);
+  assert.equal(first.max_tokens, 1024);
+  assert.equal(second.max_tokens, 1024);
+  assert.ok(
+    second.messages[1].content.length < first.messages[1].content.length * 0.6,
+    `${second.messages[1].content.length} vs ${first.messages[1].content.length}`,
+  );
+});
+
+Deno.test("compileWithLlm() keeps every request within llm.contextTokens, for any script", async () => {
+  await using llm = startFakeLlm({
+    answers: [fakeText("not json"), fakeText("still not"), fakeJson(GOOD)],
+  });
+  const big = "Storage engines keep pages in memory. ".repeat(3000) + "検索エンジン".repeat(20_000);
+  const sections = Array.from({ length: 400 }, (_, i) => ({
+    title: `Section ${i} about storage engines and their buffer pools`,
+    level: 1,
+    children: [],
+  }));
+  const llmSettings = settings(llm.baseUrl, { maxTokens: 512, contextTokens: 4096 });
+  await compileWithLlm(doc(big, sections), llmSettings);
+  assert.equal(llm.requests.length, 3);
+  for (const request of llm.requests) {
+    const tokens = estimateChatTokens(request.body.messages) + request.body.max_tokens;
+    assert.ok(tokens <= 4096, `${tokens} tokens`);
+    assert.ok(estimateChatTokens(request.body.messages) > 2500, "the room is used");
+  }
 });
 
 Deno.test("rankConcepts() marks at most the first three prominent and scores by rank", () => {

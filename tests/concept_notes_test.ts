@@ -82,6 +82,7 @@ Deno.test("conceptNote() returns an empty note when no prose mentions or follows
     score: 0,
     inTitle: false,
     inHeading: false,
+    defined: false,
     units: [],
   };
   assert.equal(conceptNote([], phrase), "");

@@ -9,6 +9,7 @@
  */
 
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import {
   collect,
@@ -164,6 +165,76 @@ Deno.test("add killed at every crash point recovers to exactly before or after t
     assert.equal((await runQuire(["--kb", kb, "recover"])).code, 0);
     assert.deepEqual(await stateOf(kb), states[1]);
     assert.deepEqual(await stagingLeft(kb), []);
+  });
+});
+
+Deno.test("documents that link to each other, killed at every crash point, recover with every 'Linked from' block right", async (t) => {
+  await using dir = await tempDir();
+  // Each document links to the one after it (queued for a block rebuild
+  // when that one is committed first) and to the one before it.
+  const files: Record<string, string> = {};
+  for (let i = 1; i <= 5; i++) {
+    files[`in/l${i}.md`] = `# Linked ${i}\n\nSee [[l${i + 1}]] and [[summaries/l${i - 1}]]. ` +
+      documentText(i).replace(/^# .*\n/, "");
+  }
+  await writeFiles(dir.path, files);
+  const inputs = Object.keys(files).map((f) => join(dir.path, f));
+  const folder = join(dir.path, "in");
+  const states = await referenceStates(dir.path, inputs);
+  assert.match(
+    await Deno.readTextFile(join(dir.path, "ref-5", "wiki", "summaries", "l3.md")),
+    /## Linked from\n\n- \[\[summaries\/l2\|Linked 2\]\]\n- \[\[summaries\/l4\|Linked 4\]\]\n/,
+  );
+  const crashAt = async (point: string) => {
+    const kb = join(dir.path, `kb-${point.replace(":", "-")}`);
+    assert.equal((await runQuire(["init", kb])).code, 0);
+    const crashed = await runQuire(["--kb", kb, "add", folder], {
+      env: { QUIRE_CRASH_AT: point },
+    });
+    assert.equal(crashed.signal, "SIGKILL", `expected a kill: ${crashed.stderr}`);
+    return kb;
+  };
+  const recoversTo = async (kb: string, k: number) => {
+    assert.equal((await runQuire(["--kb", kb, "recover"])).code, 0);
+    assert.deepEqual(await stateOf(kb), states[k]);
+    assert.deepEqual(await stagingLeft(kb), []);
+    assert.equal((await runQuire(["--kb", kb, "add", folder])).code, 0);
+    assert.deepEqual(await stateOf(kb), states[5]);
+  };
+  for (const point of [...BEFORE_MARKER, ...AFTER_MARKER]) {
+    await t.step(`${point}:3`, async () => {
+      const kb = await crashAt(`${point}:3`);
+      await recoversTo(kb, BEFORE_MARKER.includes(point) ? 2 : 3);
+    });
+  }
+  let queued = 0;
+  await t.step("rebuild-partial:1", async () => {
+    const kb = await crashAt("rebuild-partial:1");
+    const db = new DatabaseSync(join(kb, ".quire", "registry.db"), { readOnly: true });
+    const pending = db.prepare("SELECT path FROM pending_pages ORDER BY path").all() as {
+      path: string;
+    }[];
+    db.close();
+    // The summaries come last in the queue: l1 to l4 each gained a backlink after its commit.
+    assert.deepEqual(
+      pending.slice(-4).map((p) => p.path),
+      [1, 2, 3, 4].map((i) => `wiki/summaries/l${i}.md`),
+    );
+    queued = pending.length;
+    await recoversTo(kb, 5);
+  });
+  await t.step("file-staged while the 'Linked from' blocks are rewritten", async () => {
+    // The rebuild writes the concept pages, index.md and log.md, then the
+    // summaries: kill it while it writes the third summary.
+    const written = Object.keys(states[5].tree).filter((p) => p.startsWith("wiki/concepts/"))
+      .length + 2;
+    assert.ok(queued > written);
+    const kb = await crashAt(`file-staged:${written + 3}`);
+    const summary = (name: string) =>
+      Deno.readTextFileSync(join(kb, "wiki", "summaries", `${name}.md`));
+    assert.match(summary("l2"), /- \[\[summaries\/l3\|Linked 3\]\]/);
+    assert.doesNotMatch(summary("l3"), /summaries\/l4/);
+    await recoversTo(kb, 5);
   });
 });
 

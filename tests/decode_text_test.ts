@@ -112,3 +112,35 @@ Deno.test("readText() warns which encoding it used for Latin-1 text", async () =
   assert.equal(doc.facts.encoding, "windows-1252");
   assert.match(doc.markdown, /Ålesund at dawn; café and crème were served\./);
 });
+
+/** Encodes `text` in a single-byte code page (every character must exist in it). */
+function codePage(text: string, encoding: string): Uint8Array {
+  const decoder = new TextDecoder(encoding);
+  const byteOf = new Map<string, number>();
+  for (let b = 0; b < 256; b++) byteOf.set(decoder.decode(Uint8Array.of(b)), b);
+  return Uint8Array.from(text, (c) => {
+    const byte = byteOf.get(c);
+    if (byte === undefined) throw new Error(`'${c}' is not in ${encoding}`);
+    return byte;
+  });
+}
+
+Deno.test("decodeText() reads short single-byte texts in their own code page", async (t) => {
+  const cases: [string, string, string][] = [
+    ["Caf\xe9 cr\xe8me and na\xefve r\xe9sum\xe9", "iso-8859-1", "windows-1252"],
+    ["Le caf\xe9 est d\xe9licieux \xe0 No\xebl, gar\xe7on.", "iso-8859-1", "windows-1252"],
+    ["\u201cSmart\u201d quotes \u2014 and \u20ac5 for a caf\xe9.", "windows-1252", "windows-1252"],
+    ["Příliš žluťoučký kůň úpěl ďábelské ódy.", "iso-8859-2", "iso-8859-2"],
+    ["Zażółć gęślą jaźń.", "iso-8859-2", "iso-8859-2"],
+    ["Příliš žluťoučký kůň úpěl ďábelské ódy.", "windows-1250", "windows-1250"],
+    ["Привет, мир! Это простой тест кодировки.", "windows-1251", "windows-1251"],
+    ["Привет, мир! Это простой тест кодировки.", "koi8-r", "koi8-r"],
+  ];
+  for (const [text, written, read] of cases) {
+    await t.step(`${written}: ${text}`, () => {
+      const decoded = decodeText(codePage(text, written), "short.txt");
+      assert.equal(decoded.text, text);
+      assert.equal(decoded.encoding, read);
+    });
+  }
+});

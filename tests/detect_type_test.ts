@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { convertDocument } from "../prepare/read/convert_document.ts";
 import { detectType, looksBinary } from "../prepare/read/detect_type.ts";
-import { fixtureBytes, formatSettings } from "./_formats.ts";
+import { gunzipInput } from "../prepare/read/gunzip_input.ts";
+import { fixtureBytes, formatSettings, latin1 } from "./_formats.ts";
+import { gzipSync } from "node:zlib";
 
 const encode = (text: string) => new TextEncoder().encode(text);
 const input = (bytes: Uint8Array, fileName: string, contentType?: string) => ({
@@ -65,8 +67,9 @@ Deno.test("detectType() tells a .docx from other zip archives by its content", a
 Deno.test("detectType() uses the HTTP content type when the name has no extension", () => {
   assert.equal(detectType(input(encode("a,b\n1,2\n"), "export", "text/csv; charset=utf-8")), "csv");
   assert.equal(detectType(input(encode("plain words"), "notes", "text/plain")), "text");
-  assert.throws(() => detectType(input(encode("{}"), "api", "application/json")), {
-    message: "Cannot add 'api': unsupported type 'application/json'",
+  assert.equal(detectType(input(encode("{}"), "api", "application/json")), "text");
+  assert.throws(() => detectType(input(encode("GIF-ish words"), "pic", "image/gif")), {
+    message: "Cannot add 'pic': unsupported type 'image/gif'",
   });
 });
 
@@ -108,5 +111,51 @@ Deno.test("convertDocument() gives a clear error for a .txt full of binary garba
     code: "BAD_ENCODING",
     message:
       /^Cannot read 'junk\.txt': the text is not valid UTF-8 and its encoding could not be detected/,
+  });
+});
+
+Deno.test("detectType() reads text of no known extension as plain text", () => {
+  for (const name of ["README", "copyright", "NEWS", "FAQ", "README.Debian", "x.abs-guide"]) {
+    assert.equal(detectType(input(encode("Some notes\n\nabout this package.\n"), name)), "text");
+  }
+  assert.equal(detectType(input(latin1("Caf\xe9 notes\n"), "NOTES")), "text");
+  assert.throws(() => detectType(input(Uint8Array.of(1, 2, 3, 0, 250, 251, 0, 7), "blob")), {
+    code: "UNSUPPORTED_TYPE",
+  });
+  assert.throws(() => detectType(input(new Uint8Array(0), "empty")), { code: "UNSUPPORTED_TYPE" });
+});
+
+Deno.test("convertDocument() reads a gzip-compressed text as what it contains", async () => {
+  const text = "GnuPG hacking notes\n\nHow to hack on this package.\n";
+  const doc = await convertDocument(
+    input(gzipSync(encode(text)), "HACKING.gz"),
+    formatSettings(),
+  );
+  assert.equal(doc.type, "text");
+  assert.equal(doc.ext, "txt.gz");
+  assert.equal(doc.title, "GnuPG hacking notes");
+  const md = await convertDocument(
+    input(gzipSync(encode("# Notes\n")), "a.md.gz"),
+    formatSettings(),
+  );
+  assert.deepEqual([md.type, md.ext], ["markdown", "md.gz"]);
+});
+
+Deno.test("gunzipInput() refuses output over its cap as TOO_LARGE and damage as CORRUPT", () => {
+  const bomb = gzipSync(new Uint8Array(2_000_000));
+  assert.throws(() => gunzipInput(input(bomb, "bomb.gz"), { maxBytes: 1_000_000 }), {
+    code: "TOO_LARGE",
+    message:
+      "Cannot add 'bomb.gz': it inflates to more than 1000000 bytes (the limit for gzip-compressed documents)",
+  });
+  assert.throws(() => gunzipInput(input(Uint8Array.of(0x1f, 0x8b, 1, 2, 3), "bad.gz")), {
+    code: "CORRUPT",
+  });
+});
+
+Deno.test("convertDocument() refuses gzip inside gzip", async () => {
+  const twice = gzipSync(gzipSync(encode("words")));
+  await assert.rejects(() => convertDocument(input(twice, "a.gz.gz"), formatSettings()), {
+    code: "UNSUPPORTED_TYPE",
   });
 });

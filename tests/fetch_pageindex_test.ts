@@ -648,3 +648,65 @@ Deno.test("fetchPageIndexDocument() refuses a tree nested deeper than 100 levels
   assert.equal(error.code, "REMOTE");
   assert.match(error.message, /is nested deeper than 100 levels\)$/);
 });
+
+/** A fetch whose OCR answer is an endless stream of chunks; counts the bytes pulled. */
+function endlessOcrFetch(options: { declare?: number } = {}) {
+  const canned = cannedFetch({});
+  const pulled = { bytes: 0 };
+  const chunk = new TextEncoder().encode(`{"pages": "${"x".repeat(16 * 1024)}`);
+  const fetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    if (!String(input).includes("type=ocr")) return canned.fetch(input, init);
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled.bytes += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    const headers = options.declare === undefined
+      ? undefined
+      : { "content-length": String(options.declare) };
+    return Promise.resolve(new Response(body, { status: 200, headers }));
+  };
+  return { fetch: fetch as typeof globalThis.fetch, pulled };
+}
+
+Deno.test("fetchPageIndexDocument() stops reading the OCR answer at maxBytes (TOO_LARGE)", async () => {
+  const { fetch, pulled } = endlessOcrFetch();
+  const maxBytes = 200_000;
+  const error = await inputError(() =>
+    fetchPageIndexDocument("pi-x", { ...cannedOptions(fetch), maxBytes })
+  );
+  assert.equal(error.code, "TOO_LARGE");
+  assert.equal(
+    error.message,
+    "Cannot import 'pageindex-cloud:pi-x': the PageIndex OCR answer is over the limit of 200000 bytes (limits.maxFetchBytes)",
+  );
+  // Reading stopped at the cap: at most a couple of chunks past it were pulled.
+  assert.ok(pulled.bytes > maxBytes && pulled.bytes < maxBytes + 3 * 16_500, `${pulled.bytes}`);
+});
+
+Deno.test("fetchPageIndexDocument() refuses a declared Content-Length over maxBytes before reading", async () => {
+  const { fetch, pulled } = endlessOcrFetch({ declare: 10_000_000 });
+  const error = await inputError(() =>
+    fetchPageIndexDocument("pi-x", { ...cannedOptions(fetch), maxBytes: 1_000_000 })
+  );
+  assert.equal(error.code, "TOO_LARGE");
+  assert.match(error.message, /OCR answer is over the limit of 1000000 bytes/);
+  assert.ok(pulled.bytes <= 3 * 16_500, `${pulled.bytes}`);
+});
+
+Deno.test("fetchPageIndexDocument() caps the real server's answers and accepts those under the cap", async () => {
+  await using fake = startFakePageIndex();
+  const error = await inputError(() =>
+    fetchPageIndexDocument(FAKE_DOC_LARGE, { ...optionsFor(fake), maxBytes: 50_000 })
+  );
+  assert.equal(error.code, "TOO_LARGE");
+  assert.match(error.message, /the PageIndex OCR answer is over the limit of 50000 bytes/);
+  // Not retried: metadata, tree, then the one OCR request.
+  assert.equal(fake.requests.length, 3);
+  const ok = await fetchPageIndexDocument(FAKE_DOC_HANDBOOK, {
+    ...optionsFor(fake),
+    maxBytes: 50_000,
+  });
+  assert.equal(ok.document.pageCount, 3);
+});

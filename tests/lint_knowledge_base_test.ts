@@ -111,6 +111,11 @@ Deno.test("lintKnowledgeBase() on knowledge bases built by the CLI", async (t) =
           [
             "broken-link",
             "wiki/concepts/heliostat.md",
+            "[[solar]]: 'solar' is ambiguous: 2 pages have that name (sources/solar.md, summaries/solar.md)",
+          ],
+          [
+            "broken-link",
+            "wiki/concepts/heliostat.md",
             "[[wind]]: 'wind' is ambiguous: 2 pages have that name (sources/wind.md, summaries/wind.md)",
           ],
           [

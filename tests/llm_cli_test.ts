@@ -168,8 +168,19 @@ Deno.test("search, query and lint through the CLI", async () => {
 
   const noKey = await runQuire(["--kb", kb, "query", "cranes?"]);
   assert.equal(noKey.code, 1);
-  assert.match(noKey.stderr, /401/);
+  assert.match(
+    noKey.stderr,
+    /HTTP 401 \(no API key was sent: the variable 'QUIRE_TEST_LLM_KEY' is not set\)/,
+  );
+  assert.match(noKey.stderr, /The model gave no answer; the matching documents:/);
+  assert.match(noKey.stdout, /1\. Harbour cranes \(cranes\)\n {3}wiki\/summaries\/cranes\.md/);
   assert.doesNotMatch(noKey.stderr, new RegExp(KEY));
+  const noKeyJson = await runQuireJson<{ error: { code: string }; hits: unknown[] }>(
+    ["--kb", kb, "query", "cranes?"],
+  );
+  assert.equal(noKeyJson.code, 1);
+  assert.equal(noKeyJson.json.error.code, "LLM");
+  assert.equal(noKeyJson.json.hits.length, 1);
 
   const lint = await runQuireJson<{ problems: unknown[] }>(["--kb", kb, "lint"]);
   assert.equal(lint.code, 0, JSON.stringify(lint.json));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fileStem, MAX_NAME_LENGTH, safeName, uniqueName } from "../core/naming.ts";
-import { conceptSlug } from "../core/concept_slug.ts";
+import { conceptSlug } from "../prepare/compile/concept_slug.ts";
 
 Deno.test("safeName() keeps names inside the knowledge base whatever the hint", () => {
   assert.equal(safeName("../../etc/passwd"), "etc-passwd");

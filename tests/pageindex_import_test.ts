@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   FAKE_DOC_ANNUAL,
+  FAKE_DOC_LARGE,
   FAKE_DOC_PROCESSING,
   FAKE_DOC_UNKNOWN,
   FAKE_PAGEINDEX_KEY,
@@ -125,5 +126,29 @@ Deno.test("an import killed before its commit marker leaves nothing behind", asy
   assert.deepEqual(registryDocuments(kb), []);
   assert.deepEqual([...Deno.readDirSync(join(kb, "raw"))], []);
   assert.deepEqual([...Deno.readDirSync(join(kb, "wiki", "summaries"))], []);
+  assert.deepEqual(await stagingLeft(kb), []);
+});
+
+Deno.test("add --from-pageindex-cloud fails with TOO_LARGE when the answer is over limits.maxFetchBytes", async () => {
+  await using fake = startFakePageIndex();
+  await using dir = await tempDir();
+  const kb = join(dir.path, "kb");
+  assert.equal((await runQuire(["init", kb])).code, 0);
+  const configPath = join(kb, ".quire", "config.json");
+  const config = JSON.parse(await read(configPath));
+  config.limits.maxFetchBytes = 50_000;
+  await Deno.writeTextFile(configPath, JSON.stringify(config));
+  const env = { PAGEINDEX_BASE_URL: fake.baseUrl, PAGEINDEX_API_KEY: FAKE_PAGEINDEX_KEY };
+  const result = await runQuireJson<AddResult>(
+    ["--kb", kb, "add", "--from-pageindex-cloud", FAKE_DOC_LARGE],
+    { env },
+  );
+  assert.equal(result.code, 1, result.stderr);
+  assert.equal(result.json.failed[0].code, "TOO_LARGE");
+  assert.match(
+    result.json.failed[0].error,
+    /over the limit of 50000 bytes \(limits\.maxFetchBytes\)/,
+  );
+  assert.deepEqual(registryDocuments(kb), []);
   assert.deepEqual(await stagingLeft(kb), []);
 });

@@ -41,22 +41,39 @@ Deno.test("readHtml() keeps the article and drops navigation, ads, scripts and f
   assert.deepEqual(doc.warnings, []);
 });
 
-Deno.test("readHtml() makes relative links absolute when the page URL is known", async () => {
+/** The target a `[label](quire-link:N)` placeholder of `doc` stands for. */
+function linkOf(
+  doc: { markdown: string; links?: { target: string; anchor: string | null }[] },
+  label: string,
+) {
+  const match = new RegExp(`\\[${label}\\]\\(quire-link:(\\d+)\\)`).exec(doc.markdown);
+  assert.ok(match, `no link '${label}' in ${doc.markdown}`);
+  return doc.links?.[Number(match[1])];
+}
+
+Deno.test("readHtml() resolves relative links against the page URL, as data", async () => {
   const doc = readHtml({ ...(await fixtureInput("article.html")), url: PAGE_URL });
-  assert.match(
-    doc.markdown,
-    /\[Fresnel lens\]\(https:\/\/coast\.example\.org\/articles\/lenses\/fresnel\.html\)/,
-  );
-  assert.match(
-    doc.markdown,
-    /\[keepers archive\]\(https:\/\/coast\.example\.org\/history\/keepers\)/,
-  );
+  assert.deepEqual(linkOf(doc, "Fresnel lens"), {
+    target: "https://coast.example.org/articles/lenses/fresnel.html",
+    anchor: null,
+  });
+  assert.deepEqual(linkOf(doc, "keepers archive"), {
+    target: "https://coast.example.org/history/keepers",
+    anchor: null,
+  });
   assert.equal(doc.facts.url, PAGE_URL);
 });
 
-Deno.test("readHtml() leaves relative links as written for a local file", async () => {
-  const doc = readHtml(await fixtureInput("article.html"));
-  assert.match(doc.markdown, /\[Fresnel lens\]\(lenses\/fresnel\.html\)/);
+Deno.test("readHtml() resolves a local file's relative links against its own path", async () => {
+  const doc = readHtml({
+    ...(await fixtureInput("article.html")),
+    source: "/docs/articles/a.html",
+  });
+  assert.deepEqual(linkOf(doc, "Fresnel lens"), {
+    target: "/docs/articles/lenses/fresnel.html",
+    anchor: null,
+  });
+  assert.doesNotMatch(doc.markdown, /file:|prepare_worker/);
 });
 
 Deno.test("withBaseUrl() resolves a page's own relative <base> against its URL", () => {
@@ -100,7 +117,8 @@ Deno.test("readHtml() titles an untitled page by its first line, without markdow
     "<html><body><p><a href='/tides'>Tide tables</a> for the north harbour, updated daily.</p></body></html>",
   ));
   assert.equal(doc.title, "Tide tables for the north harbour, updated daily.");
-  assert.match(doc.markdown, /^\[Tide tables\]\(\/tides\) for the north harbour/);
+  // No known location: a relative link cannot be resolved and is plain text.
+  assert.match(doc.markdown, /^Tide tables for the north harbour/);
 });
 
 Deno.test("readHtml() decodes with the charset the page declares", () => {

@@ -30,15 +30,30 @@ Deno.test("readPdf() writes a page marker before each page and headings from the
 Deno.test("readPdf() gives outline sections page ranges, named destinations included", async () => {
   const doc = await readPdf(await fixtureInput("outline.pdf"), formatSettings());
   assert.deepEqual(doc.sections, [
-    { title: "Introduction", level: 1, startPage: 1, endPage: 1, children: [] },
+    {
+      title: "Introduction",
+      anchor: "Introduction",
+      level: 1,
+      startPage: 1,
+      endPage: 1,
+      children: [],
+    },
     {
       title: "Formation",
+      anchor: "Formation",
       level: 1,
       startPage: 2,
       endPage: 3,
-      children: [{ title: "Meanders", level: 2, startPage: 2, endPage: 3, children: [] }],
+      children: [{
+        title: "Meanders",
+        anchor: "Meanders",
+        level: 2,
+        startPage: 2,
+        endPage: 3,
+        children: [],
+      }],
     },
-    { title: "Deltas", level: 1, startPage: 4, endPage: 4, children: [] },
+    { title: "Deltas", anchor: "Deltas", level: 1, startPage: 4, endPage: 4, children: [] },
   ]);
 });
 
@@ -65,21 +80,44 @@ Deno.test("readPdf() builds a page-ranged tree from font sizes for long PDFs wit
   assert.deepEqual(doc.sections, [
     {
       title: "Chapter 1 Sources",
+      anchor: "Chapter 1 Sources",
       level: 1,
       startPage: 1,
       endPage: 8,
       children: [
-        { title: "Springs and Glaciers", level: 2, startPage: 4, endPage: 8, children: [] },
+        {
+          title: "Springs and Glaciers",
+          anchor: "Springs and Glaciers",
+          level: 2,
+          startPage: 4,
+          endPage: 8,
+          children: [],
+        },
       ],
     },
     {
       title: "Chapter 2 Courses",
+      anchor: "Chapter 2 Courses",
       level: 1,
       startPage: 9,
       endPage: 17,
-      children: [{ title: "Rapids and Falls", level: 2, startPage: 12, endPage: 17, children: [] }],
+      children: [{
+        title: "Rapids and Falls",
+        anchor: "Rapids and Falls",
+        level: 2,
+        startPage: 12,
+        endPage: 17,
+        children: [],
+      }],
     },
-    { title: "Chapter 3 Mouths", level: 1, startPage: 18, endPage: 26, children: [] },
+    {
+      title: "Chapter 3 Mouths",
+      anchor: "Chapter 3 Mouths",
+      level: 1,
+      startPage: 18,
+      endPage: 26,
+      children: [],
+    },
   ]);
 });
 
@@ -160,7 +198,11 @@ Deno.test("readPdf() leaves the caller's bytes intact", async () => {
 
 Deno.test("readPdf() escapes markdown marks in PDF text", async () => {
   const bytes = makePdf({
-    pages: [{ lines: [{ text: "# not a heading" }, { text: "1. not a list, and *no* emphasis" }] }],
+    pages: [{
+      lines: [{ text: "# not a heading" }, { text: "" }, { text: "" }, {
+        text: "1. not a list, and *no* emphasis",
+      }],
+    }],
   });
   const doc = await readPdf({ bytes, fileName: "e.pdf", source: "e.pdf" }, formatSettings());
   assert.match(doc.markdown, /^\\# not a heading$/m);

@@ -14,7 +14,8 @@ async function setup(dir: string): Promise<string> {
   const files: Record<string, string> = {};
   for (let i = 0; i < 5; i++) {
     files[`in/r${i}.md`] =
-      `# Report ${i}\n\nReport ${i} covers renewable energy storage and grid batteries.\n`;
+      `# Report ${i}\n\nReport ${i} covers renewable energy storage and grid batteries. ` +
+      `Lithium cells, pumped hydro and flywheels smooth the output of solar farms.\n`;
   }
   await writeFiles(dir, files);
   const kb = join(dir, "kb");

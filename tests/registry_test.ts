@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
-import { openRegistry, SCHEMA_VERSION } from "../core/registry.ts";
+import { MIGRATIONS, openRegistry, SCHEMA_VERSION } from "../core/registry.ts";
 import type { QuireError } from "../core/errors.ts";
 import { tempDir } from "./_helpers.ts";
 
@@ -54,8 +54,14 @@ Deno.test("openRegistry() refuses a registry from a newer Quire, and a read-only
     assert.match(e.message, /newer than this Quire/);
     return true;
   });
+  const empty = join(dir.path, "empty.db");
+  new DatabaseSync(empty).close();
+  assert.throws(() => openRegistry(empty, { readOnly: true }), /it is empty/);
   const old = join(dir.path, "old.db");
-  new DatabaseSync(old).close();
+  const v1 = new DatabaseSync(old);
+  v1.exec(MIGRATIONS[0]);
+  v1.exec("PRAGMA user_version = 1");
+  v1.close();
   assert.throws(() => openRegistry(old, { readOnly: true }), /needs an upgrade/);
   assert.throws(
     () => openRegistry(join(dir.path, "missing.db")),

@@ -4,7 +4,7 @@ import { kbLayout } from "../core/layout.ts";
 import { inTransaction, openRegistry } from "../core/registry.ts";
 import { plainSnippet, searchDocuments } from "../core/search_documents.ts";
 import { QuireError } from "../core/errors.ts";
-import { tempDir } from "./_helpers.ts";
+import { runQuire, tempDir, writeFiles } from "./_helpers.ts";
 import { buildSampleKb } from "./_sample_kb.ts";
 
 Deno.test("searchDocuments() on a knowledge base built by the CLI", async (t) => {
@@ -160,6 +160,47 @@ Deno.test("searchDocuments() stays one ranked query over 2,000 documents", async
     assert.equal(needle.length, 10);
     // Measured, not asserted: printed for the record.
     console.log(`2 searches over 2,000 documents: ${elapsed.toFixed(1)} ms`);
+  } finally {
+    db.close();
+  }
+});
+
+Deno.test("searchDocuments() names the section heading and page of the first match", async () => {
+  await using dir = await tempDir();
+  const filler = (n: number) => Array.from({ length: n }, (_, i) => `line ${i} of filler text`);
+  const long = [
+    "# Long Report",
+    "",
+    "## First *Part*",
+    "",
+    ...filler(3000),
+    "## Second Part",
+    "",
+    ...filler(3000),
+    "The zeppelin appears here, far below its heading.",
+    "",
+  ].join("\n");
+  const paged = [1, 2, 3, 4].map((n) =>
+    `<!-- page ${n} -->\n\nText of page ${n} 😀 ${n === 3 ? "quokka" : ""}\n`
+  ).join("\n");
+  await writeFiles(join(dir.path, "in"), {
+    "long.md": long,
+    "paged.md": paged,
+    "titled.md": "# Walrus Facts\n\nNo heading holds this walrus line.\n",
+  });
+  const kb = join(dir.path, "kb");
+  assert.equal((await runQuire(["--kb", kb, "add", join(dir.path, "in")])).code, 0);
+  const db = openRegistry(kbLayout(kb).registry, { readOnly: true });
+  try {
+    const [zeppelin] = searchDocuments(db, "zeppelin");
+    assert.deepEqual([zeppelin.heading, zeppelin.pageNumber], ["Second Part", null]);
+    const [heading] = searchDocuments(db, "first part");
+    assert.equal(heading.heading, "First Part");
+    const [quokka] = searchDocuments(db, "quokka");
+    assert.deepEqual([quokka.heading, quokka.pageNumber], [null, 3]);
+    // A title match still locates the word in the body.
+    const [walrus] = searchDocuments(db, "walrus");
+    assert.equal(walrus.heading, "Walrus Facts");
   } finally {
     db.close();
   }

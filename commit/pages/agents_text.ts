@@ -24,7 +24,8 @@ so it opens as an Obsidian vault.
 - \`summaries/<name>.md\`: one page per document. Front matter (title, source,
   content hash, added and updated times, type, concepts), a one-line
   description, a summary, an outline of the document's sections, its
-  concepts, and links to the full text and the original file.
+  concepts, links to the full text and the original file, and under
+  "Linked from" the documents and saved answers that link to it.
 - \`sources/<name>.md\`: the document's full text converted to markdown. Long
   paged documents carry \`<!-- page N -->\` markers.
 - \`concepts/<slug>.md\`: one page per concept, listing every document that

@@ -20,7 +20,7 @@
 
 import { rows } from "../../core/registry.ts";
 import type { DatabaseSync } from "node:sqlite";
-import { inlineText, renderFrontMatter, wikilink } from "../../core/markdown.ts";
+import { inlineText, oneLine, renderFrontMatter, wikilink } from "../../core/markdown.ts";
 import type { ConceptLookup } from "./concept_pages.ts";
 
 /** Opens the generated block of a concept page. */
@@ -145,7 +145,7 @@ export function renderConceptPage(
       block.push(
         "",
         `_…and ${total - found.length} more documents; \`quire search "${
-          title.replace(/[`"]/g, "")
+          oneLine(title.replace(/[`"]/g, ""))
         }"\` finds them._`,
       );
     }

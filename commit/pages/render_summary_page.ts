@@ -1,6 +1,6 @@
 /**
- * `wiki/summaries/<name>.md`: one page per document. Front matter (title,
- * source, hash, times, type, compiler, concepts), the one-line description,
+ * `wiki/summaries/<name>.md`: one page per document. Front matter (see
+ * {@linkcode renderSummaryPage}), the one-line description,
  * the summary, the outline (section tree; headings link into the source page,
  * paged sections show their page range), the document's concepts, facts and
  * warnings, and links to the full text and the original.
@@ -14,8 +14,19 @@
  */
 
 import { documentPages } from "../../core/layout.ts";
-import { inlineText, isLinkableHeading, renderFrontMatter, wikilink } from "../../core/markdown.ts";
-import type { CompiledDocument, ConvertedDocument, Section } from "../../core/types.ts";
+import {
+  inlineText,
+  isLinkableHeading,
+  neutralizeHtml,
+  renderFrontMatter,
+  wikilink,
+} from "../../core/markdown.ts";
+import type {
+  CompiledDocument,
+  ConvertedDocument,
+  DocumentOrigin,
+  Section,
+} from "../../core/types.ts";
 
 /** Most outline entries shown (long documents keep their top levels). */
 export const OUTLINE_LIMIT = 200;
@@ -24,6 +35,7 @@ export const OUTLINE_LIMIT = 200;
 export interface SummaryPageInput {
   name: string;
   source: string;
+  origin: DocumentOrigin;
   hash: string;
   bytes: number;
   addedAt: string;
@@ -46,9 +58,10 @@ function outlineLines(name: string, sections: Section[]): string[] {
   const visit = (list: Section[], depth: number) => {
     for (const section of list) {
       if (lines.length >= OUTLINE_LIMIT) return;
-      const linked = section.startPage === undefined && isLinkableHeading(section.title);
-      const title = linked
-        ? wikilink(`sources/${name}#${section.title}`, section.title)
+      // A paged section links only when its heading was found in the text.
+      const heading = section.anchor ?? (section.startPage === undefined ? section.title : "");
+      const title = isLinkableHeading(heading)
+        ? wikilink(`sources/${name}#${heading}`, section.title)
         : inlineText(section.title);
       const summary = section.summary ? `: ${inlineText(section.summary)}` : "";
       lines.push(`${"  ".repeat(depth)}- ${title}${pageRange(section)}${summary}`);
@@ -63,7 +76,16 @@ function countSections(sections: Section[]): number {
   return sections.reduce((n, s) => n + 1 + countSections(s.children), 0);
 }
 
-/** Renders a document's summary page. */
+/**
+ * Renders a document's summary page. Its front matter holds everything the
+ * registry keeps about the document except the section tree, so that
+ * `quire repair` can rebuild the registry from the pages: `title`, `name`,
+ * `type`, `origin`, `source`, `original` (the raw file), `hash`, `bytes`,
+ * `added`, `updated`, `compiler`, `pages` (paged documents), `description`,
+ * `concepts` (slugs, most relevant first) and `concept_notes` (per concept:
+ * `slug`, `label`, `score`, `prominent`, `note`). Every string is written by
+ * `yamlString`, so the block is valid YAML whatever a title holds.
+ */
 export function renderSummaryPage(input: SummaryPageInput): string {
   const { name, document, compiled } = input;
   const pages = documentPages(name, input.ext);
@@ -73,21 +95,31 @@ export function renderSummaryPage(input: SummaryPageInput): string {
     title: document.title,
     name,
     type: document.type,
+    origin: input.origin,
     source: input.source,
+    original: pages.raw,
     hash: input.hash,
     bytes: input.bytes,
     added: input.addedAt,
     updated: input.updatedAt,
     compiler: compiled.compiler,
     ...(document.pageCount !== undefined ? { pages: document.pageCount } : {}),
+    description: compiled.description,
     concepts: compiled.concepts.map((c) => c.slug),
+    concept_notes: compiled.concepts.map((c) => ({
+      slug: c.slug,
+      label: c.label,
+      score: c.score,
+      prominent: c.prominent,
+      note: c.note,
+    })),
   });
   const out = [front + `# ${inlineText(document.title || name)}`, ""];
   if (compiled.description) out.push(`> ${inlineText(compiled.description)}`, "");
   out.push(
     "## Summary",
     "",
-    compiled.summary.trim() || "_No summary: the document has no prose._",
+    neutralizeHtml(compiled.summary.trim()) || "_No summary: the document has no prose._",
     "",
   );
 

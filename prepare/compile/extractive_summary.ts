@@ -2,8 +2,9 @@
  * The extractive summary: the document's most representative sentences,
  * returned in document order within a sentence and character budget.
  *
- * A sentence qualifies when it is prose (a paragraph sentence or a list
- * item, never a heading or table row), 40–400 characters, at least six words
+ * A sentence qualifies when it is the document's own text (not
+ * boilerplate, a reference, a caption or a footnote; see `unit_roles.ts`)
+ * and prose (a paragraph sentence or a list item, never a heading or table row), 40–400 characters, at least six words
  * (eight for list items), mostly letters, and does not end in `:` (an
  * introduction to something not shown). When no sentence qualifies, any
  * prose unit of three or more words does, so a document of short bullets
@@ -24,6 +25,7 @@
 
 import type { KeyPhrase } from "./key_phrases.ts";
 import type { TextUnit } from "./sentences.ts";
+import type { UnitRole } from "./unit_roles.ts";
 
 /** Options of {@linkcode extractiveSummary}. */
 export interface ExtractiveSummaryOptions {
@@ -35,6 +37,8 @@ export interface ExtractiveSummaryOptions {
   maxSentences?: number;
   /** Most characters, counting one separator between sentences. @default 900 */
   maxChars?: number;
+  /** Role of each unit; only body units are summarised (see `unit_roles.ts`). @default all body */
+  roles?: UnitRole[];
 }
 
 const INLINE_SPECIAL = /[\\`*_[\]<>|~]/g;
@@ -84,10 +88,13 @@ export function extractiveSummary(
   const maxSentences = options.maxSentences ?? 5;
   const maxChars = options.maxChars ?? 900;
   const weights = options.unitWeights ?? [];
+  const body = (u: number) => (options.roles?.[u] ?? "body") === "body";
   const candidates: number[] = [];
-  for (let u = 0; u < units.length; u++) if (qualifies(units[u])) candidates.push(u);
+  for (let u = 0; u < units.length; u++) if (body(u) && qualifies(units[u])) candidates.push(u);
   if (candidates.length === 0) {
-    for (let u = 0; u < units.length; u++) if (qualifiesLoosely(units[u])) candidates.push(u);
+    for (let u = 0; u < units.length; u++) {
+      if (body(u) && qualifiesLoosely(units[u])) candidates.push(u);
+    }
   }
   if (candidates.length === 0) return [];
 

@@ -1,44 +1,37 @@
 /**
- * Key phrases of one document: a deterministic, RAKE/YAKE-style scorer.
+ * Key phrases of one document: a deterministic, RAKE/YAKE-style extractor.
  *
  * Candidates are the 1–4-word n-grams inside runs of content words (runs
  * end at stop words, punctuation, numbers and unit ends; see
- * `phrase_tokens.ts` and `phrase_grams.ts`). Each is scored as
+ * `phrase_tokens.ts` and `phrase_grams.ts`), counted over the units a
+ * reader would call the document's text: boilerplate (licences, trailers,
+ * repeated headers, navigation, tables of contents) and reference lists are
+ * skipped (`unit_roles.ts`). Each is scored by `phrase_scores.ts`
+ * (frequency, how much of a term it is, position, title/heading/definition).
  *
- *     (frequency − extended / 2) × length × position × place
+ * Picking goes best first. A phrase that contains a picked phrase is
+ * skipped; a phrase inside a picked one is skipped too, unless it stands
+ * on its own often (a single word written alone at least three times and
+ * in at least a third of its occurrences: "Paxos" next to "Paxos group").
  *
- * - frequency: occurrences; extended: occurrences of its most frequent
- *   one-word extension (left or right). A gram that never occurs outside
- *   one extension (frequency = extended) is no candidate at all: "vector"
- *   seen only inside "vector database" loses to the longer phrase, and a
- *   run written once ("vector databases store embeddings") keeps only its
- *   whole (up to 4 words), as RAKE would. Halving `extended` lets a recurring
- *   core ("nearest neighbor search", twice, each time extended differently)
- *   beat its one-off extensions.
- * - length: 1, 2, 2.4, 2.6 for 1–4 words (multi-word terms preferred).
- * - position: 1.5 at the first unit falling linearly to 1 at the last.
- * - place: ×2 when the phrase is in the title, ×1.5 in a heading.
- * - a phrase written once that contains a word or phrase written more
- *   often is halved, so the recurring part can win ("Vektordatenbank",
- *   twice, over "Vektordatenbank speichert Einbettungen", once).
- *
- * Single words need two occurrences in documents of 100 words or more.
  * Variants merge because counting uses normalised words (lowercase, each
- * word singular via `conceptSlug`); the label is the most frequent surface
- * form, where a form at the start of a sentence or in a heading counts
- * half (so "Vector databases" at a sentence start loses to "vector
- * databases"). Among phrases that contain one another only the best scored
- * is kept. Ties are broken by the normalised phrase text, compared with `<`.
+ * word singular via `singularWord`, compounds split); the label is the
+ * most frequent surface form, where a form at the start of a sentence or
+ * in a heading counts half (so "Vector databases" at a sentence start
+ * loses to "vector databases"). Ties are broken by the normalised phrase
+ * text, compared with `<`. The slug is the normalised words joined by `-`.
  *
  * @module
  */
 
-import { conceptSlug } from "../../core/concept_slug.ts";
+import { definedPhrases } from "./defined_terms.ts";
 import { countGrams, type GramTable, MAX_PHRASE_WORDS } from "./phrase_grams.ts";
+import { DEFINED, HEADING, scoreGrams, TITLE } from "./phrase_scores.ts";
 import { BREAK, PhraseTokenizer, type PhraseTokens } from "./phrase_tokens.ts";
 import { plainBlocks } from "./plain_text.ts";
 import { type TextUnit, textUnits } from "./sentences.ts";
 import { baseLanguage } from "./stop_words.ts";
+import { type UnitRole, unitRoles } from "./unit_roles.ts";
 
 /** One key phrase of a document. */
 export interface KeyPhrase {
@@ -56,6 +49,8 @@ export interface KeyPhrase {
   inTitle: boolean;
   /** Whether it occurs in the title or a heading. */
   inHeading: boolean;
+  /** Whether the document defines it ("X is a …", "called X"). */
+  defined: boolean;
   /** Indices of the units it occurs in, ascending. */
   units: number[];
 }
@@ -74,6 +69,8 @@ export interface KeyPhraseOptions {
   title?: string;
   /** Headings besides the heading units (e.g. a PDF outline). @default [] */
   headings?: string[];
+  /** Role of each unit; boilerplate and references are not counted. @default unitRoles(units) */
+  roles?: UnitRole[];
 }
 
 /** Key phrases plus per-unit term weights, for summaries. */
@@ -88,12 +85,9 @@ export interface KeyPhraseAnalysis {
   unitWeights: number[];
 }
 
-const LENGTH_FACTOR = [0, 1, 2, 2.4, 2.6];
-const TITLE = 2;
-const HEADING = 1;
-const SINGLE_WORD_MIN_DOC_WORDS = 100;
+const WORD_BREAK = /[^\p{L}\p{N}]+/gu;
 const SHORTLIST = 2000;
-const ONE_OFF_FACTOR = 0.5;
+const STANDALONE_MIN = 3;
 
 /** Marks the grams of `runs` in `flags` with `bit`. */
 function markRuns(runs: number[][], table: GramTable, flags: Uint8Array, bit: number): void {
@@ -125,39 +119,17 @@ function containsRun(outer: number[], inner: number[]): boolean {
   return false;
 }
 
-/** Scores every gram; 0 for grams that cannot be key phrases. */
-function scoreGrams(
-  table: GramTable,
-  tokens: PhraseTokens,
-  flags: Uint8Array,
-  unitCount: number,
-): Float64Array {
-  let docWords = 0;
-  for (const word of tokens.word) if (word !== BREAK) docWords++;
-  const singleMin = docWords >= SINGLE_WORD_MIN_DOC_WORDS ? 2 : 1;
-  const scores = new Float64Array(table.size.length);
-  // Parts have lower ids than the grams made from them, so one ascending pass suffices.
-  const recurring = new Uint8Array(table.size.length);
-  for (let gram = 0; gram < scores.length; gram++) {
-    const size = table.size[gram];
-    if (size > 1) {
-      const { prefix, suffix, frequency } = table;
-      const [p, s] = [prefix[gram], suffix[gram]];
-      recurring[gram] = frequency[p] > 1 || frequency[s] > 1 || recurring[p] || recurring[s]
-        ? 1
-        : 0;
-    }
-    const frequency = table.frequency[gram];
-    const extended = table.extended[gram];
-    if (frequency <= extended || (size === 1 && frequency < singleMin)) continue;
-    const unit = tokens.unit[table.first[gram]];
-    const position = 1 + 0.5 * (1 - unit / Math.max(1, unitCount));
-    const place = flags[gram] & TITLE ? 2 : flags[gram] & HEADING ? 1.5 : 1;
-    const once = frequency === 1 && recurring[gram] ? ONE_OFF_FACTOR : 1;
-    const weight = 1 + Math.log(frequency - extended / 2);
-    scores[gram] = weight * LENGTH_FACTOR[size] * position * place * once;
+/** Per single-word gram: occurrences with no word of its run beside it. */
+function standaloneCounts(table: GramTable, tokens: PhraseTokens): Int32Array {
+  const counts = new Int32Array(table.size.length);
+  const { word } = tokens;
+  for (let i = 0; i < word.length; i++) {
+    if (word[i] === BREAK) continue;
+    const alone = (i === 0 || word[i - 1] === BREAK) &&
+      (i + 1 >= word.length || word[i + 1] === BREAK);
+    if (alone) counts[table.wordGram[word[i]]]++;
   }
-  return scores;
+  return counts;
 }
 
 /** Picks the best grams, skipping any that contain or sit inside a better one. */
@@ -165,8 +137,9 @@ function pickGrams(
   table: GramTable,
   wordTexts: string[],
   scores: Float64Array,
-  limit: number,
+  options: { limit: number; standalone: Int32Array },
 ): number[] {
+  const { limit, standalone } = options;
   let shortlist: number[] = [];
   for (let gram = 0; gram < scores.length; gram++) if (scores[gram] > 0) shortlist.push(gram);
   if (shortlist.length > SHORTLIST) {
@@ -183,8 +156,10 @@ function pickGrams(
   for (const gram of shortlist) {
     if (picked.length >= limit) break;
     const words = gramWords(table, gram);
+    const alone = words.length === 1 && standalone[gram] >= STANDALONE_MIN &&
+      standalone[gram] * 3 >= table.frequency[gram];
     const overlaps = pickedWords.some((other) =>
-      other.length >= words.length ? containsRun(other, words) : containsRun(words, other)
+      other.length >= words.length ? !alone && containsRun(other, words) : containsRun(words, other)
     );
     if (overlaps) continue;
     picked.push(gram);
@@ -205,6 +180,7 @@ function describeGrams(
   const units: number[][] = picked.map(() => []);
   const forms: Map<string, number>[] = picked.map(() => new Map());
   const { surface, unit } = tokens;
+  const glue = tokens.glue ?? [];
   for (const level of table.levels) {
     for (let i = 0; i < level.length; i++) {
       const gram = level[i];
@@ -215,7 +191,7 @@ function describeGrams(
       if (list[list.length - 1] !== u) list.push(u);
       let form = context.tokenizer.surfaces[surface[i]];
       for (let k = 1; k < table.size[gram]; k++) {
-        form += " " + context.tokenizer.surfaces[surface[i + k]];
+        form += (glue[i + k] || " ") + context.tokenizer.surfaces[surface[i + k]];
       }
       const atStart = i === 0 || unit[i - 1] !== u;
       const weight = atStart || context.units[u].kind === "heading" ? 1 : 2;
@@ -269,8 +245,13 @@ export function analyzeKeyPhrases(
   const language = baseLanguage(options.language ?? "en");
   const limit = options.limit ?? 30;
   const tokenizer = new PhraseTokenizer(language);
-  const tokens: PhraseTokens = { word: [], surface: [], unit: [] };
-  for (let u = 0; u < units.length; u++) tokenizer.append(units[u].text, u, tokens);
+  const roles = options.roles ?? unitRoles(units);
+  const tokens: PhraseTokens = { word: [], surface: [], unit: [], glue: [] };
+  for (let u = 0; u < units.length; u++) {
+    const counted = roles[u] !== "boilerplate" && roles[u] !== "reference";
+    tokenizer.append(counted ? units[u].text : "", u, tokens);
+  }
+  tokenizer.mergeAttestedPlurals(tokens);
   const table = countGrams(tokens, tokenizer.words.length);
 
   const flags = new Uint8Array(table.size.length);
@@ -283,9 +264,28 @@ export function analyzeKeyPhrases(
   for (const heading of options.headings ?? []) {
     markRuns(tokenizer.runs(heading), table, flags, HEADING);
   }
+  const english = language === "en";
+  if (english) {
+    for (let u = 0; u < units.length; u++) {
+      if (roles[u] !== "body" || units[u].kind === "heading") continue;
+      for (const phrase of definedPhrases(units[u].text)) {
+        markRuns(tokenizer.runs(phrase), table, flags, DEFINED);
+      }
+    }
+  }
 
-  const scores = scoreGrams(table, tokens, flags, units.length);
-  const picked = pickGrams(table, tokenizer.words, scores, limit + 5);
+  const scores = scoreGrams(table, {
+    tokens,
+    tokenizer,
+    flags,
+    unitCount: units.length,
+    isHeading: (u) => units[u].kind === "heading",
+    english,
+  });
+  const picked = pickGrams(table, tokenizer.words, scores, {
+    limit: limit + 5,
+    standalone: standaloneCounts(table, tokens),
+  });
   const described = describeGrams(picked, table, tokens, { units, tokenizer });
   const phrases: KeyPhrase[] = [];
   const seen = new Set<string>();
@@ -293,7 +293,8 @@ export function analyzeKeyPhrases(
   for (let i = 0; i < picked.length && phrases.length < limit; i++) {
     const gram = picked[i];
     const label = described.labels[i];
-    const slug = conceptSlug(label, language);
+    const slug = gramWords(table, gram).map((word) => tokenizer.words[word]).join("-")
+      .replace(WORD_BREAK, "-").slice(0, 80).replace(/-+$/, "");
     if (slug === "" || seen.has(slug)) continue;
     seen.add(slug);
     phrases.push({
@@ -304,6 +305,7 @@ export function analyzeKeyPhrases(
       score: Math.round((scores[gram] / top) * 10000) / 10000,
       inTitle: (flags[gram] & TITLE) !== 0,
       inHeading: (flags[gram] & HEADING) !== 0,
+      defined: (flags[gram] & DEFINED) !== 0,
       units: described.units[i],
     });
   }

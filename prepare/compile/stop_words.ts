@@ -37,7 +37,7 @@ neither never nevertheless next nine no nobody non none nor not nothing now nowh
 off often oh ok okay on once one ones only onto or other others otherwise ought our ours ourselves
 out outside over overall own particular particularly per perhaps please plus possible probably
 provide provided provides put quite rather really regarding relatively respectively right said
-same saw say saying says second see seeing seem seemed seeming seems seen self selves sent serious
+same saw say saying says second see seeing seem seemed seeming seems seen sent serious
 seriously seven several shall shan't she she'd she'll she's should shouldn't show showed shown
 shows since six so some somebody somehow someone something sometime sometimes somewhat somewhere
 soon still such sure take taken takes taking tell tends than thank thanks that that's the their
@@ -55,6 +55,7 @@ chosen contain contained containing contains depend depended depending depends d
 describes describing enable enables ensure ensures explain explained explains help helped helps
 important include included includes including lets offer offered offers rely relies relying
 require required requires requiring tend
+fig figs eq eqs pp vol vols ibid al cf
 b kb mb gb tb kib mib gib ms ns µs sec secs min mins hr hrs px pt em cm mm km kg hz khz mhz ghz fps
 `;
 

@@ -30,6 +30,11 @@
  *   server's `error` text (or the start of its body). All are `REMOTE`.
  * - **The key never appears in a message:** every message is redacted, so
  *   a server that echoes the key back cannot leak it into a report.
+ * - **Size.** Every answer is read up to `maxBytes` (the config's
+ *   `limits.maxFetchBytes`, as for any URL) and no further: a declared
+ *   `Content-Length` over it is refused before the body is read, and a body
+ *   that grows past it is cancelled there. Either is `TOO_LARGE`, naming the
+ *   limit, and is not retried. An error answer's text is read up to 64 KiB.
  * - A DOC_ID is sent as one encoded path segment. An empty one, `.` or `..`
  *   is refused before any request (URL parsing would resolve dot segments).
  *
@@ -62,6 +67,8 @@ export interface FetchPageIndexOptions {
   timeoutMs?: number;
   /** Extra attempts after a retryable failure. @default 2 */
   retries?: number;
+  /** Largest answer read, in bytes (the config's `limits.maxFetchBytes`). @default 52428800 */
+  maxBytes?: number;
   /** Waits between attempts; injectable for tests. @default a `setTimeout` promise */
   sleep?: (ms: number) => Promise<void>;
   /** The fetch implementation; injectable for tests. @default globalThis.fetch */
@@ -82,6 +89,9 @@ const RETRYABLE = new Set([429, 500, 502, 503, 504]);
 const BACKOFF_MS = 1000;
 const MAX_RETRY_AFTER_MS = 60_000;
 const SNIPPET_CHARS = 200;
+const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
+/** How much of an error answer is read for its message. */
+const ERROR_BODY_BYTES = 64 * 1024;
 
 interface Client {
   docId: string;
@@ -91,6 +101,7 @@ interface Client {
   apiKeyEnv: string;
   timeoutMs: number;
   attempts: number;
+  maxBytes: number;
   sleep: (ms: number) => Promise<void>;
   fetch: typeof fetch;
 }
@@ -99,7 +110,8 @@ type Attempt =
   | { kind: "ok"; text: string }
   | { kind: "status"; status: number; retryAfter: string | null; text: string }
   | { kind: "network"; message: string }
-  | { kind: "timeout" };
+  | { kind: "timeout" }
+  | { kind: "too-large" };
 
 type Json = Record<string, unknown>;
 
@@ -133,6 +145,7 @@ function openClient(docId: string, options: FetchPageIndexOptions): Client {
     apiKeyEnv,
     timeoutMs: options.timeoutMs ?? 30_000,
     attempts: Math.max(0, options.retries ?? 2) + 1,
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
   };
@@ -158,6 +171,33 @@ function openClient(docId: string, options: FetchPageIndexOptions): Client {
   return client;
 }
 
+/**
+ * Reads a body as text, at most `maxBytes` of it; null when it is longer
+ * (the rest is cancelled, never read).
+ */
+async function readCapped(response: Response, maxBytes: number): Promise<string | null> {
+  const declared = Number(response.headers.get("content-length") ?? NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    return null;
+  }
+  const reader = response.body?.getReader();
+  if (reader === undefined) return "";
+  const decoder = new TextDecoder();
+  let text = "";
+  let total = 0;
+  for (;;) {
+    const chunk = await reader.read();
+    if (chunk.done) return text + decoder.decode();
+    total += chunk.value.length;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    text += decoder.decode(chunk.value, { stream: true });
+  }
+}
+
 async function attemptGet(client: Client, url: string): Promise<Attempt> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), client.timeoutMs);
@@ -166,9 +206,12 @@ async function attemptGet(client: Client, url: string): Promise<Attempt> {
       headers: { "api_key": client.apiKey, "accept": "application/json" },
       signal: controller.signal,
     });
-    if (response.ok) return { kind: "ok", text: await response.text() };
+    if (response.ok) {
+      const text = await readCapped(response, client.maxBytes);
+      return text === null ? { kind: "too-large" } : { kind: "ok", text };
+    }
     const retryAfter = response.headers.get("retry-after");
-    const text = await response.text().catch(() => "");
+    const text = await readCapped(response, ERROR_BODY_BYTES).catch(() => "") ?? "";
     return { kind: "status", status: response.status, retryAfter, text };
   } catch (error) {
     if (controller.signal.aborted) return { kind: "timeout" };
@@ -228,7 +271,7 @@ function refusal(client: Client, status: number, text: string, what: string): In
 
 function exhausted(
   client: Client,
-  outcome: Exclude<Attempt, { kind: "ok" }>,
+  outcome: Exclude<Attempt, { kind: "ok" } | { kind: "too-large" }>,
   what: string,
 ): InputError {
   const tries = plural(client.attempts, "attempt");
@@ -262,6 +305,13 @@ async function getJson(client: Client, path: string, what: string): Promise<unkn
   const url = client.base + path;
   for (let attempt = 1;; attempt++) {
     const outcome = await attemptGet(client, url);
+    if (outcome.kind === "too-large") {
+      throw failure(
+        client,
+        "TOO_LARGE",
+        `the PageIndex ${what} answer is over the limit of ${client.maxBytes} bytes (limits.maxFetchBytes)`,
+      );
+    }
     if (outcome.kind === "ok") {
       try {
         return JSON.parse(outcome.text);
@@ -314,7 +364,8 @@ function completedResult(client: Client, body: unknown, what: string): unknown {
 /**
  * Downloads a processed PageIndex Cloud document and converts it.
  * @throws {InputError} `REMOTE` (no key, key refused, unknown DOC_ID, malformed
- * answer, other HTTP error), `NOT_READY` (status is not "completed"), `FETCH`
+ * answer, other HTTP error), `NOT_READY` (status is not "completed"), `TOO_LARGE`
+ * (an answer over `maxBytes`), `FETCH`
  * or `TIMEOUT` (retries used up), `NO_TEXT` (no page has text).
  */
 export async function fetchPageIndexDocument(

@@ -13,19 +13,26 @@
  * - An empty answer (after removing a leading `<think>…</think>` block) is
  *   retried up to `llm.retries` times; a non-empty one is returned trimmed,
  *   whether or not it cites a page.
+ * - Bounded like the compiler: `max_tokens` is `llm.maxTokens`, and the
+ *   pages' budget shrinks until the prompt's estimated tokens plus that
+ *   budget fit `llm.contextTokens`, however many pages there are. An answer
+ *   cut off at the budget is asked again with twice the budget (while the
+ *   context allows); if it is still cut off, the partial answer is returned
+ *   with a note saying so.
  *
  * @module
  */
 
-import { InputError } from "../../core/errors.ts";
+import type { LlmSettings } from "../../core/config.ts";
 import {
   chatCompletion,
   type ChatMessage,
   type FetchLike,
   type SleepLike,
 } from "./chat_completion.ts";
-import type { LlmSettings } from "./compile_with_llm.ts";
 import { cutLine, cutText } from "./cut_text.ts";
+import { estimateChatTokens, fitToTokens } from "./estimate_tokens.ts";
+import { LlmCallError } from "./llm_call_error.ts";
 
 /** One page to answer from. */
 export interface QuestionPage {
@@ -45,7 +52,7 @@ export interface QuestionRequest {
 
 /** Options of {@linkcode answerQuestion}. */
 export interface AnswerQuestionOptions {
-  /** Characters of page text sent in all. @default 24000 */
+  /** Characters of page text sent in all, if less than the context allows. @default the context's room */
   maxPageChars?: number;
   /** Cancels the call; its reason is thrown as is. */
   signal?: AbortSignal;
@@ -75,10 +82,15 @@ export function questionPrompt(request: QuestionRequest, maxPageChars: number): 
   return `Question: ${request.question.replace(/\s+/g, " ").trim()}\n\nPages:\n\n${pages}`;
 }
 
+/** Notes that an answer was cut off at the output budget. */
+export const CUT_OFF_NOTE =
+  "\n\n*(The answer was cut off at the output limit; raise `llm.maxTokens` for longer answers.)*";
+
 /**
  * Asks the model to answer `request.question` from `request.pages`; returns
  * the markdown answer.
- * @throws {InputError} `LLM` when the endpoint fails or every answer is empty.
+ * @throws {LlmCallError} (an `InputError`, code `LLM`) when the endpoint
+ * fails or every answer is empty.
  */
 export async function answerQuestion(
   request: QuestionRequest,
@@ -86,34 +98,61 @@ export async function answerQuestion(
   options: AnswerQuestionOptions = {},
 ): Promise<string> {
   const shown = cutLine(request.question.replace(/\s+/g, " ").trim(), 80);
-  const prompt: ChatMessage[] = [
-    { role: "system", content: INSTRUCTIONS },
-    { role: "user", content: questionPrompt(request, options.maxPageChars ?? 24_000) },
-  ];
+  const system: ChatMessage = { role: "system", content: INSTRUCTIONS };
   const attempts = Math.max(0, llm.retries) + 1;
-  let messages = prompt;
+  const largestBudget = Math.max(
+    llm.maxTokens,
+    Math.min(llm.maxTokens * 4, Math.floor(llm.contextTokens / 2)),
+  );
+  let outputTokens = llm.maxTokens;
+  let follow: ChatMessage[] = [];
+  let partial = "";
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    const content = await chatCompletion({ messages }, {
-      baseUrl: llm.baseUrl,
-      model: llm.model,
-      apiKey: llm.apiKey,
-      timeoutSeconds: llm.timeoutSeconds,
-      retries: llm.retries,
-      source: shown,
-      signal: options.signal,
-      fetch: options.fetch,
-      sleep: options.sleep,
-    });
-    const answer = content.replace(/^\s*<think>[\s\S]*?<\/think>/, "").trim();
-    if (answer !== "") return answer;
-    messages = [
-      ...prompt,
-      { role: "assistant", content },
+    const room = llm.contextTokens - outputTokens - 64 -
+      estimateChatTokens([system, ...follow, { role: "user", content: "" }]);
+    const user = fitToTokens(
+      (chars) => questionPrompt(request, Math.min(chars, options.maxPageChars ?? Infinity)),
+      Math.max(1, room),
+      cutText,
+    );
+    const answer = await chatCompletion(
+      { messages: [system, { role: "user", content: user }, ...follow], maxTokens: outputTokens },
+      {
+        baseUrl: llm.baseUrl,
+        model: llm.model,
+        apiKey: llm.apiKey,
+        secrets: llm.secrets,
+        keyVariable: llm.apiKeyEnv,
+        keyState: llm.apiKeyState,
+        timeoutSeconds: llm.timeoutSeconds,
+        retries: llm.retries,
+        stream: llm.stream,
+        source: shown,
+        signal: options.signal,
+        fetch: options.fetch,
+        sleep: options.sleep,
+      },
+    );
+    const text = answer.content.replace(/^\s*<think>[\s\S]*?(<\/think>|$)/, "").trim();
+    if (answer.finishReason === "length") {
+      if (text !== "") partial = text;
+      if (outputTokens * 2 <= largestBudget && attempt < attempts) {
+        outputTokens *= 2;
+        follow = [];
+        continue;
+      }
+      if (partial !== "") return partial + CUT_OFF_NOTE;
+    } else if (text !== "") {
+      return text;
+    }
+    follow = [
+      { role: "assistant", content: cutText(answer.content, 2000) },
       { role: "user", content: "Your answer was empty. Answer the question from the pages." },
     ];
   }
-  throw new InputError(
-    "LLM",
+  if (partial !== "") return partial + CUT_OFF_NOTE;
+  throw new LlmCallError(
+    "answer",
     `Cannot answer '${shown}': the model gave an empty answer in ${attempts} attempt(s)`,
     shown,
   );

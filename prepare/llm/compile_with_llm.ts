@@ -18,26 +18,42 @@
  *   resends the prompt with the last bad answer and a message naming its
  *   problem. Transport failures are not retried here: `chatCompletion` has
  *   already spent its own retries on them.
+ * - Bounded: each call sends `max_tokens` (`llm.maxTokens`), and the prompt
+ *   is fitted so that its estimated tokens (see `estimate_tokens.ts`) plus
+ *   that budget stay within `llm.contextTokens`; a long document's digest
+ *   is made smaller until it fits.
+ * - A cut-off answer (`finish_reason: "length"`) is not re-asked the same
+ *   way: the next attempt doubles the output budget (up to 4 × `maxTokens`,
+ *   and only while the prompt still fits, else it halves the document
+ *   instead) and asks for a briefer answer. When every attempt is cut off
+ *   the input fails with `LLM_TRUNCATED`, saying to raise `llm.maxTokens`.
  * - The API key is passed to `chatCompletion` and nowhere else.
+ * - {@linkcode llmCompilerIdentity} lists every setting that changes the
+ *   answer (endpoint, model, prompt version and text, budgets, concepts per
+ *   document, language): the prepared-results cache keys on it.
  *
  * @module
  */
 
-import { conceptSlug } from "../../core/concept_slug.ts";
-import type { PrepareSettings } from "../../core/config.ts";
-import { InputError } from "../../core/errors.ts";
+import { conceptSlug } from "../compile/concept_slug.ts";
+import type { LlmSettings } from "../../core/config.ts";
+import { sha256Bytes } from "../../core/hash.ts";
+import type { LlmReport } from "../../core/llm_usage.ts";
 import type { CompiledDocument, ConceptNote, ConvertedDocument } from "../../core/types.ts";
 import {
   chatCompletion,
   type ChatMessage,
+  displayUrl,
   type FetchLike,
   type SleepLike,
 } from "./chat_completion.ts";
+import { cutText } from "./cut_text.ts";
+import { estimateChatTokens, fitToTokens } from "./estimate_tokens.ts";
+import { LlmCallError } from "./llm_call_error.ts";
 import { llmDocumentDigest } from "./llm_document_digest.ts";
 import { type AnsweredConcept, parseCompileAnswer } from "./parse_compile_answer.ts";
 
-/** The LLM settings a worker gets: endpoint, model, resolved key, timeout, retries. */
-export type LlmSettings = NonNullable<PrepareSettings["llm"]>;
+export type { LlmSettings } from "../../core/config.ts";
 
 /** Options of {@linkcode compileWithLlm}. */
 export interface CompileWithLlmOptions {
@@ -45,12 +61,14 @@ export interface CompileWithLlmOptions {
   language?: string;
   /** Concepts kept for the document. @default 8 */
   conceptsPerDocument?: number;
-  /** Longest markdown sent whole; longer documents are sent as a digest. @default 24000 */
+  /** Longest markdown sent whole, if less than the context allows. @default the context's room */
   maxDocumentChars?: number;
   /** The input as the user named it, for error messages. @default the document's title */
   source?: string;
   /** Cancels the call; its reason is thrown as is. */
   signal?: AbortSignal;
+  /** Counts calls, retries, tokens and the endpoint's health. */
+  report?: LlmReport;
   /** The HTTP client, for tests. @default globalThis.fetch */
   fetch?: FetchLike;
   /** The wait between transport retries, for tests. @default a `setTimeout` sleep */
@@ -58,7 +76,48 @@ export interface CompileWithLlmOptions {
 }
 
 const PROMINENT_COUNT = 3;
+/**
+ * Bump when the user prompt, the digest or the answer's handling changes in
+ * a way that changes the result (the system prompt's text is hashed into
+ * the identity anyway).
+ */
+export const COMPILE_PROMPT_VERSION = 2;
+/** Tokens kept free besides the prompt estimate and the output budget. */
+const SAFETY_TOKENS = 64;
+/** Longest bad answer quoted back to the model when asking again. */
+const ECHO_CHARS = 2000;
 
+/** The settings that change a compile answer; the prepared-results cache keys on them. */
+export type LlmCompilerIdentity = {
+  kind: "llm";
+  endpoint: string;
+  model: string;
+  promptVersion: number;
+  /** SHA-256 (first 16 hex digits) of the system prompt. */
+  promptDigest: string;
+  maxTokens: number;
+  contextTokens: number;
+  conceptsPerDocument: number;
+  language: string;
+};
+
+/** Returns the identity of the LLM compiler with these settings. */
+export function llmCompilerIdentity(
+  llm: LlmSettings,
+  options: { language: string; conceptsPerDocument: number },
+): LlmCompilerIdentity {
+  return {
+    kind: "llm",
+    endpoint: displayUrl(llm.baseUrl.replace(/\/+$/, "")),
+    model: llm.model,
+    promptVersion: COMPILE_PROMPT_VERSION,
+    promptDigest: sha256Bytes(compileInstructions(options.conceptsPerDocument)).slice(0, 16),
+    maxTokens: llm.maxTokens,
+    contextTokens: llm.contextTokens,
+    conceptsPerDocument: options.conceptsPerDocument,
+    language: options.language,
+  };
+}
 /** The system message: the task and the exact JSON shape of the answer. */
 export function compileInstructions(conceptsPerDocument: number): string {
   return [
@@ -110,10 +169,43 @@ export function rankConcepts(
   }));
 }
 
+/** The request of one attempt: the prompt fitted to the context, then any follow-up. */
+function attemptMessages(
+  doc: ConvertedDocument,
+  system: ChatMessage,
+  follow: ChatMessage[],
+  room: { inputTokens: number; maxChars: number },
+): ChatMessage[] {
+  const fixed = estimateChatTokens([system, ...follow, { role: "user", content: "" }]);
+  const user = fitToTokens(
+    (chars) => compilePrompt(doc, Math.min(chars, room.maxChars)),
+    Math.max(1, room.inputTokens - fixed),
+    cutText,
+  );
+  return [system, { role: "user", content: user }, ...follow];
+}
+
+/** The messages of the first compile request for `doc`, as sent (for estimates). */
+export function firstCompileRequest(
+  doc: ConvertedDocument,
+  llm: LlmSettings,
+  options: { conceptsPerDocument: number },
+): ChatMessage[] {
+  const system: ChatMessage = {
+    role: "system",
+    content: compileInstructions(options.conceptsPerDocument),
+  };
+  return attemptMessages(doc, system, [], {
+    inputTokens: llm.contextTokens - llm.maxTokens - SAFETY_TOKENS,
+    maxChars: Infinity,
+  });
+}
+
 /**
  * Compiles one document with the model.
- * @throws {InputError} `LLM` when the endpoint fails (see `chatCompletion`)
- * or every answer, retries included, is unusable.
+ * @throws {LlmCallError} (an `InputError`) `LLM` when the endpoint fails
+ * (see `chatCompletion`) or every answer, retries included, is unusable;
+ * `LLM_TRUNCATED` when every answer was cut off at the output budget.
  */
 export async function compileWithLlm(
   doc: ConvertedDocument,
@@ -123,26 +215,41 @@ export async function compileWithLlm(
   const language = options.language ?? "en";
   const limit = options.conceptsPerDocument ?? 8;
   const source = options.source ?? (doc.title || "document");
-  const prompt: ChatMessage[] = [
-    { role: "system", content: compileInstructions(limit) },
-    { role: "user", content: compilePrompt(doc, options.maxDocumentChars ?? 24_000) },
-  ];
+  const system: ChatMessage = { role: "system", content: compileInstructions(limit) };
   const attempts = Math.max(0, llm.retries) + 1;
-  let messages = prompt;
+  const largestBudget = Math.max(
+    llm.maxTokens,
+    Math.min(llm.maxTokens * 4, Math.floor(llm.contextTokens / 2)),
+  );
+  let outputTokens = llm.maxTokens;
+  let maxChars = options.maxDocumentChars ?? Infinity;
+  let follow: ChatMessage[] = [];
   let problem = "";
+  let truncated = false;
+  let sentTokens = outputTokens;
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    const content = await chatCompletion({ messages, json: true }, {
+    sentTokens = outputTokens;
+    const messages = attemptMessages(doc, system, follow, {
+      inputTokens: llm.contextTokens - outputTokens - SAFETY_TOKENS,
+      maxChars,
+    });
+    const answer = await chatCompletion({ messages, json: true, maxTokens: outputTokens }, {
       baseUrl: llm.baseUrl,
       model: llm.model,
       apiKey: llm.apiKey,
+      secrets: llm.secrets,
+      keyVariable: llm.apiKeyEnv,
+      keyState: llm.apiKeyState,
       timeoutSeconds: llm.timeoutSeconds,
       retries: llm.retries,
+      stream: llm.stream,
       source,
       signal: options.signal,
+      report: options.report,
       fetch: options.fetch,
       sleep: options.sleep,
     });
-    const parsed = parseCompileAnswer(content, { maxConcepts: limit });
+    const parsed = parseCompileAnswer(answer.content, { maxConcepts: limit });
     if (parsed.ok) {
       const concepts = rankConcepts(parsed.answer.concepts, { language, limit });
       return {
@@ -153,10 +260,25 @@ export async function compileWithLlm(
         concepts,
       };
     }
+    if (attempt < attempts && options.report) options.report.usage.retries++;
+    truncated = answer.finishReason === "length";
+    if (truncated) {
+      // Cut off: ask again with more room for the answer (or a smaller
+      // document when the context is full), and for a briefer answer.
+      problem = `the answer was cut off at the output limit of ${outputTokens} tokens`;
+      if (outputTokens * 2 <= largestBudget) outputTokens *= 2;
+      else maxChars = Math.floor(Math.min(maxChars, messages[1].content.length) / 2);
+      follow = [{
+        role: "user",
+        content: `Your previous answer was cut off at the output limit. Answer again with only ` +
+          "the JSON object, more briefly: a summary of at most two short paragraphs and notes " +
+          "of one sentence each.",
+      }];
+      continue;
+    }
     problem = parsed.problem;
-    messages = [
-      ...prompt,
-      { role: "assistant", content },
+    follow = [
+      { role: "assistant", content: cutText(answer.content, ECHO_CHARS) },
       {
         role: "user",
         content: `Your answer could not be used: ${problem}. Answer again with only the JSON ` +
@@ -164,8 +286,17 @@ export async function compileWithLlm(
       },
     ];
   }
-  throw new InputError(
-    "LLM",
+  if (truncated) {
+    throw new LlmCallError(
+      "truncated",
+      `Cannot compile '${source}': the model's answer was cut off at the output limit in ` +
+        `${attempts} attempt(s) (last 'max_tokens' ${sentTokens}); raise 'llm.maxTokens' ` +
+        "(and 'llm.contextTokens' to match the model)",
+      source,
+    );
+  }
+  throw new LlmCallError(
+    "answer",
     `Cannot compile '${source}': the model gave no usable answer in ${attempts} attempt(s) ` +
       `(last problem: ${problem})`,
     source,

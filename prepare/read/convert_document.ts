@@ -3,6 +3,8 @@
  * type by content and name, then run that type's reader. Readers of heavy
  * formats are imported lazily (string-literal `import()`, which `deno
  * compile` can still see), so adding a folder of markdown never loads them.
+ * A gzip-compressed input is inflated first and read as what it contains
+ * (see gunzip_input.ts).
  *
  * @module
  */
@@ -11,6 +13,7 @@ import type { PrepareSettings } from "../../core/config.ts";
 import { InputError } from "../../core/errors.ts";
 import type { ConvertedDocument, DocumentType } from "../../core/types.ts";
 import { detectType, type ReaderInput } from "./detect_type.ts";
+import { gunzipInput, isGzip } from "./gunzip_input.ts";
 import { readMarkdown } from "./read_markdown.ts";
 import { readText } from "./read_text.ts";
 
@@ -37,6 +40,12 @@ export async function convertDocument(
   input: ReaderInput,
   settings: PrepareSettings,
 ): Promise<ConvertedDocument> {
+  if (isGzip(input.bytes)) {
+    const inner = gunzipInput(input);
+    if (isGzip(inner.bytes)) detectType(inner); // Refuses gzip inside gzip, naming it.
+    const document = await convertDocument(inner, settings);
+    return { ...document, ext: `${document.ext}.gz` };
+  }
   const type = detectType(input);
   const load = READERS[type];
   if (load === undefined) {

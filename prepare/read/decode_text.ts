@@ -11,12 +11,18 @@
  *    ignored without a BOM, as browsers do.
  * 4. UTF-16 without a BOM: NUL bytes in at least 10% of the odd (LE) or even
  *    (BE) positions and in almost none of the others, and a strict decode.
- * 5. chardet's best guess when its confidence is at least 50%.
- * 6. Windows-1252 (which is what browsers use for "Latin-1") when the text
- *    plainly is Western text: mostly ASCII, no undefined bytes or control
- *    characters, and its non-ASCII characters are letters inside words or
- *    common punctuation. This catches short Latin-1 files, where chardet's
- *    confidence is low.
+ * 5. chardet's best guess when its confidence is at least 50% and it names
+ *    a code page for a non-Latin script (Cyrillic, Greek, Japanese…).
+ * 6. Single-byte Latin text (where chardet is weak: on a short Latin-1 text
+ *    it may guess Latin-2 or Turkish): Windows-1252 (what browsers use for
+ *    "Latin-1") is preferred whenever the text plainly is Western text:
+ *    mostly (at least 40%) ASCII, no undefined bytes or control characters, and every
+ *    non-ASCII character a letter or common punctuation, with no symbol
+ *    (`¹ ¾ ± ¶ ¿`…) stuck inside a word. Another Latin code page wins only
+ *    on strong evidence: Windows-1252 puts symbols inside words where
+ *    ISO-8859-2 or Windows-1250 gives letters ("Zażółć", "Příliš"), or
+ *    chardet names it with at least 80% confidence, 30 points above any
+ *    Western guess.
  * Anything else is refused as `BAD_ENCODING`, naming chardet's best guess.
  * Every result must also be plausible: at most 10% of the first 64 Ki
  * characters may be control, private-use, unassigned or replacement
@@ -99,21 +105,82 @@ function utf16WithoutBom(bytes: Uint8Array): string | undefined {
   return undefined;
 }
 
-function looksWestern(text: string): boolean {
+/** Code pages of Latin-script languages, decided by {@linkcode latinCodePage}, not by chardet alone. */
+const LATIN_PAGES = new Set([
+  "windows-1252",
+  "iso-8859-2",
+  "iso-8859-3",
+  "iso-8859-4",
+  "iso-8859-10",
+  "iso-8859-13",
+  "iso-8859-14",
+  "iso-8859-15",
+  "iso-8859-16",
+  "windows-1250",
+  "windows-1254",
+  "windows-1257",
+]);
+const WESTERN = new Set(["windows-1252", "iso-8859-1", "iso-8859-15"]);
+
+/** How a single-byte decoding reads: counts of its non-ASCII characters by kind. */
+interface LatinReading {
+  nonAscii: number;
+  /** Non-ASCII characters that are neither letters nor common punctuation, or sit badly. */
+  odd: number;
+  /** A control character, or a C1 character (an undefined byte). */
+  broken: boolean;
+}
+
+function readLatin(text: string): LatinReading {
   const sample = text.slice(0, SAMPLE_CHARS);
   let nonAscii = 0;
-  let wordy = 0;
+  let odd = 0;
   for (let i = 0; i < sample.length; i++) {
     const code = sample.charCodeAt(i);
-    if (code < 0x20 && !ALLOWED_CONTROLS.test(sample[i])) return false;
+    if (code < 0x20 && !ALLOWED_CONTROLS.test(sample[i])) return { nonAscii, odd, broken: true };
     if (code < 0x80) continue;
-    if (code >= 0x80 && code <= 0x9f) return false;
+    if (code <= 0x9f) return { nonAscii, odd, broken: true };
     nonAscii++;
-    const isLetter = /\p{L}/u.test(sample[i]);
-    const nextToLetter = /\p{L}/u.test(sample[i - 1] ?? "") || /\p{L}/u.test(sample[i + 1] ?? "");
-    if ((isLetter && nextToLetter) || WESTERN_PUNCTUATION.has(sample[i])) wordy++;
+    const char = sample[i];
+    const inWord = /\p{L}/u.test(sample[i - 1] ?? "") && /\p{L}/u.test(sample[i + 1] ?? "");
+    if (/\p{L}/u.test(char)) continue;
+    // Punctuation is fine between words, never inside one ("Za¿ó³æ" is Polish read wrongly).
+    if (!WESTERN_PUNCTUATION.has(char) || (inWord && !/[’·]/.test(char))) odd++;
   }
-  return nonAscii <= sample.length * 0.3 && wordy >= nonAscii * 0.9;
+  return { nonAscii, odd, broken: false };
+}
+
+function cleanLatin(reading: LatinReading, length: number): boolean {
+  return !reading.broken && reading.odd === 0 &&
+    reading.nonAscii <= Math.min(length, SAMPLE_CHARS) * 0.6;
+}
+
+/**
+ * Chooses a Latin code page for single-byte text; see rule 6 of the module
+ * notes. Returns undefined when no Latin reading is clean.
+ */
+function latinCodePage(
+  bytes: Uint8Array,
+  guesses: { name: string; confidence: number }[],
+): { text: string; encoding: string } | undefined {
+  const best = guesses[0];
+  const bestLabel = best ? canonicalLabel(best.name) : undefined;
+  const westernConfidence = Math.max(
+    0,
+    ...guesses.filter((g) => WESTERN.has(canonicalLabel(g.name) ?? "")).map((g) => g.confidence),
+  );
+  if (
+    best && bestLabel && LATIN_PAGES.has(bestLabel) && !WESTERN.has(bestLabel) &&
+    best.confidence >= 80 && best.confidence - westernConfidence >= 30
+  ) {
+    const text = strictDecode(bytes, bestLabel);
+    if (text !== undefined && plausibleText(text)) return { text, encoding: bestLabel };
+  }
+  for (const encoding of ["windows-1252", "iso-8859-2", "windows-1250"]) {
+    const text = strictDecode(bytes, encoding);
+    if (text !== undefined && cleanLatin(readLatin(text), text.length)) return { text, encoding };
+  }
+  return undefined;
 }
 
 function refuse(source: string, state: string): InputError {
@@ -156,14 +223,17 @@ export function decodeText(
   const guesses = analyse(bytes.subarray(0, SAMPLE_BYTES));
   const best = guesses[0];
   const bestLabel = best ? canonicalLabel(best.name) : undefined;
-  if (best && bestLabel && best.confidence >= 50 && !bestLabel.startsWith("utf-")) {
+  if (
+    best && bestLabel && best.confidence >= 50 && !bestLabel.startsWith("utf-") &&
+    !LATIN_PAGES.has(bestLabel) && !WESTERN.has(bestLabel)
+  ) {
     const text = strictDecode(bytes, bestLabel);
     if (text !== undefined && plausibleText(text)) {
       return { text, encoding: bestLabel, how: "detected" };
     }
   }
-  const western = new TextDecoder("windows-1252").decode(bytes);
-  if (looksWestern(western)) return { text: western, encoding: "windows-1252", how: "detected" };
+  const latin = latinCodePage(bytes, guesses);
+  if (latin) return { ...latin, how: "detected" };
   if (validUtf8) throw refuse(source, "the content is mostly control characters, not text");
   const guess = best ? ` (best guess ${best.name} at ${best.confidence}% confidence)` : "";
   throw refuse(

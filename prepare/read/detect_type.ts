@@ -2,7 +2,10 @@
  * Decides what kind of document an input is, from its content (magic bytes)
  * first, then its extension, then an HTTP content type. Content wins over
  * the name: a `.pdf` that is really HTML is read as HTML, and a binary file
- * named `.md` is refused with the type that was detected.
+ * named `.md` is refused with the type that was detected. Bytes of no known
+ * type that decode as text (whatever their extension, or none, and unless
+ * an HTTP content type says image, audio, video, font or model) are plain
+ * text.
  *
  * @module
  */
@@ -10,6 +13,7 @@
 import { extname } from "node:path";
 import { InputError } from "../../core/errors.ts";
 import type { DocumentType } from "../../core/types.ts";
+import { decodeText } from "./decode_text.ts";
 
 /** What the reader knows about one input before converting it. */
 export interface ReaderInput {
@@ -176,6 +180,22 @@ export function detectType(input: ReaderInput): DocumentType {
   }
   if (byName !== undefined) return byName;
   if (byMime !== undefined && byMime !== "pdf" && byMime !== "docx") return byMime;
+  if (!/^(image|audio|video|font|model)\//.test(mime) && readsAsText(input)) return "text";
   if (ext === "") throw unsupported(input, mime ? `'${mime}'` : "(no extension)");
   throw unsupported(input, `.${ext}`);
+}
+
+/**
+ * True when bytes of no known type decode as text (the decoder's own rules
+ * and confidence; see decode_text.ts), so that `README`, `NEWS`,
+ * `copyright` or `README.Debian` are read as plain text.
+ */
+function readsAsText(input: ReaderInput): boolean {
+  if (input.bytes.length === 0) return false;
+  try {
+    decodeText(input.bytes, input.source);
+    return true;
+  } catch {
+    return false;
+  }
 }

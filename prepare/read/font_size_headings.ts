@@ -30,6 +30,8 @@ export interface FontSizeHeading {
   /** 1 = largest heading size. */
   level: number;
   title: string;
+  /** For a heading found from a PDF outline: the index of its outline entry. */
+  entry?: number;
 }
 
 /** Options of {@linkcode fontSizeHeadings}. */

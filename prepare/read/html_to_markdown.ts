@@ -6,8 +6,10 @@
  * Choices made here:
  * - Code blocks: any `<pre>` becomes a fenced block; its language comes from
  *   a `language-x` or `lang-x` class on the `<code>` inside or on the `<pre>`,
- *   or a `lang`/`data-lang` attribute. The fence is longer than any backtick
- *   run in the code.
+ *   or a `lang`/`data-lang` attribute. Line breaks are kept (`<br>` and
+ *   line `<div>`s too); a `<pre>` with several `<code>` elements (tabs)
+ *   gives one block each. The fence is longer than any backtick run in the
+ *   code.
  * - Images with a `data:` URI (mammoth's inline images) keep only their alt
  *   text, so the source page does not fill up with base64.
  * - List items use a one-space marker (`- item`, `1. item`).
@@ -22,10 +24,16 @@ import { gfm } from "turndown-plugin-gfm";
 
 let service: TurndownService | undefined;
 
-/** The DOM element fields the rules read (typed here: the project does not load the DOM lib). */
-interface ElementLike {
+/** The DOM node fields the rules read (typed here: the project does not load the DOM lib). */
+interface NodeLike {
   nodeName: string;
+  nodeType: number;
   textContent: string | null;
+  childNodes?: ArrayLike<NodeLike>;
+}
+
+/** The DOM element fields the rules read. */
+interface ElementLike extends NodeLike {
   getAttribute(name: string): string | null;
   firstElementChild: ElementLike | null;
   parentNode: ElementLike | null;
@@ -33,24 +41,48 @@ interface ElementLike {
   nextSibling: unknown;
 }
 
-function codeLanguage(pre: ElementLike): string {
-  const code = pre.firstElementChild?.nodeName === "CODE" ? pre.firstElementChild : null;
-  for (const element of [code, pre]) {
-    if (!element) continue;
-    const match = /(?:^|\s)lang(?:uage)?-([\w+#.-]+)/.exec(element.getAttribute("class") ?? "");
-    if (match) return match[1];
-    const attribute = element.getAttribute("lang") ?? element.getAttribute("data-lang");
-    if (attribute && /^[\w+#.-]+$/.test(attribute)) return attribute;
-  }
-  return "";
+function languageOf(element: ElementLike | null): string {
+  if (!element) return "";
+  const match = /(?:^|\s)lang(?:uage)?-([\w+#.-]+)/.exec(element.getAttribute("class") ?? "");
+  if (match) return match[1];
+  const attribute = element.getAttribute("lang") ?? element.getAttribute("data-lang");
+  return attribute && /^[\w+#.-]+$/.test(attribute) ? attribute : "";
 }
 
-function fencedCode(pre: ElementLike): string {
-  const code = (pre.textContent ?? "").replace(/\n$/, "");
+/** The text of a code element with its line breaks: `<br>` and block children end lines. */
+function codeText(node: NodeLike): string {
+  if (node.nodeType === 3) return node.textContent ?? "";
+  if (node.nodeName === "BR") return "\n";
+  let text = "";
+  for (const child of Array.from(node.childNodes ?? [])) text += codeText(child);
+  if (/^(DIV|P|LI)$/.test(node.nodeName) && !text.endsWith("\n")) text += "\n";
+  return text;
+}
+
+function fence(code: string, language: string): string {
   let longest = 0;
   for (const run of code.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
-  const fence = "`".repeat(Math.max(3, longest + 1));
-  return `\n\n${fence}${codeLanguage(pre)}\n${code}\n${fence}\n\n`;
+  const marks = "`".repeat(Math.max(3, longest + 1));
+  return `${marks}${language}\n${code.replace(/\n$/, "")}\n${marks}`;
+}
+
+/**
+ * A `<pre>` as fenced code. A `<pre>` holding several `<code>` elements
+ * (tabbed examples, such as node's CommonJS and ES module versions) gives
+ * one block per `<code>`, each with its own language.
+ */
+function fencedCode(pre: ElementLike): string {
+  const codes = Array.from(pre.children).filter((child) =>
+    (child as ElementLike).nodeName === "CODE"
+  );
+  if (codes.length > 1) {
+    const blocks = codes.map((code) =>
+      fence(codeText(code as ElementLike), languageOf(code as ElementLike) || languageOf(pre))
+    );
+    return `\n\n${blocks.join("\n\n")}\n\n`;
+  }
+  const code = codes.length === 1 ? codes[0] as ElementLike : null;
+  return `\n\n${fence(codeText(code ?? pre), languageOf(code) || languageOf(pre))}\n\n`;
 }
 
 /** A list item with a one-space marker (`- x`, `1. x`), continuation lines indented to match. */

@@ -19,6 +19,8 @@ export interface PagedHeading {
   title: string;
   level: number;
   page?: number;
+  /** The heading's text in the sources page, when it is a heading there. */
+  anchor?: string;
 }
 
 /** Options of {@linkcode pagedSections}. */
@@ -72,15 +74,17 @@ export function pagedSections(
   options: PagedSectionsOptions,
 ): Section[] {
   const tree = sectionTree(headings.map(({ title, level }) => ({ title, level })));
-  if (options.withPages === false) return tree;
-  const starts = fillPages(headings);
-  const ends = endPages(headings, starts, options.pageCount);
+  const withPages = options.withPages !== false;
+  const starts = withPages ? fillPages(headings) : [];
+  const ends = withPages ? endPages(headings, starts, options.pageCount) : [];
   let i = 0;
   const visit = (sections: Section[]) => {
     for (const section of sections) {
       const start = starts[i];
       const end = ends[i];
+      const anchor = headings[i].anchor;
       i++;
+      if (anchor !== undefined) section.anchor = anchor;
       if (start !== undefined && end !== undefined) {
         section.startPage = start;
         section.endPage = end;

@@ -83,7 +83,7 @@ function sameTitle(line: string, title: string): boolean {
 export function outlineMarks(outline: PagedHeading[], pages: PdfLine[][]): FontSizeHeading[] {
   const marks: FontSizeHeading[] = [];
   const cursor = new Map<number, number>();
-  for (const entry of outline) {
+  for (const [index, entry] of outline.entries()) {
     const lines = entry.page === undefined ? undefined : pages[entry.page - 1];
     if (!lines) continue;
     for (let i = cursor.get(entry.page!) ?? 0; i < lines.length; i++) {
@@ -94,7 +94,8 @@ export function outlineMarks(outline: PagedHeading[], pages: PdfLine[][]): FontS
         ? i + 1
         : -1;
       if (last < 0) continue;
-      marks.push({ page: entry.page!, first: i, last, level: entry.level, title: entry.title });
+      const { level, title } = entry;
+      marks.push({ page: entry.page!, first: i, last, level, title, entry: index });
       cursor.set(entry.page!, last + 1);
       break;
     }

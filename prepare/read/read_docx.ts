@@ -7,8 +7,8 @@
  *   a level-1 heading, `Subtitle` a plain paragraph, `Quote` a block quote
  *   and pandoc's `Source Code` a code block.
  * - Images are not embedded; only their alt text is kept.
- * - The title is the first heading, else `dc:title` from the core
- *   properties, else the first line of text.
+ * - The title is a man page's NAME line, else the first heading, else `dc:title` from the core
+ *   properties, else the first line when it reads like a title.
  * - mammoth's messages become warnings (duplicates dropped, at most 10),
  *   except "unrecognised style" for the plain body styles pandoc and Word
  *   use (`First Paragraph`, `Body Text`, `Compact`), which mammoth already
@@ -24,7 +24,7 @@ import type { ConvertedDocument } from "../../core/types.ts";
 import type { ReaderInput } from "./detect_type.ts";
 import { htmlToMarkdown } from "./html_to_markdown.ts";
 import { markdownHeadings, sectionTree } from "./markdown_sections.ts";
-import { firstLine, requireText } from "./text_helpers.ts";
+import { manPageNameLine, requireText, titleLine } from "./text_helpers.ts";
 import { readZipEntry } from "./read_zip_entry.ts";
 
 const STYLE_MAP = [
@@ -91,7 +91,8 @@ export async function readDocx(input: ReaderInput): Promise<ConvertedDocument> {
   return {
     type: "docx",
     ext: "docx",
-    title: headings[0]?.title || docxCoreTitle(input.bytes) || firstLine(markdown),
+    title: manPageNameLine(markdown) || headings[0]?.title || docxCoreTitle(input.bytes) ||
+      titleLine(markdown),
     markdown,
     sections: sectionTree(headings),
     warnings: toWarnings(result.messages),

@@ -6,19 +6,20 @@
  * Choices made where the spec was silent:
  * - Encoding: a BOM, then the HTTP `charset`, then a `<meta charset>` in the
  *   first 4 KiB, then detection (see decode_text.ts).
- * - With a known URL, a `<base href>` is inserted (or an existing relative
- *   one made absolute) before parsing, so Readability makes every relative
- *   link and image absolute. Without one (a local file), links stay as
- *   written.
+ * - A `<base href>` naming the document's own location (its final URL, or
+ *   its file's `file:` URL) is inserted (or an existing relative one made
+ *   absolute) before parsing, so Readability makes every relative link and
+ *   image absolute against the document, never against Quire's own module.
+ *   Links then become data (html_links.ts, document_links.ts) that the
+ *   coordinator resolves at commit; permalink decorations are dropped.
  * - Before Readability runs, `nav` elements are removed, and so are
  *   `header`, `footer` and `aside` elements outside `article` and `main`
  *   (Readability keeps navigation on small pages).
  * - When Readability finds no article (it returns nothing, or no text), the
  *   whole body without `nav`, `header`, `footer`, `aside`, forms and
  *   scripts is used, with a warning.
- * - Title: Readability's title (from `<title>` and the page's metadata);
- *   when the page's first `<h1>` is that title minus a site-name suffix, the
- *   `<h1>`. Readability drops the heading that repeats the title, so it is
+ * - Title: see `pickTitle` (the `<h1>` or the `<title>` without its site
+ *   suffix; never cut at a colon). Readability drops the heading that repeats the title, so it is
  *   put back as the first line (`# Title`) when the markdown lacks it.
  * - The byline and site name, when found, go into `facts`.
  *
@@ -27,9 +28,11 @@
 
 import { Readability } from "@mozilla/readability";
 import { parseHTML } from "linkedom";
-import type { ConvertedDocument } from "../../core/types.ts";
+import type { ConvertedDocument, Section } from "../../core/types.ts";
 import { decodeText } from "./decode_text.ts";
 import type { ReaderInput } from "./detect_type.ts";
+import { documentBase, LinkTable } from "./document_links.ts";
+import { dropPermalinks, htmlWithPlaceholders } from "./html_links.ts";
 import { htmlToMarkdown } from "./html_to_markdown.ts";
 import { markdownHeadings, sectionTree } from "./markdown_sections.ts";
 import { firstLine, requireText } from "./text_helpers.ts";
@@ -103,16 +106,43 @@ function text(node: NodeLike | null | undefined): string {
 
 function bodyWithoutChrome(html: string): string {
   const document = parseDocument(html);
+  dropPermalinks(document as never);
   const body = document.body ?? document.documentElement;
   if (!body) return "";
   for (const element of [...body.querySelectorAll(CHROME)]) element.remove();
   return body.innerHTML;
 }
 
+const SITE_SEPARATOR = /\s+(?:\||–|—|-|·|::|»)\s+/;
+
+/**
+ * The page's title: the `<h1>` when the `<title>` holds it (the `<title>`
+ * adds a site name), else the `<title>` without a trailing site suffix
+ * (" | npm Docs"), else the `<h1>`, else Readability's guess. A title is
+ * never cut at a colon.
+ */
 function pickTitle(readabilityTitle: string, documentTitle: string, h1: string): string {
-  const title = readabilityTitle || documentTitle;
-  if (h1 && title.length > h1.length && title.includes(h1)) return h1;
-  return title || h1;
+  if (h1 && documentTitle.includes(h1)) return h1;
+  if (documentTitle) {
+    const parts = documentTitle.split(SITE_SEPARATOR);
+    if (parts.length > 1) {
+      const site = parts[parts.length - 1];
+      const rest = documentTitle.slice(0, documentTitle.length - site.length)
+        .replace(new RegExp(SITE_SEPARATOR.source + "$"), "");
+      if (rest.length >= site.length || site.split(" ").length <= 3) return rest;
+    }
+    return documentTitle;
+  }
+  return h1 || readabilityTitle;
+}
+
+/** Sets each section's `ids` from the ids that named its heading in the page. */
+function attachIds(sections: Section[], ids: Map<string, string[]>): void {
+  for (const section of sections) {
+    const names = ids.get(section.title);
+    if (names) section.ids = [...new Set(names)];
+    attachIds(section.children, ids);
+  }
 }
 
 /** The first line of markdown text with link and image syntax and escapes removed. */
@@ -128,10 +158,14 @@ function plainFirstLine(markdown: string): string {
  */
 export function readHtml(input: ReaderInput): ConvertedDocument {
   const decoded = decodeText(input.bytes, input.source, { declared: declaredCharset(input) });
-  const html = input.url ? withBaseUrl(decoded.text, input.url) : decoded.text;
+  // Relative links resolve against the document's own location (its final
+  // URL, or its file), never against Quire's.
+  const base = documentBase(input);
+  const html = base ? withBaseUrl(decoded.text, base) : decoded.text;
   const warnings = decoded.how === "detected" ? [`read as ${decoded.encoding}`] : [];
 
   const document = parseDocument(html);
+  const headingIds = dropPermalinks(document as never);
   const documentTitle = text(document.querySelector("title"));
   const h1 = text(document.querySelector("h1"));
   removeChrome(document);
@@ -143,10 +177,11 @@ export function readHtml(input: ReaderInput): ConvertedDocument {
     article = null;
   }
   let markdown: string;
+  const links = new LinkTable(base);
   if (article?.content && (article.textContent ?? "").trim() !== "") {
-    markdown = htmlToMarkdown(article.content);
+    markdown = htmlToMarkdown(htmlWithPlaceholders(article.content, links));
   } else {
-    markdown = htmlToMarkdown(bodyWithoutChrome(html));
+    markdown = htmlToMarkdown(htmlWithPlaceholders(bodyWithoutChrome(html), links));
     warnings.push("no main article found; converted the whole page without its navigation");
   }
   requireText(markdown, input.source);
@@ -162,13 +197,16 @@ export function readHtml(input: ReaderInput): ConvertedDocument {
   if (article?.byline) facts.byline = article.byline.replace(/\s+/g, " ").trim();
   if (article?.siteName) facts.siteName = article.siteName.replace(/\s+/g, " ").trim();
   if (input.url) facts.url = input.url;
+  const sections = sectionTree(headings);
+  attachIds(sections, headingIds);
   return {
     type: "html",
     ext: "html",
     title,
     markdown,
-    sections: sectionTree(headings),
+    sections,
     warnings,
     facts,
+    links: links.links,
   };
 }

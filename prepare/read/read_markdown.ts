@@ -1,7 +1,8 @@
 /**
  * Markdown (`.md`, `.markdown`): the text is already the source page. The
  * title comes from a front-matter `title:`, else the first heading, else the
- * first line of text.
+ * first line of text. Inline links become data like an HTML page's
+ * (document_links.ts): a folder of interlinked markdown stays interlinked.
  *
  * @module
  */
@@ -9,6 +10,7 @@
 import type { ConvertedDocument } from "../../core/types.ts";
 import { decodeText } from "./decode_text.ts";
 import type { ReaderInput } from "./detect_type.ts";
+import { documentBase, LinkTable, markdownWithPlaceholders } from "./document_links.ts";
 import { markdownHeadings, sectionTree } from "./markdown_sections.ts";
 import { firstLine, requireText } from "./text_helpers.ts";
 
@@ -30,11 +32,13 @@ export function readMarkdown(input: ReaderInput): ConvertedDocument {
   requireText(text, input.source);
   const { title: fmTitle, body } = splitFrontMatter(text);
   const headings = markdownHeadings(body);
+  const links = new LinkTable(documentBase(input));
   return {
     type: "markdown",
     ext: "md",
     title: fmTitle || headings[0]?.title || firstLine(body),
-    markdown: text,
+    markdown: markdownWithPlaceholders(text, links),
+    links: links.links,
     sections: sectionTree(headings),
     warnings: encoding === "utf-8" ? [] : [`read as ${encoding}`],
     facts: {},

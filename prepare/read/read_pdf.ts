@@ -12,17 +12,25 @@
  *   Without an outline it is the font-size headings: with page ranges when
  *   the document has at least `settings.sectionTreeMinPages` pages, as a
  *   plain heading tree (like a markdown file's) when it is shorter.
- * - Within a page, a vertical gap of more than 1.8 line heights starts a new
- *   paragraph, and a word hyphenated at the end of a line is joined again
- *   when the next line starts with a lowercase letter.
+ * - Text: lines from glyph positions (pdf_lines.ts: spaces from gaps, not
+ *   from kerns; ligatures spelled out; characters without a Unicode mapping
+ *   dropped and counted, with a warning that the text layer is partly
+ *   unreadable), running headers, footers, page numbers and plot markers
+ *   dropped (pdf_running_lines.ts), paragraphs joined, table rows kept and
+ *   hyphens undone only inside words (pdf_paragraphs.ts).
+ * - Title: see pdf_title.ts (metadata when plausible, a man page's NAME
+ *   line, else the first page's largest-font block; never a section
+ *   heading).
+ * - An outline entry found in the text records that heading's text as its
+ *   section's `anchor`, so the summary's outline links into the source
+ *   page; so do font-size headings of a page-ranged tree.
  * - A file whose last 1024 bytes hold no `%%EOF` is refused as truncated
  *   (pdf.js would otherwise quietly read only part of a cut-off linearized
  *   file). pdf.js itself fails truncated or garbage files within
  *   milliseconds (checked); it never waits for more data, since it is given
  *   the whole file. The loading task is destroyed on every path.
  * - A page that cannot be read is skipped with a warning; when no page can
- *   be read, the file is `CORRUPT`. A metadata `/Title` that is a file name
- *   or "untitled" is ignored.
+ *   be read, the file is `CORRUPT`.
  *
  * @module
  */
@@ -35,8 +43,10 @@ import type { ReaderInput } from "./detect_type.ts";
 import { type FontSizeHeading, fontSizeHeadings } from "./font_size_headings.ts";
 import { flattenOutline, outlineMarks, type OutlineNode } from "./pdf_outline.ts";
 import { type PagedHeading, pagedSections } from "./paged_sections.ts";
-import { type PdfLine, pdfLines, type PdfTextItemLike } from "./pdf_lines.ts";
-import { escapeMarkdownLine } from "./text_helpers.ts";
+import { pageLines, type PdfLine, type PdfTextItemLike } from "./pdf_lines.ts";
+import { documentWords, renderPdfPage } from "./pdf_paragraphs.ts";
+import { dropPageFurniture, runningKeys } from "./pdf_running_lines.ts";
+import { pdfTitle } from "./pdf_title.ts";
 
 type PdfDocument = Awaited<
   ReturnType<Awaited<ReturnType<typeof getResolvedPDFJS>>["getDocument"]>["promise"]
@@ -66,64 +76,28 @@ function loadError(error: unknown, source: string): InputError {
   );
 }
 
-/** Escapes heading text: inline marks, and a trailing `#` run that would close the heading. */
-function escapeHeading(text: string): string {
-  return text.replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/(^|\s)(#+)$/, "$1\\$2");
-}
-
-function renderPage(lines: PdfLine[], marks: FontSizeHeading[]): string {
-  const byFirst = new Map(marks.map((m) => [m.first, m]));
-  const blocks: string[] = [];
-  let paragraph: string[] = [];
-  const flush = () => {
-    if (paragraph.length > 0) blocks.push(paragraph.join("\n"));
-    paragraph = [];
-  };
-  for (let i = 0; i < lines.length; i++) {
-    const mark = byFirst.get(i);
-    if (mark) {
-      flush();
-      const text = lines.slice(mark.first, mark.last + 1).map((l) => l.text).join(" ");
-      blocks.push(`${"#".repeat(Math.min(mark.level, 6))} ${escapeHeading(text)}`);
-      i = mark.last;
-      continue;
-    }
-    const line = lines[i];
-    const previous = lines[i - 1];
-    const gap = previous ? previous.y - line.y : 0;
-    if (previous && (gap < 0 || gap > 1.8 * Math.max(line.size, previous.size))) flush();
-    const text = escapeMarkdownLine(line.text);
-    const last = paragraph.length - 1;
-    if (last >= 0 && /\p{L}-$/u.test(paragraph[last]) && /^\p{Ll}/u.test(text)) {
-      paragraph[last] = paragraph[last].slice(0, -1) + text;
-    } else paragraph.push(text);
-  }
-  flush();
-  return blocks.join("\n\n");
-}
-
-function usableTitle(value: unknown): string {
-  if (typeof value !== "string") return "";
-  const title = value.replace(/\s+/g, " ").trim();
-  if (/^untitled\b/i.test(title) || /\.(pdf|docx?|odt|rtf|tex|dvi|indd|pptx?|txt)$/i.test(title)) {
-    return "";
-  }
-  return title;
+interface ReadPages {
+  pages: PdfLine[][];
+  /** Characters dropped as unreadable (no Unicode mapping), over all pages. */
+  unreadable: number;
 }
 
 async function readPages(
   pdf: PdfDocument,
   warnings: string[],
   source: string,
-): Promise<PdfLine[][]> {
+): Promise<ReadPages> {
   const pages: PdfLine[][] = [];
+  let unreadable = 0;
   const failed: number[] = [];
   let lastError: unknown;
   for (let n = 1; n <= pdf.numPages; n++) {
     try {
       const page = await pdf.getPage(n);
       const content = await page.getTextContent();
-      pages.push(pdfLines(content.items as PdfTextItemLike[]));
+      const read = pageLines(content.items as PdfTextItemLike[]);
+      pages.push(read.lines);
+      unreadable += read.unreadable;
       page.cleanup();
     } catch (error) {
       failed.push(n);
@@ -136,7 +110,7 @@ async function readPages(
     const list = failed.length > 10 ? `${failed.slice(0, 10).join(", ")}…` : failed.join(", ");
     warnings.push(`${failed.length} page(s) could not be read and were skipped: ${list}`);
   }
-  return pages;
+  return { pages, unreadable };
 }
 
 /**
@@ -171,11 +145,11 @@ export async function readPdf(
       throw loadError(error, source);
     }
     const warnings: string[] = [];
-    const pages = await readPages(pdf, warnings, source);
+    const { pages, unreadable } = await readPages(pdf, warnings, source);
     const meta = await pdf.getMetadata().catch(() => undefined);
     const outlineNodes = await pdf.getOutline().catch(() => null) as OutlineNode[] | null;
     const outline = outlineNodes ? await flattenOutline(pdf, outlineNodes) : [];
-    return buildDocument({ pages, outline, warnings, settings, source, meta });
+    return buildDocument({ pages, unreadable, outline, warnings, settings, source, meta });
   } finally {
     await task.destroy();
   }
@@ -183,6 +157,7 @@ export async function readPdf(
 
 interface BuildParts {
   pages: PdfLine[][];
+  unreadable: number;
   outline: PagedHeading[];
   warnings: string[];
   settings: PrepareSettings;
@@ -206,26 +181,13 @@ function buildDocument(parts: BuildParts): ConvertedDocument {
     warnings.push(`${empty} of ${pages.length} pages have no text layer (scanned pages need OCR)`);
   }
 
-  const marks: FontSizeHeading[] = outline.length > 0
-    ? outlineMarks(outline, pages)
-    : fontSizeHeadings(pages);
-  const marksByPage = new Map<number, FontSizeHeading[]>();
-  for (const mark of marks) {
-    marksByPage.set(mark.page, [...(marksByPage.get(mark.page) ?? []), mark]);
+  if (parts.unreadable > 0) {
+    warnings.push(
+      `the text layer is partly unreadable: ${parts.unreadable} character(s) without a ` +
+        `Unicode mapping (a font without one) were left out`,
+    );
   }
-  const markdown = pages
-    .map((lines, i) => {
-      const body = renderPage(lines, marksByPage.get(i + 1) ?? []);
-      return `<!-- page ${i + 1} -->` + (body ? `\n\n${body}` : "");
-    })
-    .join("\n\n") + "\n";
-
-  const sections = outline.length > 0
-    ? pagedSections(outline, { pageCount: pages.length })
-    : pagedSections(marks, {
-      pageCount: pages.length,
-      withPages: pages.length >= settings.sectionTreeMinPages,
-    });
+  const running = runningKeys(pages);
   const info = (parts.meta?.info ?? {}) as Record<string, unknown>;
   let xmpTitle: unknown;
   try {
@@ -233,9 +195,35 @@ function buildDocument(parts: BuildParts): ConvertedDocument {
   } catch {
     xmpTitle = undefined;
   }
-  const firstLine = pages.flat().find((line) => /[\p{L}\p{N}]/u.test(line.text))?.text ?? "";
-  const title = usableTitle(info.Title) || usableTitle(xmpTitle) || outline[0]?.title ||
-    marks[0]?.title || firstLine.slice(0, 120);
+  const title = pdfTitle({ infoTitle: info.Title, xmpTitle, firstPage: pages[0] ?? [], running });
+
+  const text = dropPageFurniture(pages, running);
+  const marks: FontSizeHeading[] = outline.length > 0
+    ? outlineMarks(outline, text)
+    : fontSizeHeadings(text);
+  const marksByPage = new Map<number, FontSizeHeading[]>();
+  const anchored = outline.map((entry): PagedHeading => ({ ...entry }));
+  for (const mark of marks) {
+    marksByPage.set(mark.page, [...(marksByPage.get(mark.page) ?? []), mark]);
+    const heading = text[mark.page - 1].slice(mark.first, mark.last + 1).map((l) => l.text);
+    if (mark.entry !== undefined) anchored[mark.entry].anchor = heading.join(" ");
+  }
+  const words = documentWords(text);
+  const markdown = text
+    .map((lines, i) => {
+      const body = renderPdfPage(lines, marksByPage.get(i + 1) ?? [], words);
+      return `<!-- page ${i + 1} -->` + (body ? `\n\n${body}` : "");
+    })
+    .join("\n\n") + "\n";
+
+  const withPages = pages.length >= settings.sectionTreeMinPages;
+  const sections = outline.length > 0
+    ? pagedSections(anchored, { pageCount: pages.length })
+    : pagedSections(
+      // A short document's tree links by title already, like a markdown file's.
+      marks.map((mark) => withPages ? { ...mark, anchor: mark.title } : mark),
+      { pageCount: pages.length, withPages },
+    );
   return {
     type: "pdf",
     ext: "pdf",

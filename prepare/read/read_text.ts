@@ -1,7 +1,9 @@
 /**
  * Plain text (`.txt`): decoded, then escaped so that it reads as the same
  * text in markdown (a line starting with `#` or `-` stays text). Line breaks
- * inside paragraphs are kept as hard breaks.
+ * inside paragraphs are kept as hard breaks. The title is a man page's NAME
+ * line, else the first line when it reads like a title (`titleLine`), else
+ * none (the file name stands in).
  *
  * @module
  */
@@ -9,7 +11,7 @@
 import type { ConvertedDocument } from "../../core/types.ts";
 import { decodeText } from "./decode_text.ts";
 import type { ReaderInput } from "./detect_type.ts";
-import { escapeMarkdownLine, firstLine, requireText } from "./text_helpers.ts";
+import { escapeMarkdownLine, manPageNameLine, requireText, titleLine } from "./text_helpers.ts";
 
 /** Turns plain text into markdown that renders as the same text. */
 export function textToMarkdown(text: string): string {
@@ -28,7 +30,7 @@ export function readText(input: ReaderInput): ConvertedDocument {
   return {
     type: "text",
     ext: "txt",
-    title: firstLine(text),
+    title: manPageNameLine(text) || titleLine(text),
     markdown: textToMarkdown(text),
     sections: [],
     warnings: encoding === "utf-8" ? [] : [`read as ${encoding}`],

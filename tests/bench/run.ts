@@ -7,9 +7,11 @@
  *     deno task bench --quick         # tiny inputs: only checks that it runs
  *     deno task bench --profile       # profile even when targets are met
  *
- * Cases: `startup`, `jobs` (issue 3), `growth` and `search` (issue 5; they
- * share one 10,000-document knowledge base, built once), `pdf` (PDF
- * extraction). Quick mode is also on when `QUIRE_BENCH_QUICK` is set.
+ * Cases: `startup`, `jobs` (issue 3), `growth` and `search` (issue 5), `mcp`
+ * (issue 14: `search` through the MCP server; these three share one
+ * 10,000-document knowledge base, built once), `pdf` (PDF extraction), `llm`
+ * (issue 13: jobs and the prepared-results cache against a slow model). Quick
+ * mode is also on when `QUIRE_BENCH_QUICK` is set.
  * Everything is written under the system temp folder and removed afterwards.
  *
  * @module
@@ -17,6 +19,8 @@
 
 import { benchGrowth } from "./growth_bench.ts";
 import { benchJobs } from "./jobs_bench.ts";
+import { benchMcp } from "./mcp_bench.ts";
+import { benchLlm } from "./llm_bench.ts";
 import { benchPdf } from "./pdf_bench.ts";
 import { benchSearch } from "./search_bench.ts";
 import { benchStartup } from "./startup_bench.ts";
@@ -33,7 +37,9 @@ const CASES: Record<string, Case> = {
   jobs: benchJobs,
   growth: benchGrowth,
   search: benchSearch,
+  mcp: benchMcp,
   pdf: async () => ["## pdf: PDF extraction", "", "```text", ...await benchPdf(), "```"],
+  llm: benchLlm,
 };
 
 async function commandOutput(program: string, args: string[]): Promise<string> {
@@ -112,7 +118,7 @@ export async function runBenchmarks(
   );
   console.log("");
   for (const line of await machineLines()) console.log(line);
-  const sharesKb = cases.includes("growth") || cases.includes("search");
+  const sharesKb = ["growth", "search", "mcp"].some((name) => cases.includes(name));
   await using largeKb = sharesKb ? new LargeKb({ documents: small ? 300 : 10_000 }) : null;
   for (const name of cases) {
     const started = performance.now();
