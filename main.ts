@@ -49,6 +49,7 @@ const EXIT_CODE_OF: Record<ErrorCode, ExitCode> = {
   POISONED: EXIT.rollback,
   INTERRUPTED: EXIT.interrupted,
   WATCH: EXIT.failed,
+  BUNDLE: EXIT.usage,
 };
 
 /** Turns any error into a message and an exit code. */

@@ -11,6 +11,7 @@ import { resolve } from "node:path";
 import { loadConfig, QuireError } from "../core/mod.ts";
 import {
   addDocuments,
+  addFromBundles,
   type AddPlan,
   type BatchEvent,
   type BatchResult,
@@ -40,6 +41,8 @@ export interface BatchFlags {
 /** The flags of `add`. */
 export interface AddFlags extends BatchFlags {
   fromPageindexCloud?: string[];
+  fromBundle?: string[];
+  acceptCompiler?: boolean;
   dryRun?: boolean;
 }
 
@@ -138,6 +141,7 @@ export async function addCommand(
   options: GlobalOptions,
 ): Promise<number> {
   const ids = flags.fromPageindexCloud ?? [];
+  if (flags.fromBundle !== undefined) return await addBundlesCommand(inputs, flags, options);
   if (inputs.length === 0 && ids.length === 0) {
     throw new QuireError("USAGE", "Cannot add: no inputs given", {
       hint: "Name files, folders or URLs, e.g. `quire add docs/`",
@@ -154,6 +158,32 @@ export async function addCommand(
     options,
     (hooks) =>
       addDocuments(layout, inputs, { ...batchOptions(flags, options), ...hooks, pageindex: ids }),
+  );
+}
+
+/** `quire add --from-bundle DIR…`: commits prepared bundles (see `quire prepare`). */
+async function addBundlesCommand(
+  inputs: string[],
+  flags: AddFlags,
+  options: GlobalOptions,
+): Promise<number> {
+  const dirs = [...(flags.fromBundle ?? []), ...inputs];
+  if (flags.dryRun || (flags.fromPageindexCloud ?? []).length > 0) {
+    throw new QuireError(
+      "USAGE",
+      "Cannot add: --from-bundle does not go with --dry-run or --from-pageindex-cloud",
+      { hint: "Commit the bundles on their own: `quire add --from-bundle DIR…`" },
+    );
+  }
+  const layout = await locateOrInitKnowledgeBase(options);
+  return await runBatchCommand(
+    options,
+    (hooks) =>
+      addFromBundles(layout, dirs, {
+        ...batchOptions(flags, options),
+        ...hooks,
+        acceptCompiler: flags.acceptCompiler,
+      }),
   );
 }
 

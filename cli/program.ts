@@ -7,7 +7,7 @@
  */
 
 import { Command, InvalidArgumentError } from "commander";
-import { now } from "../core/mod.ts";
+import { now, QUIRE_VERSION } from "../core/mod.ts";
 import {
   addCommand,
   type AddFlags,
@@ -18,6 +18,7 @@ import {
 } from "./batch_commands.ts";
 import { initCommand, recoverCommand, removeCommand, repairCommand } from "./change_commands.ts";
 import { linksCommand } from "./links_command.ts";
+import { prepareCommand, type PrepareFlags } from "./prepare_command.ts";
 import type { GlobalOptions } from "./output.ts";
 import {
   lintCommand,
@@ -78,7 +79,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description(
       "Compile documents (files, folders, web pages, remote documents) into a markdown knowledge base with [[wikilinks]].",
     )
-    .version("0.1.0")
+    .version(QUIRE_VERSION)
     .exitOverride()
     .showSuggestionAfterError()
     .option(
@@ -123,9 +124,33 @@ export function buildProgram(setExit: (code: number) => void): Command {
       "import a document processed by PageIndex Cloud (repeatable; key from $PAGEINDEX_API_KEY)",
       (value: string, previous: string[] = []) => [...previous, value],
     )
+    .option(
+      "--from-bundle <dir>",
+      "commit bundles made by `quire prepare` (repeatable; further bundle folders may follow as arguments), in global input order",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      "--accept-compiler",
+      "with --from-bundle: commit bundles prepared with another compiler or settings than this knowledge base's",
+    )
     .action((inputs: string[], flags: AddFlags, command: Command) =>
       run(() => addCommand(inputs, flags, globals(command)))()
     );
+
+  withBatchOptions(
+    program.command("prepare")
+      .description(
+        "prepare one shard of the inputs into a bundle, to commit later with `add --from-bundle` (uses the knowledge base's config when there is one)",
+      )
+      .argument("<inputs...>", "files, folders or URLs: the same on every shard")
+      .requiredOption("--out <dir>", "the bundle folder to create (new or empty)")
+      .option(
+        "--shard <i/n>",
+        "prepare shard I of N (default: $QUIRE_SHARD or a CI or cluster engine's variables, else 1/1)",
+      ),
+  ).action((inputs: string[], flags: PrepareFlags, command: Command) =>
+    run(() => prepareCommand(inputs, flags, globals(command)))()
+  );
 
   program.command("remove")
     .description("remove documents (by name or content-hash prefix) and their pages")

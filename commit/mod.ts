@@ -88,6 +88,11 @@
  */
 
 export { addDocuments, type AddOptions, type AddResult } from "./add_documents.ts";
+export {
+  addFromBundles,
+  type AddFromBundlesOptions,
+  type AddFromBundlesResult,
+} from "./add_from_bundles.ts";
 export { type BatchEvent, type BatchResult, runBatch } from "./run_batch.ts";
 export { type ChangeSession, openChangeSession } from "./change_session.ts";
 export { Coordinator, type CoordinatorState } from "./coordinator.ts";

@@ -194,7 +194,7 @@ export async function runBatch(
   // of the batch (a stylesheet next to HTML pages); one named explicitly is.
   const failOrSkip = (error: ErrorPayload, index: number) => {
     const item = items[index];
-    if (error.code === "UNSUPPORTED_TYPE" && item.kind === "input" && item.walked) {
+    if (error.code === "UNSUPPORTED_TYPE" && item.walked) {
       skip({ kind: "skipped", source: item.source, reason: "unsupported", detail: error.message });
     } else fail(error, item.source);
   };
@@ -229,7 +229,7 @@ export async function runBatch(
       if (outcome.kind === "failed") {
         failOrSkip(outcome.error, outcome.index);
       } else if (outcome.kind === "settled") {
-        if ("failed" in outcome.value) fail(outcome.value.failed, source);
+        if ("failed" in outcome.value) failOrSkip(outcome.value.failed, outcome.index);
         else skip(outcome.value.skipped);
       } else {
         try {

@@ -22,6 +22,8 @@
  * | `cleaned` | rollback copies and staging are removed; the journal row is not yet deleted |
  * | `file-staged` | a file being replaced (`replaceFile`: the config at `init`, a shared page) is written and fsynced under a temporary name, not yet renamed |
  * | `rebuild-partial` | the first shared page of a rebuild has been written |
+ * | `bundle-entry-written` | `quire prepare`: an entry of the bundle is written (in its temporary folder) |
+ * | `bundle-manifest-written` | `quire prepare`: `bundle.json` is durable; the folder is not yet renamed into place |
  * | `rollback-partial` | a rollback has restored its first path |
  * | `repair-built` | `repair` has written the new registry in staging; the old one is untouched |
  * | `repair-aside` | `repair` has moved the old registry aside; the new one is not in place yet |
@@ -40,6 +42,8 @@ export type CrashPointName =
   | "cleaned"
   | "file-staged"
   | "rebuild-partial"
+  | "bundle-entry-written"
+  | "bundle-manifest-written"
   | "rollback-partial"
   | "repair-built"
   | "repair-aside"
@@ -55,6 +59,8 @@ export const CRASH_POINTS: readonly CrashPointName[] = [
   "cleaned",
   "file-staged",
   "rebuild-partial",
+  "bundle-entry-written",
+  "bundle-manifest-written",
   "rollback-partial",
   "repair-built",
   "repair-aside",

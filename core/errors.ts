@@ -36,7 +36,8 @@ export type ErrorCode =
   | "ROLLBACK_FAILED"
   | "POISONED"
   | "INTERRUPTED"
-  | "WATCH";
+  | "WATCH"
+  | "BUNDLE";
 
 /** Codes of errors that fail one input and let the batch go on. */
 export type InputErrorCode =

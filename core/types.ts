@@ -129,7 +129,9 @@ export type PrepareInput =
     origin: DocumentOrigin;
     type: DocumentType;
     nameHint: string;
-  };
+  }
+  /** A document prepared elsewhere: an entry of a prepared bundle (`add --from-bundle`). */
+  | { kind: "prepared"; entryDir: string; source: string };
 
 /** Returns the canonical source of an input: a path, a URL or `pageindex-cloud:<id>`. */
 export function sourceOf(input: PrepareInput): string {
@@ -141,6 +143,7 @@ export function sourceOf(input: PrepareInput): string {
     case "pageindex":
       return `pageindex-cloud:${input.docId}`;
     case "stored":
+    case "prepared":
       return input.source;
   }
 }

@@ -31,7 +31,7 @@ import type { PrepareInput } from "../core/types.ts";
  */
 export type DiscoveredInput =
   | { kind: "input"; input: PrepareInput; source: string; walked?: boolean }
-  | { kind: "error"; error: ErrorPayload; source: string };
+  | { kind: "error"; error: ErrorPayload; source: string; walked?: boolean };
 
 /** Options of {@linkcode discoverInputs}. */
 export interface DiscoverOptions {

@@ -35,7 +35,7 @@ export interface PrepareEstimate {
  * @throws {InputError} when the input cannot be read or converted.
  */
 export async function estimateDocument(
-  input: PrepareInput,
+  input: Exclude<PrepareInput, { kind: "prepared" }>,
   settings: PrepareSettings,
 ): Promise<PrepareEstimate> {
   const { bytes, document } = await readInput(input, settings);

@@ -29,6 +29,14 @@ export { stopWords } from "./compile/stop_words.ts";
 export { type DiscoveredInput, discoverInputs } from "./discover_inputs.ts";
 export { estimateDocument, type PrepareEstimate } from "./estimate_document.ts";
 export type { LlmCircuit } from "./llm_circuit.ts";
+export { openBundles, type OpenBundlesOptions, type OpenedBundle } from "./open_bundles.ts";
+export {
+  prepareBundle,
+  type PrepareBundleOptions,
+  type PrepareBundleResult,
+} from "./prepare_bundle.ts";
+export { type BundleEntry, type BundleManifest, readBundle } from "./prepared_bundle.ts";
+export { parseShard, type Shard, shardFromEnv } from "./shard_inputs.ts";
 export {
   type CacheUsage,
   lookupPrepared,

@@ -35,6 +35,7 @@ import {
 } from "../core/types.ts";
 import { compileDocument } from "./compile_document.ts";
 import { storePrepared } from "./prepared_cache.ts";
+import { stagePreparedEntry } from "./stage_prepared_entry.ts";
 import { convertDocument } from "./read/convert_document.ts";
 import { withoutPlaceholders } from "./read/document_links.ts";
 import { fetchPageIndexDocument } from "./fetch/fetch_pageindex.ts";
@@ -97,7 +98,7 @@ export interface ReadResult {
  * @throws {InputError} when it cannot be read or converted.
  */
 export async function readInput(
-  input: PrepareInput,
+  input: Exclude<PrepareInput, { kind: "prepared" }>,
   settings: PrepareSettings,
 ): Promise<ReadResult> {
   const source = sourceOf(input);
@@ -186,6 +187,8 @@ export async function prepareDocument(
   const started = performance.now();
   const { index, input, stagingDir } = request;
   // Staging is disposable: a plain mkdir, no fsync.
+  // A document prepared elsewhere (a bundle's entry) is only staged.
+  if (input.kind === "prepared") return stagePreparedEntry(index, input.entryDir, stagingDir);
   Deno.mkdirSync(stagingDir, { recursive: true });
   const { bytes, document, nameHint } = await readInput(input, settings);
   const hash = sha256Bytes(bytes);

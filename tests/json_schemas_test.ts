@@ -101,6 +101,27 @@ Deno.test("every command's --json output matches its schema in schemas/", async 
     await checked(validators, "repair.json", [...at, "repair", "--force"]);
   });
 
+  await t.step("prepare, add --from-bundle", async () => {
+    const bundle = join(dir.path, "bundle");
+    await checked(validators, "prepare.json", [
+      "prepare",
+      input,
+      "--shard",
+      "1/1",
+      "--out",
+      bundle,
+    ]);
+    const added = await checked(validators, "add.json", [
+      ...at,
+      "add",
+      "--from-bundle",
+      bundle,
+    ]) as {
+      bundles: unknown[];
+    };
+    assert.equal(added.bundles.length, 1);
+  });
+
   await t.step("watch prints one sync-shaped line per reconcile", async () => {
     const inbox = join(dir.path, "inbox");
     await writeFiles(inbox, { "w.md": "# Watched\n\nText.\n" });

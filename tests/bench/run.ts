@@ -9,7 +9,7 @@
  *
  * Cases: `startup`, `jobs` (issue 3), `growth` and `search` (issue 5), `mcp`
  * (issue 14: `search` through the MCP server; these three share one
- * 10,000-document knowledge base, built once), `pdf` (PDF extraction), `llm`
+ * 10,000-document knowledge base, built once), `pdf` (PDF extraction), `bundle` (issue 16: committing prepared bundles), `llm`
  * (issue 13: jobs and the prepared-results cache against a slow model). Quick
  * mode is also on when `QUIRE_BENCH_QUICK` is set.
  * Everything is written under the system temp folder and removed afterwards.
@@ -17,6 +17,7 @@
  * @module
  */
 
+import { benchBundle } from "./bundle_bench.ts";
 import { benchGrowth } from "./growth_bench.ts";
 import { benchJobs } from "./jobs_bench.ts";
 import { benchMcp } from "./mcp_bench.ts";
@@ -40,6 +41,7 @@ const CASES: Record<string, Case> = {
   mcp: benchMcp,
   pdf: async () => ["## pdf: PDF extraction", "", "```text", ...await benchPdf(), "```"],
   llm: benchLlm,
+  bundle: benchBundle,
 };
 
 async function commandOutput(program: string, args: string[]): Promise<string> {
