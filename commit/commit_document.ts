@@ -41,6 +41,25 @@ function chooseName(session: ChangeSession, hint: string, ext: string): string {
   });
 }
 
+/**
+ * The text the full-text index gets: the first `maxBytes` of the staged
+ * source page (cut at a character boundary), so that the coordinator never
+ * holds more of one document than `limits.maxTextBytes`, whatever a worker
+ * staged.
+ */
+function readSearchText(path: string, maxBytes: number): string {
+  using file = Deno.openSync(path, { read: true });
+  const buffer = new Uint8Array(Math.min(maxBytes, file.statSync().size));
+  let filled = 0;
+  while (filled < buffer.length) {
+    const n = file.readSync(buffer.subarray(filled));
+    if (n === null) break;
+    filled += n;
+  }
+  // `stream: true` holds back a character cut in half instead of garbling it.
+  return new TextDecoder().decode(buffer.subarray(0, filled), { stream: true });
+}
+
 /** Options of {@linkcode commitStagedDocument}. */
 export interface CommitDocumentOptions {
   /** Replace the document with this source even if its content is unchanged. @default false */
@@ -125,7 +144,10 @@ export function commitStagedDocument(
       },
       replaces: old?.id ?? null,
       concepts: staged.compiled.concepts,
-      searchText: Deno.readTextFileSync(join(staged.stagingDir, staged.sourceFile)),
+      searchText: readSearchText(
+        join(staged.stagingDir, staged.sourceFile),
+        session.config.limits.maxTextBytes,
+      ),
     },
     log: { op, name, detail: staged.source },
     rebuild: [INDEX_PAGE, LOG_PAGE, ...[...concepts].sort().map(conceptPage)],

@@ -96,6 +96,9 @@ async function cheapCheck(session: ChangeSession, input: PrepareInput): Promise<
   if (input.kind !== "file") return null;
   let hash: string;
   try {
+    // Only regular files within the size limit are hashed here; the worker refuses the others.
+    const info = await Deno.stat(input.path);
+    if (!info.isFile || info.size > session.config.limits.maxInputBytes) return null;
     hash = (await sha256File(input.path)).hash;
   } catch {
     return null; // Let the worker report the read error properly.

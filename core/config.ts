@@ -51,6 +51,14 @@ export interface QuireConfig {
     tableMaxRows: number;
     /** Seconds one input may take in a worker before it is failed. @default 600 */
     prepareTimeoutSeconds: number;
+    /** Largest local file added; larger ones are refused before they are read. @default 536870912 (512 MiB) */
+    maxInputBytes: number;
+    /** Text converted per document (source page, search index); the rest is cut with a note. @default 8388608 (8 MiB) */
+    maxTextBytes: number;
+    /** What the parts of an archive (`.docx`) that Quire parses may inflate to. @default 16777216 (16 MiB) */
+    maxInflatedBytes: number;
+    /** Largest inflated-to-compressed ratio of one archive entry. @default 100 */
+    maxCompressionRatio: number;
   };
   concepts: {
     /** Documents that must share a concept for it to get a page. @default 2 */
@@ -74,6 +82,11 @@ export interface PrepareSettings {
   fetchTimeoutMs: number;
   sectionTreeMinPages: number;
   tableMaxRows: number;
+  /** The input-size limits of `limits` (see {@linkcode QuireConfig}). */
+  maxInputBytes: number;
+  maxTextBytes: number;
+  maxInflatedBytes: number;
+  maxCompressionRatio: number;
   conceptsPerDocument: number;
   llm: (LlmConfig & { apiKey: string }) | null;
   /** What to do when the LLM keeps failing: fail the input, or compile offline. */
@@ -92,6 +105,10 @@ export function defaultConfig(): QuireConfig {
       sectionTreeMinPages: 20,
       tableMaxRows: 1000,
       prepareTimeoutSeconds: 600,
+      maxInputBytes: 512 * 1024 * 1024,
+      maxTextBytes: 8 * 1024 * 1024,
+      maxInflatedBytes: 16 * 1024 * 1024,
+      maxCompressionRatio: 100,
     },
     concepts: { minDocuments: 2, prominentMakesPage: true, perDocument: 8 },
     llm: null,
@@ -162,6 +179,28 @@ function checkLlm(value: unknown, file: string): LlmConfig | null {
   return llm;
 }
 
+/** Whole-number ranges of the input-size limits (the bounds keep memory and time sane). */
+const INPUT_LIMITS: Record<string, [number, number]> = {
+  maxInputBytes: [1, 2 ** 40],
+  maxTextBytes: [1024, 2 ** 31],
+  maxInflatedBytes: [1024, 2 ** 40],
+  maxCompressionRatio: [2, 100_000],
+};
+
+function checkInputLimits(config: QuireConfig, file: string): void {
+  const limits = config.limits as unknown as Record<string, number>;
+  for (const [key, [min, max]] of Object.entries(INPUT_LIMITS)) {
+    const value = limits[key];
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new QuireError(
+        "CONFIG",
+        `Cannot read config '${file}': 'limits.${key}' must be a whole number from ${min} to ${max}`,
+        { hint: `Fix 'limits.${key}' in '${file}', or remove it to use the default` },
+      );
+    }
+  }
+}
+
 /**
  * Parses the text of a config file. Missing keys take their defaults.
  * @throws {QuireError} `CONFIG` when the JSON is invalid or a key is unknown or mistyped.
@@ -182,6 +221,7 @@ export function parseConfig(text: string, file: string): QuireConfig {
   const defaults = defaultConfig() as unknown as Json;
   const merged = mergeChecked(defaults, rest, "", file) as unknown as QuireConfig;
   merged.llm = checkLlm(llm ?? null, file);
+  checkInputLimits(merged, file);
   return merged;
 }
 
@@ -230,6 +270,10 @@ export function prepareSettings(
     fetchTimeoutMs: config.limits.fetchTimeoutSeconds * 1000,
     sectionTreeMinPages: config.limits.sectionTreeMinPages,
     tableMaxRows: config.limits.tableMaxRows,
+    maxInputBytes: config.limits.maxInputBytes,
+    maxTextBytes: config.limits.maxTextBytes,
+    maxInflatedBytes: config.limits.maxInflatedBytes,
+    maxCompressionRatio: config.limits.maxCompressionRatio,
     conceptsPerDocument: config.concepts.perDocument,
     llm,
     llmFallback: options.llmFallback ?? "fail",

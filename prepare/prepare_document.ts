@@ -8,8 +8,13 @@
  * `wiki/sources` page), both fsynced, so the coordinator can publish them by
  * rename. What is returned is a {@linkcode StagedDocument}: data only.
  *
- * Local files larger than {@linkcode MAX_FILE_BYTES} are refused rather than
- * read into memory.
+ * Memory does not grow with the size of a local file: it is read once, in
+ * pieces, while it is hashed and copied into staging (`stage_local_file.ts`),
+ * and only its head is converted when it is a text format larger than
+ * `limits.maxTextBytes` (the source page then says where it was cut, see
+ * `read/text_head.ts`). Files over `limits.maxInputBytes` are refused before
+ * they are read. Formats parsed whole (PDF, `.docx`) are held in memory
+ * whole, up to that limit; their readers cap the text they extract.
  *
  * @module
  */
@@ -30,38 +35,15 @@ import {
 import { compileOffline } from "./compile/compile_offline.ts";
 import { compileWithLlm } from "./llm/compile_with_llm.ts";
 import { convertDocument } from "./read/convert_document.ts";
+import { isParsedWhole, type ReaderInput } from "./read/detect_type.ts";
+import { textCutNote, textHead } from "./read/text_head.ts";
 import { fetchPageIndexDocument } from "./fetch/fetch_pageindex.ts";
 import { fetchUrl } from "./fetch/fetch_url.ts";
 import { pageIndexDocument, type PageIndexRaw } from "./fetch/pageindex_document.ts";
+import { stageLocalFile } from "./stage_local_file.ts";
 
-/** Largest local file Quire reads (512 MiB). */
-export const MAX_FILE_BYTES = 512 * 1024 * 1024;
-
-async function readLocalFile(path: string): Promise<Uint8Array> {
-  try {
-    const info = await Deno.stat(path);
-    if (!info.isFile) {
-      throw new InputError("UNREADABLE", `Cannot add '${path}': not a regular file`, path);
-    }
-    if (info.size > MAX_FILE_BYTES) {
-      throw new InputError(
-        "TOO_LARGE",
-        `Cannot add '${path}': ${info.size} bytes is over the ${MAX_FILE_BYTES}-byte limit`,
-        path,
-      );
-    }
-    return await Deno.readFile(path);
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    if (error instanceof Deno.errors.NotFound) {
-      throw new InputError("MISSING", `Cannot add '${path}': no such file`, path);
-    }
-    if (error instanceof Deno.errors.PermissionDenied) {
-      throw new InputError("UNREADABLE", `Cannot add '${path}': permission denied`, path);
-    }
-    throw new InputError("UNREADABLE", `Cannot add '${path}': ${errorMessage(error)}`, path);
-  }
-}
+/** The staged copy of a local file, before its extension is known. */
+const RAW_PART = "raw.part";
 
 /** Reads a stored PageIndex import (`raw/<name>.json`) back into a document. */
 function storedPageIndexDocument(bytes: Uint8Array, source: string): ConvertedDocument {
@@ -79,49 +61,111 @@ function storedPageIndexDocument(bytes: Uint8Array, source: string): ConvertedDo
 }
 
 interface ReadResult {
-  bytes: Uint8Array;
   document: ConvertedDocument;
   nameHint: string;
+  hash: string;
+  bytes: number;
+  /** The original bytes when they are in memory; else they are staged as `raw.part`. */
+  raw: Uint8Array | null;
 }
 
-async function readInput(input: PrepareInput, settings: PrepareSettings): Promise<ReadResult> {
+/**
+ * Converts `bytes`, the first of `total` bytes: all of it when it is short
+ * text or a format parsed whole, else the head of the text with a cut note.
+ */
+async function convertHead(
+  input: ReaderInput & { total: number },
+  settings: PrepareSettings,
+): Promise<ConvertedDocument> {
+  const { total, ...reader } = input;
+  if (isParsedWhole(reader.bytes, reader.fileName)) {
+    if (reader.bytes.length !== total) {
+      throw new InputError(
+        "UNREADABLE",
+        `Cannot add '${reader.source}': the file changed while it was read; add it again`,
+        reader.source,
+      );
+    }
+    return await convertDocument(reader, settings);
+  }
+  if (reader.bytes.length === total && total <= settings.maxTextBytes) {
+    return await convertDocument(reader, settings);
+  }
+  const head = textHead(reader.bytes.subarray(0, settings.maxTextBytes));
+  const document = await convertDocument({ ...reader, bytes: head }, settings);
+  return { ...document, markdown: document.markdown + textCutNote(head, total) };
+}
+
+/** Stages a local file by streaming and converts what it kept of it. */
+async function readLocalInput(
+  path: string,
+  stagingDir: string,
+  settings: PrepareSettings,
+  reader: Omit<ReaderInput, "bytes" | "fileName">,
+): Promise<Omit<ReadResult, "nameHint">> {
+  const fileName = basename(path);
+  const staged = await stageLocalFile(path, join(stagingDir, RAW_PART), {
+    maxInputBytes: settings.maxInputBytes,
+    keepBytes: (first) => isParsedWhole(first, fileName) ? Infinity : settings.maxTextBytes,
+  });
+  // The head is not used after conversion, so a reader may consume it (PDF: no copy).
+  const document = await convertHead(
+    { ...reader, bytes: staged.head, fileName, total: staged.bytes, owned: true },
+    settings,
+  );
+  return { document, hash: staged.hash, bytes: staged.bytes, raw: null };
+}
+
+async function readInput(
+  input: PrepareInput,
+  stagingDir: string,
+  settings: PrepareSettings,
+): Promise<ReadResult> {
   const source = sourceOf(input);
   switch (input.kind) {
     case "file": {
-      const bytes = await readLocalFile(input.path);
-      const fileName = basename(input.path);
-      const document = await convertDocument({ bytes, fileName, source }, settings);
-      return { bytes, document, nameHint: fileStem(fileName) };
+      const read = await readLocalInput(input.path, stagingDir, settings, { source });
+      return { ...read, nameHint: fileStem(basename(input.path)) };
     }
     case "url": {
       const fetched = await fetchUrl(input.url, {
         maxBytes: settings.maxFetchBytes,
         timeoutMs: settings.fetchTimeoutMs,
       });
-      const document = await convertDocument({
+      const document = await convertHead({
         bytes: fetched.bytes,
+        total: fetched.bytes.length,
         fileName: fetched.fileName,
         contentType: fetched.contentType,
         source,
         url: fetched.finalUrl,
       }, settings);
       return {
-        bytes: fetched.bytes,
         document,
         nameHint: document.title || fileStem(fetched.fileName),
+        hash: sha256Bytes(fetched.bytes),
+        bytes: fetched.bytes.length,
+        raw: fetched.bytes,
       };
     }
     case "stored": {
-      const bytes = await readLocalFile(input.path);
-      const document = input.type === "pageindex"
-        ? storedPageIndexDocument(bytes, source)
-        : await convertDocument({
-          bytes,
-          fileName: basename(input.path),
-          source,
-          url: input.origin === "url" ? source : undefined,
-        }, settings);
-      return { bytes, document, nameHint: input.nameHint };
+      if (input.type === "pageindex") {
+        const staged = await stageLocalFile(input.path, join(stagingDir, RAW_PART), {
+          maxInputBytes: settings.maxInputBytes,
+          keepBytes: () => Infinity,
+        });
+        const document = storedPageIndexDocument(staged.head, source);
+        return {
+          document,
+          nameHint: input.nameHint,
+          hash: staged.hash,
+          bytes: staged.bytes,
+          raw: null,
+        };
+      }
+      const url = input.origin === "url" ? source : undefined;
+      const read = await readLocalInput(input.path, stagingDir, settings, { source, url });
+      return { ...read, nameHint: input.nameHint };
     }
     case "pageindex": {
       const imported = await fetchPageIndexDocument(input.docId, {
@@ -129,7 +173,13 @@ async function readInput(input: PrepareInput, settings: PrepareSettings): Promis
         apiKey: settings.pageindex.apiKey,
         timeoutMs: settings.fetchTimeoutMs,
       });
-      return { bytes: imported.raw, document: imported.document, nameHint: imported.nameHint };
+      return {
+        document: imported.document,
+        nameHint: imported.nameHint,
+        hash: sha256Bytes(imported.raw),
+        bytes: imported.raw.length,
+        raw: imported.raw,
+      };
     }
   }
 }
@@ -163,11 +213,12 @@ export async function prepareDocument(
   const { index, input, stagingDir } = request;
   // Staging is disposable: a plain mkdir, no fsync.
   Deno.mkdirSync(stagingDir, { recursive: true });
-  const { bytes, document, nameHint } = await readInput(input, settings);
+  const { document, nameHint, hash, bytes, raw } = await readInput(input, stagingDir, settings);
   const compiled = await compile(document, settings);
   const rawFile = `raw.${document.ext}`;
   const sourceFile = "source.md";
-  writeFileDurably(join(stagingDir, rawFile), bytes);
+  if (raw === null) Deno.renameSync(join(stagingDir, RAW_PART), join(stagingDir, rawFile));
+  else writeFileDurably(join(stagingDir, rawFile), raw);
   const markdown = document.markdown.endsWith("\n") ? document.markdown : document.markdown + "\n";
   writeFileDurably(join(stagingDir, sourceFile), markdown);
   // The staging directory itself needs no fsync: publishing renames these
@@ -180,8 +231,8 @@ export async function prepareDocument(
     stagingDir,
     rawFile,
     sourceFile,
-    hash: sha256Bytes(bytes),
-    bytes: bytes.length,
+    hash,
+    bytes,
     nameHint,
     document: { ...rest, title: rest.title || nameHint },
     compiled,

@@ -37,6 +37,7 @@ import { flattenOutline, outlineMarks, type OutlineNode } from "./pdf_outline.ts
 import { type PagedHeading, pagedSections } from "./paged_sections.ts";
 import { type PdfLine, pdfLines, type PdfTextItemLike } from "./pdf_lines.ts";
 import { escapeMarkdownLine } from "./text_helpers.ts";
+import { cutNote } from "./text_head.ts";
 
 type PdfDocument = Awaited<
   ReturnType<Awaited<ReturnType<typeof getResolvedPDFJS>>["getDocument"]>["promise"]
@@ -111,19 +112,32 @@ function usableTitle(value: unknown): string {
   return title;
 }
 
+/** Page-tree steps spent on page lookups at most (see the module notes). */
+export const PAGE_LOOKUP_BUDGET = 100_000_000;
+
+/** How many pages of a `pageCount`-page PDF are read at most (see the module notes). */
+export function pagesWithinBudget(pageCount: number): number {
+  return Math.min(pageCount, Math.max(1, Math.floor(PAGE_LOOKUP_BUDGET / Math.max(1, pageCount))));
+}
+
 async function readPages(
   pdf: PdfDocument,
   warnings: string[],
-  source: string,
+  options: { source: string; maxChars: number },
 ): Promise<PdfLine[][]> {
+  const { source } = options;
   const pages: PdfLine[][] = [];
   const failed: number[] = [];
   let lastError: unknown;
-  for (let n = 1; n <= pdf.numPages; n++) {
+  let chars = 0;
+  const last = pagesWithinBudget(pdf.numPages);
+  for (let n = 1; n <= last && chars < options.maxChars; n++) {
     try {
       const page = await pdf.getPage(n);
       const content = await page.getTextContent();
-      pages.push(pdfLines(content.items as PdfTextItemLike[]));
+      const lines = pdfLines(content.items as PdfTextItemLike[]);
+      pages.push(lines);
+      for (const line of lines) chars += line.text.length;
       page.cleanup();
     } catch (error) {
       failed.push(n);
@@ -131,7 +145,7 @@ async function readPages(
       pages.push([]);
     }
   }
-  if (pdf.numPages > 0 && failed.length === pdf.numPages) throw loadError(lastError, source);
+  if (pages.length > 0 && failed.length === pages.length) throw loadError(lastError, source);
   if (failed.length > 0) {
     const list = failed.length > 10 ? `${failed.slice(0, 10).join(", ")}…` : failed.join(", ");
     warnings.push(`${failed.length} page(s) could not be read and were skipped: ${list}`);
@@ -156,9 +170,9 @@ export async function readPdf(
     );
   }
   const pdfjs = await getResolvedPDFJS();
-  // pdf.js may transfer (detach) the buffer it is given; the caller still needs the bytes.
+  // pdf.js may transfer (detach) the buffer it is given: copy it unless the caller is done with it.
   const task = pdfjs.getDocument({
-    data: input.bytes.slice(),
+    data: input.owned ? input.bytes : input.bytes.slice(),
     useSystemFonts: true,
     disableFontFace: true,
     verbosity: 0,
@@ -171,18 +185,21 @@ export async function readPdf(
       throw loadError(error, source);
     }
     const warnings: string[] = [];
-    const pages = await readPages(pdf, warnings, source);
+    const pages = await readPages(pdf, warnings, { source, maxChars: settings.maxTextBytes });
     const meta = await pdf.getMetadata().catch(() => undefined);
     const outlineNodes = await pdf.getOutline().catch(() => null) as OutlineNode[] | null;
     const outline = outlineNodes ? await flattenOutline(pdf, outlineNodes) : [];
-    return buildDocument({ pages, outline, warnings, settings, source, meta });
+    const pageCount = pdf.numPages;
+    return buildDocument({ pages, pageCount, outline, warnings, settings, source, meta });
   } finally {
     await task.destroy();
   }
 }
 
 interface BuildParts {
+  /** The pages read: the first `pages.length` of `pageCount`. */
   pages: PdfLine[][];
+  pageCount: number;
   outline: PagedHeading[];
   warnings: string[];
   settings: PrepareSettings;
@@ -191,7 +208,7 @@ interface BuildParts {
 }
 
 function buildDocument(parts: BuildParts): ConvertedDocument {
-  const { pages, outline, warnings, settings, source } = parts;
+  const { pages, pageCount, outline, warnings, settings, source } = parts;
   const chars = pages.reduce((n, lines) => n + lines.reduce((m, l) => m + l.text.length, 0), 0);
   if (chars === 0) {
     throw new InputError(
@@ -213,17 +230,28 @@ function buildDocument(parts: BuildParts): ConvertedDocument {
   for (const mark of marks) {
     marksByPage.set(mark.page, [...(marksByPage.get(mark.page) ?? []), mark]);
   }
-  const markdown = pages
+  let markdown = pages
     .map((lines, i) => {
       const body = renderPage(lines, marksByPage.get(i + 1) ?? []);
       return `<!-- page ${i + 1} -->` + (body ? `\n\n${body}` : "");
     })
     .join("\n\n") + "\n";
+  if (pages.length < pageCount) {
+    const read = `pages 1–${pages.length.toLocaleString("en-US")} of ${
+      pageCount.toLocaleString("en-US")
+    }`;
+    const why = pages.length < pagesWithinBudget(pageCount)
+      ? "limits.maxTextBytes"
+      : `at most ${pagesWithinBudget(pageCount).toLocaleString("en-US")} pages of a ` +
+        `${pageCount.toLocaleString("en-US")}-page PDF are read`;
+    markdown += cutNote(read, why);
+    warnings.push(`only ${read} were converted (${why})`);
+  }
 
   const sections = outline.length > 0
-    ? pagedSections(outline, { pageCount: pages.length })
+    ? pagedSections(outline, { pageCount })
     : pagedSections(marks, {
-      pageCount: pages.length,
+      pageCount,
       withPages: pages.length >= settings.sectionTreeMinPages,
     });
   const info = (parts.meta?.info ?? {}) as Record<string, unknown>;
@@ -242,7 +270,7 @@ function buildDocument(parts: BuildParts): ConvertedDocument {
     title,
     markdown,
     sections,
-    pageCount: pages.length,
+    pageCount,
     warnings,
     facts: {},
   };

@@ -1,0 +1,75 @@
+/**
+ * Converting only the start of a long document, and saying so on its page.
+ *
+ * Text formats (markdown, plain text, CSV, HTML) larger than
+ * `limits.maxTextBytes` are converted from their first bytes only:
+ * {@linkcode textHead} cuts those bytes after the last complete line, so no
+ * character (UTF-8 or UTF-16) and no line is split, and the reader sees a
+ * shorter but well-formed text. The source page then ends with
+ * {@linkcode cutNote}, which says where it was cut; the `raw/` copy is
+ * always the whole file, and the search index holds what the page holds.
+ *
+ * @module
+ */
+
+import { mebibytes } from "../too_large.ts";
+
+function utf16Order(bytes: Uint8Array): "le" | "be" | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return "le";
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return "be";
+  const sample = bytes.subarray(0, 65536);
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < sample.length; i++) if (sample[i] === 0) i % 2 ? odd++ : even++;
+  const half = sample.length / 2;
+  if (odd >= half * 0.1 && even <= half * 0.01) return "le";
+  if (even >= half * 0.1 && odd <= half * 0.01) return "be";
+  return undefined;
+}
+
+/** Cuts the first bytes of a longer text after its last line end (see the module notes). */
+export function textHead(bytes: Uint8Array): Uint8Array {
+  const order = utf16Order(bytes);
+  if (order !== undefined) {
+    for (let i = (bytes.length & ~1) - 2; i >= 0; i -= 2) {
+      const newline = order === "le"
+        ? bytes[i] === 0x0a && bytes[i + 1] === 0
+        : bytes[i] === 0 && bytes[i + 1] === 0x0a;
+      if (newline) return bytes.subarray(0, i + 2);
+    }
+    return bytes.subarray(0, bytes.length & ~1);
+  }
+  const newline = bytes.lastIndexOf(0x0a);
+  if (newline >= 0) return bytes.subarray(0, newline + 1);
+  // One endless line: drop a character that may be incomplete (UTF-8 lead byte and its tail).
+  let end = bytes.length;
+  while (end > 0 && (bytes[end - 1] & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end > 0 && bytes[end - 1] >= 0xc0 ? end - 1 : bytes.length);
+}
+
+/** Counts the lines of a text head (line ends in UTF-8 or UTF-16 alike). */
+function lineCount(bytes: Uint8Array): number {
+  let lines = 0;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a) lines++;
+  return lines;
+}
+
+/**
+ * The markdown block that ends a page cut short: what was converted
+ * (`"the first 8 MiB (120,000 lines) of this 500 MiB file"`, `"pages
+ * 1–2,000 of 100,000"`), why (`"limits.maxTextBytes"`), and that the rest
+ * is in the `raw/` copy only.
+ */
+export function cutNote(converted: string, why = "limits.maxTextBytes"): string {
+  return `\n---\n\n> **Cut here.** Quire converted only ${converted} (${why}); ` +
+    "the rest is not on this page and not in the search index. The original is kept whole " +
+    "in `raw/`.\n";
+}
+
+/** The note for a text file converted from its first `head.length` of `total` bytes. */
+export function textCutNote(head: Uint8Array, total: number): string {
+  const lines = lineCount(head).toLocaleString("en-US");
+  return cutNote(
+    `the first ${mebibytes(head.length)} (${lines} lines) of this ${mebibytes(total)} file`,
+  );
+}
