@@ -73,3 +73,18 @@ export function textCutNote(head: Uint8Array, total: number): string {
     `the first ${mebibytes(head.length)} (${lines} lines) of this ${mebibytes(total)} file`,
   );
 }
+
+/**
+ * Cuts converted markdown longer than `maxChars` characters at the last
+ * blank line (else line end) before that, and ends it with a cut note: for
+ * readers whose output is not bounded by their input's head (`.docx`).
+ */
+export function capMarkdown(markdown: string, maxChars: number): string {
+  if (markdown.length <= maxChars) return markdown;
+  let end = markdown.lastIndexOf("\n\n", maxChars);
+  if (end <= 0) end = markdown.lastIndexOf("\n", maxChars);
+  if (end <= 0) end = maxChars;
+  const count = (n: number) => n.toLocaleString("en-US");
+  return markdown.slice(0, end) + "\n" +
+    cutNote(`the first ${count(end)} of the ${count(markdown.length)} characters of its text`);
+}
