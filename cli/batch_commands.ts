@@ -33,6 +33,8 @@ export interface BatchFlags {
   jobs: number;
   timeout?: number;
   fallback?: "offline" | "fail";
+  /** `add`, `sync` and `watch` only. */
+  followSymlinks?: boolean;
 }
 
 /** The flags of `add`. */
@@ -47,6 +49,7 @@ function batchOptions(flags: BatchFlags, options: GlobalOptions) {
     timeoutSeconds: flags.timeout,
     waitSeconds: options.wait,
     llmFallback: flags.fallback,
+    followSymlinks: flags.followSymlinks,
   };
 }
 
@@ -121,6 +124,9 @@ function describePlan(plan: SyncPlan): string {
   for (const u of plan.update) lines.push(`  update ${u.name} (${u.source})`);
   for (const r of plan.remove) lines.push(`  remove ${r.name} (${r.source})`);
   for (const e of plan.errors) lines.push(`  cannot read ${e.source}: ${e.error}`);
+  for (const k of plan.skipped) {
+    lines.push(`  skip ${k.source}: links to '${k.target}', outside the folder`);
+  }
   lines.push(
     `${plan.add.length} to add, ${plan.update.length} to update, ${plan.remove.length} to remove, ${plan.unchanged.length} unchanged, ${plan.errors.length} unreadable`,
   );
@@ -137,7 +143,7 @@ export async function syncCommand(
     ? locateKnowledgeBase(options)
     : await locateOrInitKnowledgeBase(options);
   if (flags.dryRun) {
-    const plan = await planSync(layout, dir);
+    const plan = await planSync(layout, dir, { followSymlinks: flags.followSymlinks });
     if (options.json) printJson(plan);
     else print(describePlan(plan));
     return EXIT.ok;

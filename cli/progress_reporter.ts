@@ -60,7 +60,9 @@ export class ProgressReporter {
   /** Reports one finished input. */
   onEvent(event: BatchEvent): void {
     const line = describe(event);
-    if (event.kind === "failed") {
+    // A link left out is shown like a failure (even on a live line), but not when quiet.
+    const note = event.kind === "skipped" && event.reason === "outside-folder" && !this.#quiet;
+    if (event.kind === "failed" || note) {
       this.#clear();
       this.#write(line + "\n");
     } else if (!this.#quiet && !this.#live) {
@@ -103,6 +105,10 @@ export function describe(event: BatchEvent): string {
     case "removed":
       return `removed ${event.name} (${event.source})`;
     case "skipped":
+      if (event.reason === "outside-folder") {
+        return `skipped ${event.source}: links to '${event.target}', outside the folder ` +
+          `(--follow-symlinks follows it)`;
+      }
       return `skipped ${event.source}: ${event.reason} of ${event.existing}`;
     case "failed":
       return `failed ${event.source}: ${event.error}`;

@@ -21,7 +21,9 @@ import { renderSummaryPage } from "./pages/render_summary_page.ts";
 /** What happened to one input. */
 export type DocumentOutcome =
   | { kind: "added" | "updated"; name: string; hash: string; source: string }
-  | { kind: "skipped"; source: string; reason: "duplicate"; existing: string };
+  | { kind: "skipped"; source: string; reason: "duplicate"; existing: string }
+  /** A symlink in a walked folder whose target is outside it (not followed). */
+  | { kind: "skipped"; source: string; reason: "outside-folder"; existing: null; target: string };
 
 function relative(layout: KbLayout, absolute: string): string {
   return absolute.slice(layout.root.length + 1).split(/[\\/]/).join("/");

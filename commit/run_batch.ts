@@ -51,7 +51,8 @@ export type BatchEvent =
 export interface BatchResult {
   added: { name: string; hash: string; source: string }[];
   updated: { name: string; hash: string; source: string }[];
-  skipped: { source: string; reason: string; existing: string }[];
+  /** `existing` names the document a duplicate matches (null for other reasons); `target` an outside link's target. */
+  skipped: { source: string; reason: string; existing: string | null; target?: string }[];
   failed: FailedInput[];
   /** True when the batch was stopped by an abort (Ctrl-C). */
   interrupted: boolean;
@@ -138,11 +139,9 @@ export async function runBatch(
     report({ kind: "failed", source, error: error.message });
   };
   const skip = (outcome: DocumentOutcome & { kind: "skipped" }) => {
-    result.skipped.push({
-      source: outcome.source,
-      reason: outcome.reason,
-      existing: outcome.existing,
-    });
+    const { source, reason, existing } = outcome;
+    const target = outcome.reason === "outside-folder" ? { target: outcome.target } : {};
+    result.skipped.push({ source, reason, existing, ...target });
     report(outcome);
   };
 
@@ -158,6 +157,11 @@ export async function runBatch(
     const plan = async (index: number): Promise<PrepareInput | Settled<Skip>> => {
       const item = items[index];
       if (item.kind === "error") return { kind: "settled", index, value: { failed: item.error } };
+      if (item.kind === "skipped") {
+        const { source, reason, target } = item;
+        const skipped = { kind: "skipped", source, reason, existing: null, target } as const;
+        return { kind: "settled", index, value: { skipped } };
+      }
       const cheap = options.force ? null : await cheapCheck(session, item.input);
       return cheap === null ? item.input : { kind: "settled", index, value: cheap };
     };
