@@ -20,7 +20,7 @@
 
 import { CommanderError } from "commander";
 import { type ErrorCode, InputError, QuireError } from "./core/mod.ts";
-import { buildProgram, EXIT, type ExitCode, printJson, say } from "./cli/mod.ts";
+import { buildProgram, EXIT, type ExitCode, interruptExitCode, printJson, say } from "./cli/mod.ts";
 
 /** The exit code of every kind of error that stops a command. */
 const EXIT_CODE_OF: Record<ErrorCode, ExitCode> = {
@@ -48,7 +48,8 @@ function exitCodeForError(error: unknown, json: boolean): ExitCode {
     if (json) {
       printJson({ error: { code: error.code, message: error.message, hint: error.hint ?? null } });
     }
-    return EXIT_CODE_OF[error.code];
+    // An interrupt is 130 after Ctrl-C, 143 after SIGTERM.
+    return error.code === "INTERRUPTED" ? interruptExitCode() : EXIT_CODE_OF[error.code];
   }
   if (error instanceof InputError) {
     say(`error: ${error.message}`);

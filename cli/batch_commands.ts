@@ -23,7 +23,7 @@ import {
 } from "../commit/mod.ts";
 import { describeRecovery } from "./describe_recovery.ts";
 import { EXIT } from "./exit_code.ts";
-import { withInterrupts } from "./interrupts.ts";
+import { interruptExitCode, withInterrupts } from "./interrupts.ts";
 import { locateKnowledgeBase, locateOrInitKnowledgeBase } from "./locate_kb.ts";
 import { type GlobalOptions, print, printJson, say } from "./output.ts";
 import { ProgressReporter } from "./progress_reporter.ts";
@@ -78,7 +78,7 @@ async function runBatchCommand(
 
 function batchExitCode(result: BatchResult): number {
   if (result.rollbackFailed !== null) return EXIT.rollback;
-  if (result.interrupted) return EXIT.interrupted;
+  if (result.interrupted) return interruptExitCode();
   return result.failed.length > 0 ? EXIT.failed : EXIT.ok;
 }
 

@@ -10,6 +10,7 @@
  * | 3 | the knowledge base is locked by another process |
  * | 4 | a rollback failed; its journal was kept for the next recovery |
  * | 130 | interrupted (Ctrl-C); what was committed stays committed |
+ * | 143 | terminated (SIGTERM), handled like Ctrl-C; what was committed stays committed |
  *
  * @module
  */
@@ -22,6 +23,7 @@ export const EXIT = {
   locked: 3,
   rollback: 4,
   interrupted: 130,
+  terminated: 143,
 } as const;
 
 /** One of Quire's exit codes. */

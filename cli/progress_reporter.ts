@@ -14,6 +14,7 @@
  */
 
 import type { BatchEvent } from "../commit/mod.ts";
+import { writeText } from "./output.ts";
 
 /** Options of {@linkcode ProgressReporter}. */
 export interface ProgressReporterOptions {
@@ -27,10 +28,8 @@ export interface ProgressReporterOptions {
   columns?: number;
 }
 
-const encoder = new TextEncoder();
-
 function writeStderr(text: string): void {
-  Deno.stderr.writeSync(encoder.encode(text));
+  writeText(Deno.stderr, text);
 }
 
 function columnsOfTerminal(): number {
