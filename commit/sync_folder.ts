@@ -84,8 +84,8 @@ async function folderOf(dir: string): Promise<string> {
 /**
  * Finds registered documents from the folder whose source was not
  * discovered. Every discovered entry counts as present, errors and skipped
- * links included: a file that cannot be read, or a link not followed, is
- * never a removal.
+ * links included, and so does everything under a skipped link to a folder:
+ * a file that cannot be read, or a link not followed, is never a removal.
  */
 function vanished(
   db: DatabaseSync,
@@ -93,7 +93,11 @@ function vanished(
   discovered: DiscoveredInput[],
 ): StoredDocument[] {
   const present = new Set(discovered.map((d) => d.source));
-  return listDocumentsUnder(db, folder + sep).filter((doc) => !present.has(doc.source));
+  // A link not followed keeps whatever came in through it (a file or a whole folder).
+  const links = discovered.filter((d) => d.kind === "skipped").map((d) => d.source + sep);
+  return listDocumentsUnder(db, folder + sep).filter((doc) =>
+    !present.has(doc.source) && !links.some((link) => doc.source.startsWith(link))
+  );
 }
 
 /** Works out what `sync DIR` would do, without the lock and without writing. */

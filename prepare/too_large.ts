@@ -8,10 +8,14 @@
 
 import { InputError } from "../core/errors.ts";
 
-/** A byte count in MiB for messages: `512 MiB`, `1.5 MiB`. */
+/** A byte count for messages: `512 MiB`, `1.5 MiB`, `64 KiB`, `900 bytes`. */
 export function mebibytes(bytes: number): string {
-  const value = bytes / (1024 * 1024);
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} MiB`;
+  const [value, unit] = bytes >= 1024 * 1024
+    ? [bytes / (1024 * 1024), "MiB"]
+    : bytes >= 1024
+    ? [bytes / 1024, "KiB"]
+    : [bytes, "bytes"];
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
 }
 
 /**

@@ -144,21 +144,40 @@ export function makeDocx(spec: DocxSpec): Uint8Array {
   ]);
 }
 
-/**
- * A `.docx` whose `word/document.xml` inflates to about `bytes` bytes of
- * paragraphs (declared as `declaredSize` when given: a bomb that lies).
- */
+/** Options of {@linkcode makeDocxBomb}. */
+export interface DocxBombOptions {
+  /** The inflated size written into the headers (a bomb that lies). @default the real size */
+  declaredSize?: number;
+  /**
+   * One paragraph of a single repeated letter (inflates about 1,000 times
+   * its size) instead of many paragraphs of words (about 30 times).
+   * @default false
+   */
+  run?: boolean;
+}
+
+/** A `.docx` whose `word/document.xml` inflates to about `bytes` bytes. */
 export async function makeDocxBomb(
   bytes: number,
-  options: { declaredSize?: number } = {},
+  options: DocxBombOptions = {},
 ): Promise<Uint8Array> {
   const encoder = new TextEncoder();
-  const paragraph = encoder.encode(docxParagraph("harbour tide vessel ".repeat(20)));
-  const count = Math.ceil(bytes / paragraph.length);
-  const head = encoder.encode(DOCUMENT_OPEN);
-  const tail = encoder.encode(DOCUMENT_CLOSE);
-  const deflated = await deflateParts([head, ...repeated(paragraph, count), tail]);
-  const size = head.length + paragraph.length * count + tail.length;
+  const [open, unit, close] = options.run
+    ? [
+      DOCUMENT_OPEN + "<w:p><w:r><w:t>",
+      encoder.encode("a".repeat(4096)),
+      "</w:t></w:r></w:p>" + DOCUMENT_CLOSE,
+    ]
+    : [
+      DOCUMENT_OPEN,
+      encoder.encode(docxParagraph("harbour tide vessel ".repeat(20))),
+      DOCUMENT_CLOSE,
+    ];
+  const count = Math.ceil(bytes / unit.length);
+  const head = encoder.encode(open);
+  const tail = encoder.encode(close);
+  const deflated = await deflateParts([head, ...repeated(unit, count), tail]);
+  const size = head.length + unit.length * count + tail.length;
   return makeZip([
     { name: "[Content_Types].xml", data: CONTENT_TYPES },
     { name: "_rels/.rels", data: ROOT_RELS },
