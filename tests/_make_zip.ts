@@ -20,13 +20,15 @@ export interface ZipEntrySpec {
   declaredSize?: number;
   /** Already-deflated bytes standing for `data` (big bombs); the CRC is then not checked by readers here. */
   deflated?: Uint8Array;
+  /** Write the central directory's sizes in a Zip64 extra field (0xFFFFFFFF in the header). @default false */
+  zip64?: boolean;
 }
 
 function bytesOf(data: Uint8Array | string): Uint8Array {
   return typeof data === "string" ? new TextEncoder().encode(data) : data;
 }
 
-/** Writes a zip archive (no Zip64, no encryption) and returns its bytes. */
+/** Writes a zip archive (no encryption; Zip64 sizes per entry on request) and returns its bytes. */
 export function makeZip(entries: ZipEntrySpec[]): Uint8Array {
   const locals: Uint8Array[] = [];
   const centrals: Uint8Array[] = [];
@@ -52,12 +54,21 @@ export function makeZip(entries: ZipEntrySpec[]): Uint8Array {
     central.setUint16(6, 20, true);
     central.setUint16(10, method, true);
     central.setUint32(16, crc, true);
-    central.setUint32(20, body.length, true);
-    central.setUint32(24, size, true);
+    central.setUint32(20, entry.zip64 ? 0xffffffff : body.length, true);
+    central.setUint32(24, entry.zip64 ? 0xffffffff : size, true);
     central.setUint16(28, name.length, true);
     central.setUint32(42, offset, true);
+    // Zip64 extended information: the sizes in the order the header fields come (size first).
+    const extra = new DataView(new ArrayBuffer(entry.zip64 ? 20 : 0));
+    if (entry.zip64) {
+      central.setUint16(30, 20, true);
+      extra.setUint16(0, 1, true);
+      extra.setUint16(2, 16, true);
+      extra.setBigUint64(4, BigInt(size), true);
+      extra.setBigUint64(12, BigInt(body.length), true);
+    }
     locals.push(new Uint8Array(local.buffer), name, body);
-    centrals.push(new Uint8Array(central.buffer), name);
+    centrals.push(new Uint8Array(central.buffer), name, new Uint8Array(extra.buffer));
     offset += 30 + name.length + body.length;
   }
   const centralSize = centrals.reduce((n, part) => n + part.length, 0);

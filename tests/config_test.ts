@@ -55,3 +55,38 @@ Deno.test("a bad config is a usage error (exit 2) naming the file and the key", 
   assert.match(result.stderr, /Cannot read config '.*config\.json': unknown key 'langauge'/);
   assert.match(result.stderr, /hint: Remove 'langauge' or check its spelling/);
 });
+
+Deno.test("parseConfig() range-checks the input-size limits", () => {
+  const limits = parseConfig("{}", "c.json").limits;
+  assert.equal(limits.maxInputBytes, 512 * 1024 * 1024);
+  assert.equal(limits.maxTextBytes, 8 * 1024 * 1024);
+  assert.equal(limits.maxInflatedBytes, 16 * 1024 * 1024);
+  assert.equal(limits.maxCompressionRatio, 100);
+  assert.equal(
+    parseConfig('{"limits": {"maxInputBytes": 1048576}}', "c.json").limits.maxInputBytes,
+    1048576,
+  );
+  for (
+    const [key, value] of [
+      ["maxInputBytes", 0],
+      ["maxInputBytes", 1.5],
+      ["maxTextBytes", 10],
+      ["maxInflatedBytes", -1],
+      ["maxCompressionRatio", 1],
+      ["maxCompressionRatio", "1e400"],
+    ] as const
+  ) {
+    assert.throws(
+      () => parseConfig(JSON.stringify({ limits: { [key]: value } }), "c.json"),
+      (e: QuireError) => {
+        assert.equal(e.code, "CONFIG");
+        assert.match(
+          e.message,
+          new RegExp(`'limits\\.${key}' must be (a whole number from|a number)`),
+        );
+        return true;
+      },
+      `${key}: ${value}`,
+    );
+  }
+});
