@@ -170,3 +170,65 @@ export async function writeLargePdf(path: string, pages: number): Promise<void> 
     await out.write(`trailer\n<< /Size ${next} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
   });
 }
+
+/**
+ * Writes a PDF of one text page that also holds an image of about `bytes`
+ * bytes (never decoded for text): the largest PDF the limits allow is
+ * parsed whole, so this is the worst case for a PDF's memory.
+ */
+export async function writeImagePdf(path: string, bytes: number): Promise<void> {
+  await withWriter(path, async (out) => {
+    const offsets: number[] = [];
+    const object = async (id: number, body: string) => {
+      await out.flush();
+      offsets[id] = out.written;
+      await out.write(`${id} 0 obj\n${body}\nendobj\n`);
+    };
+    await out.write("%PDF-1.4\n");
+    await object(1, "<< /Type /Catalog /Pages 2 0 R >>");
+    await object(2, "<< /Type /Pages /Kids [4 0 R] /Count 1 >>");
+    await object(3, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+    await object(
+      4,
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R " +
+        "/Resources << /Font << /F1 3 0 R >> /XObject << /Im1 6 0 R >> >> >>",
+    );
+    const content = "BT /F1 12 Tf 56 700 Td (A harbour chart with a large scan.) Tj ET\n";
+    await object(5, `<< /Length ${content.length} >>\nstream\n${content}endstream`);
+    const width = 4096;
+    const height = Math.ceil(bytes / width);
+    await out.flush();
+    offsets[6] = out.written;
+    await out.write(
+      `6 0 obj\n<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} ` +
+        `/ColorSpace /DeviceGray /BitsPerComponent 8 /Length ${width * height} >>\nstream\n`,
+    );
+    const row = new Uint8Array(width * 256).fill(128);
+    for (let done = 0; done < height; done += 256) {
+      await out.writeBytes(row.subarray(0, width * Math.min(256, height - done)));
+    }
+    await out.write("\nendstream\nendobj\n");
+    await out.flush();
+    const xref = out.written;
+    await out.write("xref\n0 7\n0000000000 65535 f \n");
+    for (let id = 1; id <= 6; id++) {
+      await out.write(`${String(offsets[id]).padStart(10, "0")} 00000 n \n`);
+    }
+    await out.write(`trailer\n<< /Size 7 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
+  });
+}
+
+/** Writes about `bytes` bytes of HTML: paragraphs each nested 20 `<div>`s deep. */
+export async function writeDenseHtml(path: string, bytes: number): Promise<void> {
+  const sentence = sentences();
+  await withWriter(path, async (out) => {
+    await out.write("<!doctype html><html><head><title>Dense</title></head><body>\n");
+    let size = 0;
+    while (size < bytes) {
+      const block = "<div>".repeat(20) + `<p>${sentence()}</p>` + "</div>".repeat(20) + "\n";
+      size += block.length;
+      await out.write(block);
+    }
+    await out.write("</body></html>\n");
+  });
+}

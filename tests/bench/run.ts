@@ -9,7 +9,8 @@
  *
  * Cases: `startup`, `jobs` (issue 3), `growth` and `search` (issue 5; they
  * share one 10,000-document knowledge base, built once), `pdf` (PDF
- * extraction). Quick mode is also on when `QUIRE_BENCH_QUICK` is set.
+ * extraction), `memory` (issue 10: peak RSS of large and hostile inputs
+ * against 1 GiB). Quick mode is also on when `QUIRE_BENCH_QUICK` is set.
  * Everything is written under the system temp folder and removed afterwards.
  *
  * @module
@@ -17,6 +18,7 @@
 
 import { benchGrowth } from "./growth_bench.ts";
 import { benchJobs } from "./jobs_bench.ts";
+import { benchMemory } from "./memory_bench.ts";
 import { benchPdf } from "./pdf_bench.ts";
 import { benchSearch } from "./search_bench.ts";
 import { benchStartup } from "./startup_bench.ts";
@@ -34,6 +36,7 @@ const CASES: Record<string, Case> = {
   growth: benchGrowth,
   search: benchSearch,
   pdf: async () => ["## pdf: PDF extraction", "", "```text", ...await benchPdf(), "```"],
+  memory: benchMemory,
 };
 
 async function commandOutput(program: string, args: string[]): Promise<string> {
