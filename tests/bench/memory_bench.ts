@@ -11,8 +11,8 @@
  *   `limits.maxInputBytes` (one big image), a `.docx` whose text parts are
  *   just under `limits.maxInflatedBytes`, an HTML file of 8 MiB of nested
  *   elements;
- * - zip bombs: 1 MB inflating to 1 GB, 10 MB of paragraphs inflating to
- *   300 MB, one that declares 1 KB;
+ * - zip bombs: one inflating to 1 GB of one letter, one to 300 MB of
+ *   paragraphs, one to 300 MB while declaring 1 KB;
  * - pathological shapes, for their time: a 20,000-page PDF with one flat
  *   `/Kids` array, 1,000 and 10,000 nested `<div>`s, 600 KB of unbalanced
  *   `[`.
@@ -80,17 +80,17 @@ function cases(quick: boolean): MemoryCase[] {
       write: (p) => writeDenseHtml(p, 8 * 1024 * 1024 * scale),
     },
     {
-      label: "zip bomb: 1 MB → 1 GB",
+      label: "zip bomb inflating to 1 GB (one letter)",
       file: "bomb-run.docx",
       write: bytes(() => makeDocxBomb(mb(1000), { run: true })),
     },
     {
-      label: "zip bomb: 10 MB of paragraphs → 300 MB",
+      label: "zip bomb inflating to 300 MB (paragraphs)",
       file: "bomb-words.docx",
       write: bytes(() => makeDocxBomb(mb(300))),
     },
     {
-      label: "zip bomb declaring 1 KB (300 MB)",
+      label: "zip bomb inflating to 300 MB, declaring 1 KB",
       file: "bomb-lying.docx",
       write: bytes(() => makeDocxBomb(mb(300), { run: true, declaredSize: 1000 })),
     },
