@@ -36,7 +36,7 @@ import { compileOffline } from "./compile/compile_offline.ts";
 import { compileWithLlm } from "./llm/compile_with_llm.ts";
 import { convertDocument } from "./read/convert_document.ts";
 import { isParsedWhole, type ReaderInput } from "./read/detect_type.ts";
-import { textCutNote, textHead } from "./read/text_head.ts";
+import { closeOpenFence, textCutNote, textHead } from "./read/text_head.ts";
 import { fetchPageIndexDocument } from "./fetch/fetch_pageindex.ts";
 import { fetchUrl } from "./fetch/fetch_url.ts";
 import { pageIndexDocument, type PageIndexRaw } from "./fetch/pageindex_document.ts";
@@ -93,7 +93,10 @@ async function convertHead(
   }
   const head = textHead(reader.bytes.subarray(0, settings.maxTextBytes));
   const document = await convertDocument({ ...reader, bytes: head }, settings);
-  return { ...document, markdown: document.markdown + textCutNote(head, total) };
+  const markdown = document.type === "markdown"
+    ? closeOpenFence(document.markdown)
+    : document.markdown;
+  return { ...document, markdown: markdown + textCutNote(head, total) };
 }
 
 /** Stages a local file by streaming and converts what it kept of it. */

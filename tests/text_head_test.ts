@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { capMarkdown, cutNote, textHead } from "../prepare/read/text_head.ts";
+import { capMarkdown, closeOpenFence, cutNote, textHead } from "../prepare/read/text_head.ts";
 
 const encoder = new TextEncoder();
 
@@ -46,4 +46,11 @@ Deno.test("capMarkdown() cuts long markdown at a blank line and says where", () 
   );
   assert.ok(capped.indexOf("Cut here") < 200);
   assert.match(cutNote("pages 1–2", "why"), /Quire converted only pages 1–2 \(why\)/);
+});
+
+Deno.test("closeOpenFence() closes a code block left open by a cut, and only then", () => {
+  assert.equal(closeOpenFence("text\n```ts\nconst a = 1;\n"), "text\n```ts\nconst a = 1;\n```\n");
+  assert.equal(closeOpenFence("~~~~\ncode\n```\nmore"), "~~~~\ncode\n```\nmore\n~~~~\n");
+  const closed = "```\ncode\n```\nafter\n";
+  assert.equal(closeOpenFence(closed), closed);
 });

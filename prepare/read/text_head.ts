@@ -47,6 +47,25 @@ export function textHead(bytes: Uint8Array): Uint8Array {
   return bytes.subarray(0, end > 0 && bytes[end - 1] >= 0xc0 ? end - 1 : bytes.length);
 }
 
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+
+/**
+ * Closes a fenced code block left open where markdown was cut, so the cut
+ * note after it is not shown as code.
+ */
+export function closeOpenFence(markdown: string): string {
+  let open: string | undefined;
+  for (const line of markdown.split("\n")) {
+    const fence = FENCE.exec(line)?.[1];
+    if (fence === undefined) continue;
+    if (open === undefined) open = fence;
+    else if (fence[0] === open[0] && fence.length >= open.length && line.trim() === fence) {
+      open = undefined;
+    }
+  }
+  return open === undefined ? markdown : `${markdown.replace(/\n?$/, "\n")}${open}\n`;
+}
+
 /** Counts the lines of a text head (line ends in UTF-8 or UTF-16 alike). */
 function lineCount(bytes: Uint8Array): number {
   let lines = 0;
