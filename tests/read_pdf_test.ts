@@ -190,5 +190,20 @@ Deno.test("readPdf() stops reading pages at maxTextBytes and ends the page with 
     doc.markdown,
     /\*\*Cut here\.\*\* Quire converted only pages 1–11 of 40 \(limits\.maxTextBytes\); the rest is not on this page/,
   );
-  assert.deepEqual(doc.warnings, ["only pages 1–11 of 40 were converted (limits.maxTextBytes)"]);
+  assert.deepEqual(doc.warnings, ["converted only pages 1–11 of 40 (limits.maxTextBytes)"]);
+});
+
+Deno.test("readPdf() keeps only part of one huge page, and says so", async () => {
+  const lines = Array.from(
+    { length: 500 },
+    (_, i) => ({ text: `Line ${i} of the tide log.`, size: 2 }),
+  );
+  const doc = await readPdf(
+    { bytes: makePdf({ pages: [{ lines }] }), fileName: "one.pdf", source: "one.pdf" },
+    formatSettings({ maxTextBytes: 1000 }),
+  );
+  assert.match(doc.markdown, /Line 0 of the tide log\./);
+  assert.doesNotMatch(doc.markdown, /Line 499 of the tide log/);
+  assert.match(doc.markdown, /Quire converted only part of page 1 of 1 \(limits\.maxTextBytes\)/);
+  assert.deepEqual(doc.warnings, ["converted only part of page 1 of 1 (limits.maxTextBytes)"]);
 });

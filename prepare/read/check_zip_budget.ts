@@ -4,10 +4,9 @@
  *
  * From the central directory, every entry's declared sizes are checked
  * first (no inflating at all); then every entry is inflated once, in
- * pieces, counting the bytes and keeping none of them (`DecompressionStream`,
- * fed 16 KiB at a time, so one piece inflates to at most ~16 MiB), and the
- * counts are checked while inflating, so a bomb is stopped at the limit, not
- * after it. Refused with `TOO_LARGE` naming the limit:
+ * pieces, counting the bytes and keeping none of them (`inflate_pieces.ts`),
+ * and the counts are checked while inflating, so a bomb is stopped at the
+ * limit, not after it. Refused with `TOO_LARGE` naming the limit:
  *
  * - the parts the reader parses (XML, found by their first bytes, or by a
  *   `.xml`/`.rels` name for declared sizes) inflating to more than
@@ -26,6 +25,7 @@
 
 import { InputError } from "../../core/errors.ts";
 import { tooLarge } from "../too_large.ts";
+import { inflatePieces } from "./inflate_pieces.ts";
 
 /** The limits of {@linkcode checkZipBudget}. */
 export interface ZipBudget {
@@ -56,7 +56,6 @@ const END64 = 0x06064b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 const RATIO_FLOOR = 1 << 20;
-const PIECE = 16 * 1024;
 
 /** A `CORRUPT` error in the readers' wording: "the DOCX file is damaged (<detail>)". */
 function corrupt(source: string, label: string | undefined, detail: string): InputError {
@@ -187,35 +186,6 @@ function checkTotals(sums: { total: number; parsed: number }, source: string, bu
 }
 
 /**
- * Inflates `data` in pieces and calls `onPiece` with each inflated piece
- * (to count it); `onPiece` throwing stops the inflating at once.
- */
-async function inflatePieces(data: Uint8Array, onPiece: (piece: Uint8Array) => void) {
-  const stream = new DecompressionStream("deflate-raw");
-  const writer = stream.writable.getWriter();
-  const reader = stream.readable.getReader();
-  const writing = (async () => {
-    for (let at = 0; at < data.length; at += PIECE) {
-      await writer.write(data.subarray(at, at + PIECE) as Uint8Array<ArrayBuffer>);
-    }
-    await writer.close();
-  })();
-  writing.catch(() => {}); // Its failure shows on the reading side.
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      onPiece(value);
-    }
-    await writing;
-  } catch (error) {
-    await reader.cancel().catch(() => {});
-    await writer.abort().catch(() => {});
-    throw error;
-  }
-}
-
-/**
  * Checks a zip archive against `budget` before anything inflates it whole;
  * see the module notes.
  * @throws {InputError} `TOO_LARGE` naming the limit, or `CORRUPT`.
@@ -256,7 +226,7 @@ export async function checkZipBudget(
     if (entry.method === 0) count(data);
     else {
       try {
-        await inflatePieces(data, count);
+        await inflatePieces(data, { format: "deflate-raw", onPiece: count });
       } catch (error) {
         if (error instanceof InputError) throw error;
         throw corrupt(source, label, `'${entry.name}' does not inflate`);
