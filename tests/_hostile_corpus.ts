@@ -141,12 +141,81 @@ export async function writeHostileCorpus(dir: string): Promise<HostileCase[]> {
     failed: "TOO_LARGE",
     message: /its elements nest more than 10,000 levels deep$/,
   });
+  add("bomb-flate.pdf", await makeFlatePdf(8 * 1024 * 1024), {
+    failed: "TOO_LARGE",
+    message: /a stream of the PDF inflates to more than 100 times its compressed size/,
+  });
   add("brackets.md", "# Brackets\n\n" + "[".repeat(60_000) + " harbour tide\n", {
     added: true,
     page: /\[{60000} harbour tide/,
   });
   await writeFiles(dir, files);
   return cases;
+}
+
+/**
+ * A one-page PDF whose content stream (or, with `image`, an image on the
+ * page) is `/FlateDecode` data inflating to about `bytes` bytes of
+ * repeated drawing operators: a PDF compression bomb.
+ */
+export async function makeFlatePdf(
+  bytes: number,
+  options: { image?: boolean } = {},
+): Promise<Uint8Array> {
+  const unit = new TextEncoder().encode("0 0 m 10 10 l S\n".repeat(4096));
+  const parts = Array.from({ length: Math.ceil(bytes / unit.length) }, () => unit);
+  const stream = new CompressionStream("deflate");
+  const writer = stream.writable.getWriter();
+  const written = (async () => {
+    for (const part of parts) await writer.write(part);
+    await writer.close();
+  })();
+  const [data] = await Promise.all([new Response(stream.readable).bytes(), written]);
+  const dictionary = options.image
+    ? `/Type /XObject /Subtype /Image /Width 4096 /Height ${Math.ceil(bytes / 4096)} ` +
+      "/ColorSpace /DeviceGray /BitsPerComponent 8"
+    : "";
+  const page = options.image
+    ? "/Contents 6 0 R /Resources << /XObject << /Im1 5 0 R >> >>"
+    : "/Contents 5 0 R";
+  const objects: (string | Uint8Array)[][] = [
+    ["<< /Type /Catalog /Pages 2 0 R >>"],
+    ["<< /Type /Pages /Kids [4 0 R] /Count 1 >>"],
+    ["<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"],
+    [`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] ${page} >>`],
+    [
+      `<< ${dictionary} /Length ${data.length} /Filter /FlateDecode >>\nstream\n`,
+      data,
+      "\nendstream",
+    ],
+    ["<< /Length 24 >>\nstream\nBT /F1 9 Tf (x) Tj ET\nendstream"],
+  ];
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const put = (part: string | Uint8Array) => {
+    const bytes = typeof part === "string" ? new TextEncoder().encode(part) : part;
+    chunks.push(bytes);
+    size += bytes.length;
+  };
+  put("%PDF-1.4\n");
+  const offsets = objects.map((body, i) => {
+    const offset = size;
+    put(`${i + 1} 0 obj\n`);
+    body.forEach(put);
+    put("\nendobj\n");
+    return offset;
+  });
+  const xref = size;
+  put(`xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`);
+  for (const offset of offsets) put(`${String(offset).padStart(10, "0")} 00000 n \n`);
+  put(`trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }
 
 /** An HTML page whose text sits `depth` elements (`tag`, default `div`) deep. */

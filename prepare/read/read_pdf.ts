@@ -38,6 +38,7 @@ import { type PagedHeading, pagedSections } from "./paged_sections.ts";
 import { type PdfLine, pdfLines, type PdfTextItemLike } from "./pdf_lines.ts";
 import { escapeMarkdownLine } from "./text_helpers.ts";
 import { cutNote } from "./text_head.ts";
+import { checkPdfStreams } from "./check_pdf_streams.ts";
 
 type PdfDocument = Awaited<
   ReturnType<Awaited<ReturnType<typeof getResolvedPDFJS>>["getDocument"]>["promise"]
@@ -199,6 +200,9 @@ export async function readPdf(
       source,
     );
   }
+  await checkPdfStreams(input.bytes, source, {
+    maxCompressionRatio: settings.maxCompressionRatio,
+  });
   const pdfjs = await getResolvedPDFJS();
   // pdf.js may transfer (detach) the buffer it is given: copy it unless the caller is done with it.
   const task = pdfjs.getDocument({

@@ -12,7 +12,8 @@
  *   just under `limits.maxInflatedBytes`, an HTML file of 8 MiB of nested
  *   elements;
  * - zip bombs: one inflating to 1 GB of one letter, one to 300 MB of
- *   paragraphs, one to 300 MB while declaring 1 KB;
+ *   paragraphs, one to 300 MB while declaring 1 KB; a PDF whose content
+ *   stream inflates to 1 GB; a PDF page drawing 50 MB of text;
  * - pathological shapes, for their time: a 20,000-page PDF with one flat
  *   `/Kids` array, 1,000 and 10,000 nested `<div>`s, 600 KB of unbalanced
  *   `[`.
@@ -25,7 +26,7 @@
 import { join } from "node:path";
 import type { AddResult } from "../../commit/mod.ts";
 import { makeDocx, makeDocxBomb } from "../_make_zip.ts";
-import { deepHtml } from "../_hostile_corpus.ts";
+import { deepHtml, makeFlatePdf } from "../_hostile_corpus.ts";
 import { makePdf } from "../_make_pdf.ts";
 import { removeTree, runCli } from "./_bench_cli.ts";
 import { type BenchOptions, isQuick } from "./_bench_options.ts";
@@ -95,6 +96,16 @@ function cases(quick: boolean): MemoryCase[] {
       write: bytes(() => makeDocxBomb(mb(300), { run: true, declaredSize: 1000 })),
     },
     {
+      label: "PDF compression bomb inflating to 1 GB",
+      file: "bomb.pdf",
+      write: bytes(() => makeFlatePdf(mb(1000))),
+    },
+    {
+      label: "PDF of one page with a 50 MB content stream",
+      file: "one-page.pdf",
+      write: bytes(() => onePagePdf(mb(50))),
+    },
+    {
       label: `${flatPages.toLocaleString("en-US")}-page PDF, flat /Kids`,
       file: "flat.pdf",
       write: bytes(() =>
@@ -127,6 +138,15 @@ function cases(quick: boolean): MemoryCase[] {
       write: bytes(() => makeDocx({ paragraphs: ["Tide tables", "High water at noon."] })),
     },
   ];
+}
+
+/** A one-page PDF whose page draws about `bytes` bytes of text operators (70 bytes a line). */
+function onePagePdf(bytes: number): Uint8Array {
+  const lines = Array.from(
+    { length: Math.ceil(bytes / 70) },
+    () => ({ text: "The harbour tide turned at the berth." }),
+  );
+  return makePdf({ pages: [{ lines }] });
 }
 
 function text(value: string): Uint8Array {
