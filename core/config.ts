@@ -53,9 +53,9 @@ export interface QuireConfig {
     prepareTimeoutSeconds: number;
     /** Largest local file added; larger ones are refused before they are read. @default 536870912 (512 MiB) */
     maxInputBytes: number;
-    /** Text converted per document (source page, search index); the rest is cut with a note. @default 8388608 (8 MiB) */
+    /** Text converted per document (source page, search index); the rest is cut with a note. @default 4194304 (4 MiB) */
     maxTextBytes: number;
-    /** What the parts of an archive (`.docx`) that Quire parses may inflate to. @default 16777216 (16 MiB) */
+    /** What the parts of an archive (`.docx`) that Quire parses may inflate to. @default 8388608 (8 MiB) */
     maxInflatedBytes: number;
     /** Largest inflated-to-compressed ratio of one archive entry. @default 100 */
     maxCompressionRatio: number;
@@ -106,8 +106,8 @@ export function defaultConfig(): QuireConfig {
       tableMaxRows: 1000,
       prepareTimeoutSeconds: 600,
       maxInputBytes: 512 * 1024 * 1024,
-      maxTextBytes: 8 * 1024 * 1024,
-      maxInflatedBytes: 16 * 1024 * 1024,
+      maxTextBytes: 4 * 1024 * 1024,
+      maxInflatedBytes: 8 * 1024 * 1024,
       maxCompressionRatio: 100,
     },
     concepts: { minDocuments: 2, prominentMakesPage: true, perDocument: 8 },

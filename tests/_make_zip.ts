@@ -165,6 +165,8 @@ export interface DocxBombOptions {
    * @default false
    */
   run?: boolean;
+  /** Extra archive entries (an image, say). @default [] */
+  extra?: ZipEntrySpec[];
 }
 
 /** A `.docx` whose `word/document.xml` inflates to about `bytes` bytes. */
@@ -198,5 +200,6 @@ export async function makeDocxBomb(
       deflated,
       declaredSize: options.declaredSize ?? Math.min(size, 0xffffffff),
     },
+    ...(options.extra ?? []),
   ]);
 }

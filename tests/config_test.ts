@@ -59,8 +59,8 @@ Deno.test("a bad config is a usage error (exit 2) naming the file and the key", 
 Deno.test("parseConfig() range-checks the input-size limits", () => {
   const limits = parseConfig("{}", "c.json").limits;
   assert.equal(limits.maxInputBytes, 512 * 1024 * 1024);
-  assert.equal(limits.maxTextBytes, 8 * 1024 * 1024);
-  assert.equal(limits.maxInflatedBytes, 16 * 1024 * 1024);
+  assert.equal(limits.maxTextBytes, 4 * 1024 * 1024);
+  assert.equal(limits.maxInflatedBytes, 8 * 1024 * 1024);
   assert.equal(limits.maxCompressionRatio, 100);
   assert.equal(
     parseConfig('{"limits": {"maxInputBytes": 1048576}}', "c.json").limits.maxInputBytes,

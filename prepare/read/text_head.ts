@@ -75,7 +75,7 @@ function lineCount(bytes: Uint8Array): number {
 
 /**
  * The markdown block that ends a page cut short: what was converted
- * (`"the first 8 MiB (120,000 lines) of this 500 MiB file"`, `"pages
+ * (`"the first 4 MiB (67,000 lines) of this 500 MiB file"`, `"pages
  * 1–2,000 of 100,000"`), why (`"limits.maxTextBytes"`), and that the rest
  * is in the `raw/` copy only.
  */

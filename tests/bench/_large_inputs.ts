@@ -232,3 +232,48 @@ export async function writeDenseHtml(path: string, bytes: number): Promise<void>
     await out.write("</body></html>\n");
   });
 }
+
+/**
+ * Writes a one-page PDF whose page draws about `bytes` bytes of text, all of
+ * it on one line (each run starts at the same point): the worst case for a
+ * PDF, a file parsed whole whose text is as long as it can be.
+ */
+export async function writeOneLinePdf(path: string, bytes: number): Promise<void> {
+  await withWriter(path, async (out) => {
+    const offsets: number[] = [];
+    const object = async (id: number, body: string) => {
+      await out.flush();
+      offsets[id] = out.written;
+      await out.write(`${id} 0 obj\n${body}\nendobj\n`);
+    };
+    await out.write("%PDF-1.4\n");
+    await object(1, "<< /Type /Catalog /Pages 2 0 R >>");
+    await object(2, "<< /Type /Pages /Kids [4 0 R] /Count 1 >>");
+    await object(3, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+    await object(
+      4,
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R " +
+        "/Resources << /Font << /F1 3 0 R >> >> >>",
+    );
+    const line =
+      "BT /F1 11 Tf 56 700 Td (The harbour tide vessel berth cargo crane pilot.) Tj ET\n";
+    const count = Math.ceil(bytes / line.length);
+    await out.flush();
+    offsets[5] = out.written;
+    await out.write(`5 0 obj\n<< /Length ${line.length * count} >>\nstream\n`);
+    const block = encoder.encode(line.repeat(10_000));
+    for (let done = 0; done < count; done += 10_000) {
+      await out.writeBytes(
+        done + 10_000 <= count ? block : encoder.encode(line.repeat(count - done)),
+      );
+    }
+    await out.write("endstream\nendobj\n");
+    await out.flush();
+    const xref = out.written;
+    await out.write("xref\n0 6\n0000000000 65535 f \n");
+    for (let id = 1; id <= 5; id++) {
+      await out.write(`${String(offsets[id]).padStart(10, "0")} 00000 n \n`);
+    }
+    await out.write(`trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
+  });
+}

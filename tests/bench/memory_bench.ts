@@ -38,6 +38,7 @@ import {
   writeLargeMarkdown,
   writeLargePdf,
   writeLargeText,
+  writeOneLinePdf,
 } from "./_large_inputs.ts";
 
 /** The bound every input must stay under at `--jobs 1`. */
@@ -71,9 +72,19 @@ function cases(quick: boolean): MemoryCase[] {
     },
     { label: "500 MB PDF (one image)", file: "scan.pdf", write: (p) => writeImagePdf(p, mb(500)) },
     {
-      label: ".docx with 16 MB of text parts",
+      label: "500 MB PDF, one page of text on one line",
+      file: "one-line.pdf",
+      write: (p) => writeOneLinePdf(p, mb(500)),
+    },
+    {
+      label: ".docx with 8 MB of text parts (the limit)",
       file: "long.docx",
-      write: bytes(() => makeDocxBomb(mb(16))),
+      write: bytes(() => makeDocxBomb(mb(8))),
+    },
+    {
+      label: "500 MB .docx: an image and 8 MB of text parts",
+      file: "heavy.docx",
+      write: bytes(() => heavyDocx(mb(490), mb(8))),
     },
     {
       label: "8 MiB HTML, nested 20 deep",
@@ -138,6 +149,18 @@ function cases(quick: boolean): MemoryCase[] {
       write: bytes(() => makeDocx({ paragraphs: ["Tide tables", "High water at noon."] })),
     },
   ];
+}
+
+/** A `.docx` holding a stored (uncompressed) image of `image` bytes and `text` bytes of XML. */
+function heavyDocx(image: number, text: number): Promise<Uint8Array> {
+  const picture = new Uint8Array(image);
+  const block = Uint8Array.from({ length: 1 << 16 }, (_, i) => (i * 31) & 0xff);
+  for (let at = 0; at < image; at += block.length) {
+    picture.set(block.subarray(0, Math.min(block.length, image - at)), at);
+  }
+  return makeDocxBomb(text, {
+    extra: [{ name: "word/media/image1.png", data: picture, stored: true }],
+  });
 }
 
 /** A one-page PDF whose page draws about `bytes` bytes of text operators (70 bytes a line). */
