@@ -36,7 +36,7 @@ import { compileOffline } from "./compile/compile_offline.ts";
 import { compileWithLlm } from "./llm/compile_with_llm.ts";
 import { convertDocument } from "./read/convert_document.ts";
 import { isParsedWhole, type ReaderInput } from "./read/detect_type.ts";
-import { closeOpenFence, textCutNote, textHead } from "./read/text_head.ts";
+import { closeOpenFence, cutNote, textCutPhrase, textHead } from "./read/text_head.ts";
 import { fetchPageIndexDocument } from "./fetch/fetch_pageindex.ts";
 import { fetchUrl } from "./fetch/fetch_url.ts";
 import { pageIndexDocument, type PageIndexRaw } from "./fetch/pageindex_document.ts";
@@ -96,7 +96,12 @@ async function convertHead(
   const markdown = document.type === "markdown"
     ? closeOpenFence(document.markdown)
     : document.markdown;
-  return { ...document, markdown: markdown + textCutNote(head, total) };
+  const cut = textCutPhrase(head, total);
+  return {
+    ...document,
+    markdown: markdown + cutNote(cut),
+    warnings: [...document.warnings, `converted only ${cut} (limits.maxTextBytes)`],
+  };
 }
 
 /** Stages a local file by streaming and converts what it kept of it. */

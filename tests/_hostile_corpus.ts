@@ -111,6 +111,8 @@ export async function writeHostileCorpus(dir: string): Promise<HostileCase[]> {
     added: true,
     page:
       /\*\*Cut here\.\*\* Quire converted only the first [\d.]+ KiB \([\d,]+ lines\) of this [\d.]+ KiB file \(limits\.maxTextBytes\)/,
+    warning:
+      /- Warning: converted only the first [\d.]+ KiB \([\d,]+ lines\) of this [\d.]+ KiB file \(limits\.maxTextBytes\)/,
   });
   add(
     "rows.csv",

@@ -37,8 +37,9 @@ Deno.test("textHead() cuts UTF-16 (either byte order) after a whole line end", (
 
 Deno.test("capMarkdown() cuts long markdown at a blank line and says where", () => {
   const markdown = "# Title\n\n" + "A paragraph of text.\n\n".repeat(100);
-  assert.equal(capMarkdown(markdown, markdown.length), markdown);
-  const capped = capMarkdown(markdown, 100);
+  assert.deepEqual(capMarkdown(markdown, markdown.length), { markdown });
+  const { markdown: capped, cut } = capMarkdown(markdown, 100);
+  assert.equal(cut, "the first 95 of the 2,209 characters of its text");
   assert.ok(capped.startsWith("# Title\n\nA paragraph of text.\n\n"));
   assert.match(
     capped,

@@ -108,7 +108,7 @@ export async function readDocx(
       { cause: error },
     );
   }
-  const markdown = capMarkdown(htmlToMarkdown(result.value), limits.maxTextBytes);
+  const { markdown, cut } = capMarkdown(htmlToMarkdown(result.value), limits.maxTextBytes);
   requireText(markdown, input.source);
   const headings = markdownHeadings(markdown);
   return {
@@ -117,7 +117,10 @@ export async function readDocx(
     title: headings[0]?.title || docxCoreTitle(input.bytes) || firstLine(markdown),
     markdown,
     sections: sectionTree(headings),
-    warnings: toWarnings(result.messages),
+    warnings: [
+      ...toWarnings(result.messages),
+      ...(cut ? [`converted only ${cut} (limits.maxTextBytes)`] : []),
+    ],
     facts: {},
   };
 }

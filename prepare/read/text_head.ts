@@ -85,25 +85,30 @@ export function cutNote(converted: string, why = "limits.maxTextBytes"): string 
     "in `raw/`.\n";
 }
 
-/** The note for a text file converted from its first `head.length` of `total` bytes. */
-export function textCutNote(head: Uint8Array, total: number): string {
+/**
+ * What was converted of a text file cut to its first `head.length` of
+ * `total` bytes: "the first 4 MiB (67,295 lines) of this 476.8 MiB file".
+ */
+export function textCutPhrase(head: Uint8Array, total: number): string {
   const lines = lineCount(head).toLocaleString("en-US");
-  return cutNote(
-    `the first ${mebibytes(head.length)} (${lines} lines) of this ${mebibytes(total)} file`,
-  );
+  return `the first ${mebibytes(head.length)} (${lines} lines) of this ${mebibytes(total)} file`;
 }
 
 /**
  * Cuts converted markdown longer than `maxChars` characters at the last
  * blank line (else line end) before that, and ends it with a cut note: for
- * readers whose output is not bounded by their input's head (`.docx`).
+ * readers whose output is not bounded by their input's head (`.docx`);
+ * `cut` says what was kept, for a warning.
  */
-export function capMarkdown(markdown: string, maxChars: number): string {
-  if (markdown.length <= maxChars) return markdown;
+export function capMarkdown(
+  markdown: string,
+  maxChars: number,
+): { markdown: string; cut?: string } {
+  if (markdown.length <= maxChars) return { markdown };
   let end = markdown.lastIndexOf("\n\n", maxChars);
   if (end <= 0) end = markdown.lastIndexOf("\n", maxChars);
   if (end <= 0) end = maxChars;
   const count = (n: number) => n.toLocaleString("en-US");
-  return markdown.slice(0, end) + "\n" +
-    cutNote(`the first ${count(end)} of the ${count(markdown.length)} characters of its text`);
+  const cut = `the first ${count(end)} of the ${count(markdown.length)} characters of its text`;
+  return { markdown: markdown.slice(0, end) + "\n" + cutNote(cut), cut };
 }
