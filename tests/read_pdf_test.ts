@@ -207,3 +207,19 @@ Deno.test("readPdf() keeps only part of one huge page, and says so", async () =>
   assert.match(doc.markdown, /Quire converted only part of page 1 of 1 \(limits\.maxTextBytes\)/);
   assert.deepEqual(doc.warnings, ["converted only part of page 1 of 1 (limits.maxTextBytes)"]);
 });
+
+Deno.test("readPdf() reads a flat /Kids tree only as far as the page-lookup budget", async () => {
+  // 400 pages in one flat array; with a budget of 40,000 steps, 100 pages are read.
+  const pages = Array.from({ length: 400 }, (_, i) => ({ lines: [{ text: `Page ${i + 1}` }] }));
+  const doc = await readPdf(
+    { bytes: makePdf({ pages }), fileName: "flat.pdf", source: "flat.pdf" },
+    formatSettings(),
+    { pageLookupBudget: 40_000 },
+  );
+  assert.equal(doc.pageCount, 400);
+  assert.equal(pageMarkers(doc.markdown).length, 100);
+  assert.match(
+    doc.markdown,
+    /Quire converted only pages 1–100 of 400 \(at most 100 pages of a 400-page PDF are read\)/,
+  );
+});

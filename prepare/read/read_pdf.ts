@@ -145,14 +145,14 @@ async function textItems(
 export const PAGE_LOOKUP_BUDGET = 100_000_000;
 
 /** How many pages of a `pageCount`-page PDF are read at most (see the module notes). */
-export function pagesWithinBudget(pageCount: number): number {
-  return Math.min(pageCount, Math.max(1, Math.floor(PAGE_LOOKUP_BUDGET / Math.max(1, pageCount))));
+export function pagesWithinBudget(pageCount: number, budget = PAGE_LOOKUP_BUDGET): number {
+  return Math.min(pageCount, Math.max(1, Math.floor(budget / Math.max(1, pageCount))));
 }
 
 async function readPages(
   pdf: PdfDocument,
   warnings: string[],
-  options: { source: string; maxChars: number },
+  options: { source: string; maxChars: number; budget: number },
 ): Promise<{ pages: PdfLine[][]; partial: boolean }> {
   const { source } = options;
   const pages: PdfLine[][] = [];
@@ -160,7 +160,7 @@ async function readPages(
   const failed: number[] = [];
   let lastError: unknown;
   let chars = 0;
-  const last = pagesWithinBudget(pdf.numPages);
+  const last = pagesWithinBudget(pdf.numPages, options.budget);
   for (let n = 1; n <= last && chars < options.maxChars; n++) {
     try {
       const page = await pdf.getPage(n);
@@ -184,6 +184,12 @@ async function readPages(
   return { pages, partial };
 }
 
+/** Options of {@linkcode readPdf}. */
+export interface ReadPdfOptions {
+  /** Page-tree steps for page lookups (tests lower it). @default PAGE_LOOKUP_BUDGET */
+  pageLookupBudget?: number;
+}
+
 /**
  * Converts a PDF input.
  * @throws {InputError} `ENCRYPTED`, `CORRUPT` (damaged or truncated) or `NO_TEXT`.
@@ -191,7 +197,9 @@ async function readPages(
 export async function readPdf(
   input: ReaderInput,
   settings: PrepareSettings,
+  options: ReadPdfOptions = {},
 ): Promise<ConvertedDocument> {
+  const budget = options.pageLookupBudget ?? PAGE_LOOKUP_BUDGET;
   const source = input.source;
   if (!hasEofMarker(input.bytes)) {
     throw new InputError(
@@ -222,12 +230,23 @@ export async function readPdf(
     const { pages, partial } = await readPages(pdf, warnings, {
       source,
       maxChars: settings.maxTextBytes,
+      budget,
     });
     const meta = await pdf.getMetadata().catch(() => undefined);
     const outlineNodes = await pdf.getOutline().catch(() => null) as OutlineNode[] | null;
     const outline = outlineNodes ? await flattenOutline(pdf, outlineNodes) : [];
     const pageCount = pdf.numPages;
-    return buildDocument({ pages, partial, pageCount, outline, warnings, settings, source, meta });
+    return buildDocument({
+      pages,
+      partial,
+      pageCount,
+      readable: pagesWithinBudget(pageCount, budget),
+      outline,
+      warnings,
+      settings,
+      source,
+      meta,
+    });
   } finally {
     await task.destroy();
   }
@@ -238,6 +257,8 @@ interface BuildParts {
   pages: PdfLine[][];
   /** True when the last page read was cut at the text limit. */
   partial: boolean;
+  /** Pages the lookup budget allows. */
+  readable: number;
   pageCount: number;
   outline: PagedHeading[];
   warnings: string[];
@@ -247,7 +268,7 @@ interface BuildParts {
 }
 
 function buildDocument(parts: BuildParts): ConvertedDocument {
-  const { pages, partial, pageCount, outline, warnings, settings, source } = parts;
+  const { pages, partial, pageCount, readable, outline, warnings, settings, source } = parts;
   const chars = pages.reduce((n, lines) => n + lines.reduce((m, l) => m + l.text.length, 0), 0);
   if (chars === 0) {
     throw new InputError(
@@ -280,9 +301,9 @@ function buildDocument(parts: BuildParts): ConvertedDocument {
     const read =
       (partial && pages.length === 1 ? "part of page 1" : `pages 1–${count(pages.length)}`) +
       ` of ${count(pageCount)}` + (partial && pages.length > 1 ? ", the last one in part" : "");
-    const why = partial || pages.length < pagesWithinBudget(pageCount)
+    const why = partial || pages.length < readable
       ? "limits.maxTextBytes"
-      : `at most ${count(pagesWithinBudget(pageCount))} pages of a ${count(pageCount)}-page PDF ` +
+      : `at most ${count(readable)} pages of a ${count(pageCount)}-page PDF ` +
         "are read";
     markdown += cutNote(read, why);
     warnings.push(`converted only ${read} (${why})`);
