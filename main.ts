@@ -28,6 +28,7 @@ import {
   EXIT,
   type ExitCode,
   type GlobalOptions,
+  interruptExitCode,
   printJson,
   say,
 } from "./cli/mod.ts";
@@ -63,7 +64,8 @@ function exitCodeForError(error: unknown, json: boolean): ExitCode {
     if (json) {
       printJson({ error: { code: error.code, message: error.message, hint: error.hint ?? null } });
     }
-    return EXIT_CODE_OF[error.code];
+    // An interrupt is 130 after Ctrl-C, 143 after SIGTERM.
+    return error.code === "INTERRUPTED" ? interruptExitCode() : EXIT_CODE_OF[error.code];
   }
   if (error instanceof InputError) {
     say(`error: ${error.message}`);

@@ -26,7 +26,7 @@ import {
 } from "../commit/mod.ts";
 import { describeRecovery } from "./describe_recovery.ts";
 import { EXIT } from "./exit_code.ts";
-import { withInterrupts } from "./interrupts.ts";
+import { interruptExitCode, withInterrupts } from "./interrupts.ts";
 import { locateKnowledgeBase, locateOrInitKnowledgeBase } from "./locate_kb.ts";
 import { type GlobalOptions, print, printJson, say } from "./output.ts";
 import { ProgressReporter } from "./progress_reporter.ts";
@@ -36,6 +36,8 @@ export interface BatchFlags {
   jobs: number;
   timeout?: number;
   fallback?: "offline" | "fail";
+  /** `add`, `sync` and `watch` only. */
+  followSymlinks?: boolean;
 }
 
 /** The flags of `add`. */
@@ -53,6 +55,7 @@ function batchOptions(flags: BatchFlags, options: GlobalOptions) {
     timeoutSeconds: flags.timeout,
     waitSeconds: options.wait,
     llmFallback: flags.fallback,
+    followSymlinks: flags.followSymlinks,
   };
 }
 
@@ -81,7 +84,7 @@ async function runBatchCommand(
 
 function batchExitCode(result: BatchResult): number {
   if (result.rollbackFailed !== null) return EXIT.rollback;
-  if (result.interrupted) return EXIT.interrupted;
+  if (result.interrupted) return interruptExitCode();
   return result.failed.length > 0 || result.pagesPending !== null ? EXIT.failed : EXIT.ok;
 }
 
@@ -199,7 +202,9 @@ function describeAddPlan(plan: AddPlan): string {
     else if (p.action === "update") lines.push(`  update ${p.existing} (${p.source})${model}`);
     else if (p.action === "duplicate") lines.push(`  skip ${p.source}: duplicate of ${p.existing}`);
     else if (p.action === "remote") lines.push(`  fetch and add ${p.source}`);
-    else lines.push(`  cannot read ${p.source}: ${p.error}`);
+    else if (p.action === "skipped") {
+      lines.push(`  skip ${p.source}: links to '${p.target}', outside the folder`);
+    } else lines.push(`  cannot read ${p.source}: ${p.error}`);
   }
   lines.push(
     `${plan.toPrepare} to prepare, ${plan.duplicates} duplicates, ${plan.errors} unreadable`,
@@ -221,6 +226,9 @@ function describePlan(plan: SyncPlan): string {
   for (const u of plan.update) lines.push(`  update ${u.name} (${u.source})`);
   for (const r of plan.remove) lines.push(`  remove ${r.name} (${r.source})`);
   for (const e of plan.errors) lines.push(`  cannot read ${e.source}: ${e.error}`);
+  for (const k of plan.skipped) {
+    lines.push(`  skip ${k.source}: links to '${k.target}', outside the folder`);
+  }
   lines.push(
     `${plan.add.length} to add, ${plan.update.length} to update, ${plan.remove.length} to remove, ${plan.unchanged.length} unchanged, ${plan.errors.length} unreadable`,
   );
@@ -237,7 +245,7 @@ export async function syncCommand(
     ? locateKnowledgeBase(options)
     : await locateOrInitKnowledgeBase(options);
   if (flags.dryRun) {
-    const plan = await planSync(layout, dir);
+    const plan = await planSync(layout, dir, { followSymlinks: flags.followSymlinks });
     if (options.json) printJson(plan);
     else print(describePlan(plan));
     return EXIT.ok;

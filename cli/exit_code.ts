@@ -11,6 +11,7 @@
  * | 4 | a rollback failed; its journal was kept for the next recovery |
  * | 5 | the registry is missing, empty or damaged while the knowledge base holds documents; `quire repair` rebuilds it |
  * | 130 | interrupted (Ctrl-C); what was committed stays committed |
+ * | 143 | terminated (SIGTERM), handled like Ctrl-C; what was committed stays committed |
  *
  * @module
  */
@@ -24,6 +25,7 @@ export const EXIT = {
   rollback: 4,
   damaged: 5,
   interrupted: 130,
+  terminated: 143,
 } as const;
 
 /** One of Quire's exit codes. */

@@ -11,6 +11,7 @@
 export { answerQuery, type AnswerQueryOptions, type QueryResult } from "./answer_query.ts";
 export { commandFailure } from "./command_failure.ts";
 export { EXIT, type ExitCode } from "./exit_code.ts";
+export { interruptExitCode } from "./interrupts.ts";
 export { type GlobalOptions, printJson, say } from "./output.ts";
 export { buildProgram } from "./program.ts";
 export { describe, ProgressReporter } from "./progress_reporter.ts";

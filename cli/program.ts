@@ -51,6 +51,14 @@ function parseLimit(value: string): number {
   return Number(value);
 }
 
+/** Adds `--follow-symlinks` (add, sync, watch). */
+function withFollowSymlinks(command: Command): Command {
+  return command.option(
+    "--follow-symlinks",
+    "in walked folders, also follow symlinks whose target is outside the folder",
+  );
+}
+
 /** Adds the prepare options shared by add, sync, watch and recompile. */
 function withBatchOptions(command: Command): Command {
   return command
@@ -108,13 +116,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
       run(() => initCommand(dir, globals(command)))()
     );
 
-  withBatchOptions(
+  withFollowSymlinks(withBatchOptions(
     program.command("add")
       .description(
         "add files, folders (recursively) and http(s) URLs; updates documents whose source changed",
       )
       .argument("[inputs...]", "files, folders or URLs"),
-  )
+  ))
     .option(
       "--dry-run",
       "print what would be added and, with a model, how many documents would be sent, how many are cached, and an estimate of input tokens",
@@ -159,24 +167,24 @@ export function buildProgram(setExit: (code: number) => void): Command {
       run(() => removeCommand(names, globals(command)))()
     );
 
-  withBatchOptions(
+  withFollowSymlinks(withBatchOptions(
     program.command("sync")
       .description(
         "mirror a folder: add new files, update changed ones, remove documents whose file under it is gone",
       )
       .argument("<dir>", "the folder to mirror")
       .option("--dry-run", "print the plan and change nothing"),
-  ).action((dir: string, flags: BatchFlags & { dryRun?: boolean }, command: Command) =>
+  )).action((dir: string, flags: BatchFlags & { dryRun?: boolean }, command: Command) =>
     run(() => syncCommand(dir, flags, globals(command)))()
   );
 
-  withBatchOptions(
+  withFollowSymlinks(withBatchOptions(
     program.command("watch")
       .description(
         "keep the knowledge base in step with an inbox folder (default: the config's inbox) until Ctrl-C",
       )
       .argument("[dir]", "the inbox folder"),
-  ).action((dir: string | undefined, flags: BatchFlags, command: Command) =>
+  )).action((dir: string | undefined, flags: BatchFlags, command: Command) =>
     run(() => watchCommand(dir, flags, globals(command)))()
   );
 

@@ -17,6 +17,7 @@
  */
 
 import type { BatchEvent } from "../commit/mod.ts";
+import { writeText } from "./output.ts";
 
 /** Options of {@linkcode ProgressReporter}. */
 export interface ProgressReporterOptions {
@@ -30,10 +31,8 @@ export interface ProgressReporterOptions {
   columns?: number;
 }
 
-const encoder = new TextEncoder();
-
 function writeStderr(text: string): void {
-  Deno.stderr.writeSync(encoder.encode(text));
+  writeText(Deno.stderr, text);
 }
 
 function columnsOfTerminal(): number {
@@ -63,7 +62,9 @@ export class ProgressReporter {
   /** Reports one finished input. */
   onEvent(event: BatchEvent): void {
     const line = describe(event);
-    if (event.kind === "failed") {
+    // A link left out is shown like a failure (even on a live line), but not when quiet.
+    const note = event.kind === "skipped" && event.reason === "outside-folder" && !this.#quiet;
+    if (event.kind === "failed" || note) {
       this.#clear();
       this.#write(line + "\n");
     } else if (!this.#quiet && !this.#live) {
@@ -117,6 +118,10 @@ export function describe(event: BatchEvent): string {
     case "removed":
       return `removed ${event.name} (${event.source})`;
     case "skipped":
+      if (event.reason === "outside-folder") {
+        return `skipped ${event.source}: links to '${event.target}', outside the folder ` +
+          `(--follow-symlinks follows it)`;
+      }
       return event.reason === "duplicate"
         ? `skipped ${event.source}: duplicate of ${event.existing}`
         : `skipped ${event.source}: ${event.detail}`;

@@ -25,6 +25,8 @@ export interface AddOptions extends BatchOptions {
   waitSeconds?: number;
   /** PageIndex Cloud DOC_IDs to import, after the other inputs. @default [] */
   pageindex?: string[];
+  /** Follow symlinks in walked folders whose target is outside the folder too. @default false */
+  followSymlinks?: boolean;
 }
 
 /**
@@ -38,7 +40,10 @@ export async function addDocuments(
 ): Promise<AddResult> {
   await using session = await openChangeSession(layout, { waitSeconds: options.waitSeconds });
   const items: DiscoveredInput[] = [
-    ...await discoverInputs(args, { ignore: session.config.ignore }),
+    ...await discoverInputs(args, {
+      ignore: session.config.ignore,
+      followSymlinks: options.followSymlinks,
+    }),
     ...(options.pageindex ?? []).map((docId): DiscoveredInput => ({
       kind: "input",
       input: { kind: "pageindex", docId },

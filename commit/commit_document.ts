@@ -34,7 +34,9 @@ export type DocumentOutcome =
     forward?: string[];
   }
   | { kind: "skipped"; source: string; reason: "duplicate"; existing: string }
-  | { kind: "skipped"; source: string; reason: "unsupported"; detail: string };
+  | { kind: "skipped"; source: string; reason: "unsupported"; detail: string }
+  /** A symlink in a walked folder whose target is outside it (not followed). */
+  | { kind: "skipped"; source: string; reason: "outside-folder"; target: string };
 
 function relative(layout: KbLayout, absolute: string): string {
   return absolute.slice(layout.root.length + 1).split(/[\\/]/).join("/");
@@ -59,6 +61,19 @@ function logDetail(staged: StagedDocument): string {
   if (staged.compiled.compiler !== "offline-fallback") return staged.source;
   const cause = staged.compiled.fallbackCause ?? "the model failed";
   return `${staged.source} (compiled offline: ${cause})`;
+}
+
+/**
+ * The first `maxBytes` of `text` in UTF-8 (cut at a character boundary): what
+ * the full-text index gets, so that the coordinator never indexes more of
+ * one document than `limits.maxTextBytes`, whatever a worker staged.
+ */
+function firstBytes(text: string, maxBytes: number): string {
+  if (text.length <= maxBytes / 3) return text; // At most 3 bytes per UTF-16 unit.
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length <= maxBytes) return text;
+  // `stream: true` holds back a character cut in half instead of garbling it.
+  return new TextDecoder().decode(bytes.subarray(0, maxBytes), { stream: true });
 }
 
 /** Options of {@linkcode commitStagedDocument}. */
@@ -167,7 +182,7 @@ export function commitStagedDocument(
       },
       replaces: old?.id ?? null,
       concepts: staged.compiled.concepts,
-      searchText: sourceText,
+      searchText: firstBytes(sourceText, session.config.limits.maxTextBytes),
       links,
     },
     log: { op, name, detail: logDetail(staged) },

@@ -23,8 +23,13 @@ import { decideDedup } from "./decide_dedup.ts";
 /** What `add` would do with one input. */
 export interface PlannedInput {
   source: string;
-  /** add or update a document, skip a duplicate, fail (unreadable), or prepare a remote input. */
-  action: "add" | "update" | "duplicate" | "error" | "remote";
+  /**
+   * add or update a document, skip a duplicate, fail (unreadable), prepare a
+   * remote input, or skip a symlink out of a walked folder (`skipped`).
+   */
+  action: "add" | "update" | "duplicate" | "error" | "remote" | "skipped";
+  /** Where a skipped symlink leads. */
+  target?: string;
   /** The document it updates or duplicates. */
   existing?: string;
   /** With a model: whether the answer is cached (no call). */
@@ -62,6 +67,9 @@ async function planOne(
 ): Promise<PlannedInput> {
   if (item.kind === "error") {
     return { source: item.source, action: "error", error: item.error.message };
+  }
+  if (item.kind === "skipped") {
+    return { source: item.source, action: "skipped", target: item.target };
   }
   if (item.input.kind !== "file") return { source: item.source, action: "remote" };
   let estimate;

@@ -75,11 +75,17 @@ export interface BatchResult {
   added: { name: string; hash: string; source: string }[];
   updated: { name: string; hash: string; source: string }[];
   /**
-   * Inputs not added: `duplicate` (with the `existing` document's name), or
+   * Inputs not added: `duplicate` (with the `existing` document's name),
    * `unsupported` (a file of a type Quire does not read, found by walking a
-   * folder).
+   * folder), or `outside-folder` (a symlink in a walked folder whose
+   * `target` is outside it, not followed).
    */
-  skipped: { source: string; reason: "duplicate" | "unsupported"; existing?: string }[];
+  skipped: {
+    source: string;
+    reason: "duplicate" | "unsupported" | "outside-folder";
+    existing?: string;
+    target?: string;
+  }[];
   failed: FailedInput[];
   /** Documents (among added and updated) compiled offline because the model failed. */
   fallbacks: FallbackDocument[];
@@ -140,6 +146,9 @@ async function cheapCheck(session: ChangeSession, input: PrepareInput): Promise<
   if (input.kind !== "file") return null;
   let hash: string;
   try {
+    // Only regular files within the size limit are hashed here; the worker refuses the others.
+    const info = await Deno.stat(input.path);
+    if (!info.isFile || info.size > session.config.limits.maxInputBytes) return null;
     hash = (await sha256File(input.path)).hash;
   } catch {
     return null; // Let the worker report the read error properly.
@@ -183,10 +192,13 @@ export async function runBatch(
     report({ kind: "failed", source, error: error.message });
   };
   const skip = (outcome: DocumentOutcome & { kind: "skipped" }) => {
+    const { source } = outcome;
     result.skipped.push(
       outcome.reason === "duplicate"
-        ? { source: outcome.source, reason: outcome.reason, existing: outcome.existing }
-        : { source: outcome.source, reason: outcome.reason },
+        ? { source, reason: outcome.reason, existing: outcome.existing }
+        : outcome.reason === "outside-folder"
+        ? { source, reason: outcome.reason, target: outcome.target }
+        : { source, reason: outcome.reason },
     );
     report(outcome);
   };
@@ -194,7 +206,7 @@ export async function runBatch(
   // of the batch (a stylesheet next to HTML pages); one named explicitly is.
   const failOrSkip = (error: ErrorPayload, index: number) => {
     const item = items[index];
-    if (error.code === "UNSUPPORTED_TYPE" && item.walked) {
+    if (error.code === "UNSUPPORTED_TYPE" && item.kind !== "skipped" && item.walked) {
       skip({ kind: "skipped", source: item.source, reason: "unsupported", detail: error.message });
     } else fail(error, item.source);
   };
@@ -219,6 +231,11 @@ export async function runBatch(
     const plan = async (index: number): Promise<PrepareInput | Settled<Skip>> => {
       const item = items[index];
       if (item.kind === "error") return { kind: "settled", index, value: { failed: item.error } };
+      if (item.kind === "skipped") {
+        const { source, reason, target } = item;
+        const skipped = { kind: "skipped", source, reason, existing: null, target } as const;
+        return { kind: "settled", index, value: { skipped } };
+      }
       const cheap = options.force ? null : await cheapCheck(session, item.input);
       return cheap === null ? item.input : { kind: "settled", index, value: cheap };
     };

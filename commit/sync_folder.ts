@@ -46,6 +46,8 @@ export interface SyncPlan {
   remove: { name: string; source: string }[];
   /** Inputs that cannot be read; their documents are kept. */
   errors: { source: string; error: string }[];
+  /** Symlinks not followed (their target is outside the folder); their documents are kept. */
+  skipped: { source: string; reason: string; target: string }[];
 }
 
 /** What `sync` did (the `--json` shape). */
@@ -54,8 +56,14 @@ export interface SyncResult extends BatchResult {
   recovery: RecoveryReport;
 }
 
+/** Options of {@linkcode planSync}. */
+export interface PlanSyncOptions {
+  /** Follow symlinks whose target is outside the folder too. @default false */
+  followSymlinks?: boolean;
+}
+
 /** Options of {@linkcode syncFolder}. */
-export interface SyncOptions extends BatchOptions {
+export interface SyncOptions extends BatchOptions, PlanSyncOptions {
   /** Seconds to wait for a busy lock. @default 0 */
   waitSeconds?: number;
 }
@@ -73,27 +81,55 @@ async function folderOf(dir: string): Promise<string> {
   });
 }
 
-/** Splits discovered inputs into what exists, and finds registered documents that do not. */
+/**
+ * Finds registered documents from the folder whose source was not
+ * discovered. Every discovered entry counts as present, errors and skipped
+ * links included, and so does everything under a skipped link to a folder:
+ * a file that cannot be read, or a link not followed, is never a removal.
+ */
 function vanished(
   db: DatabaseSync,
   folder: string,
   discovered: DiscoveredInput[],
 ): StoredDocument[] {
   const present = new Set(discovered.map((d) => d.source));
-  return listDocumentsUnder(db, folder + sep).filter((doc) => !present.has(doc.source));
+  // A link not followed keeps whatever came in through it (a file or a whole folder).
+  const links = discovered.filter((d) => d.kind === "skipped").map((d) => d.source + sep);
+  return listDocumentsUnder(db, folder + sep).filter((doc) =>
+    !present.has(doc.source) && !links.some((link) => doc.source.startsWith(link))
+  );
 }
 
 /** Works out what `sync DIR` would do, without the lock and without writing. */
-export async function planSync(layout: KbLayout, dir: string): Promise<SyncPlan> {
+export async function planSync(
+  layout: KbLayout,
+  dir: string,
+  options: PlanSyncOptions = {},
+): Promise<SyncPlan> {
   const folder = await folderOf(dir);
   const config = await loadConfig(layout.config);
-  const discovered = await discoverInputs([folder], { ignore: config.ignore });
+  const discovered = await discoverInputs([folder], {
+    ignore: config.ignore,
+    followSymlinks: options.followSymlinks,
+  });
   const db = openKbRegistry(layout, { readOnly: true });
   try {
-    const plan: SyncPlan = { folder, add: [], update: [], unchanged: [], remove: [], errors: [] };
+    const plan: SyncPlan = {
+      folder,
+      add: [],
+      update: [],
+      unchanged: [],
+      remove: [],
+      errors: [],
+      skipped: [],
+    };
     for (const item of discovered) {
       if (item.kind === "error") {
         plan.errors.push({ source: item.source, error: item.error.message });
+        continue;
+      }
+      if (item.kind === "skipped") {
+        plan.skipped.push({ source: item.source, reason: item.reason, target: item.target });
         continue;
       }
       let hash: string;
@@ -128,7 +164,10 @@ export async function syncFolder(
 ): Promise<SyncResult> {
   const folder = await folderOf(dir);
   await using session = await openChangeSession(layout, { waitSeconds: options.waitSeconds });
-  const discovered = await discoverInputs([folder], { ignore: session.config.ignore });
+  const discovered = await discoverInputs([folder], {
+    ignore: session.config.ignore,
+    followSymlinks: options.followSymlinks,
+  });
   const removed: SyncResult["removed"] = [];
   const failed: BatchResult["failed"] = [];
   let batch = emptyBatchResult(options.jobs ?? 1);

@@ -81,6 +81,14 @@ export interface QuireConfig {
     tableMaxRows: number;
     /** Seconds one input may take in a worker before it is failed. @default 600 */
     prepareTimeoutSeconds: number;
+    /** Largest local file added; larger ones are refused before they are read. @default 536870912 (512 MiB) */
+    maxInputBytes: number;
+    /** Text converted per document (source page, search index); the rest is cut with a note. @default 4194304 (4 MiB) */
+    maxTextBytes: number;
+    /** What the parts of an archive (`.docx`) that Quire parses may inflate to. @default 8388608 (8 MiB) */
+    maxInflatedBytes: number;
+    /** Largest inflated-to-compressed ratio of one archive entry. @default 100 */
+    maxCompressionRatio: number;
   };
   concepts: {
     /** Documents that must share a concept for it to get a page. @default 2 */
@@ -110,6 +118,11 @@ export interface PrepareSettings {
   fetchTimeoutMs: number;
   sectionTreeMinPages: number;
   tableMaxRows: number;
+  /** The input-size limits of `limits` (see {@linkcode QuireConfig}). */
+  maxInputBytes: number;
+  maxTextBytes: number;
+  maxInflatedBytes: number;
+  maxCompressionRatio: number;
   conceptsPerDocument: number;
   /** Cap on concepts per document when the offline compiler scales with length. */
   conceptsMaxPerDocument: number;
@@ -145,6 +158,10 @@ export function defaultConfig(): QuireConfig {
       sectionTreeMinPages: 20,
       tableMaxRows: 1000,
       prepareTimeoutSeconds: 600,
+      maxInputBytes: 512 * 1024 * 1024,
+      maxTextBytes: 4 * 1024 * 1024,
+      maxInflatedBytes: 8 * 1024 * 1024,
+      maxCompressionRatio: 100,
     },
     concepts: { minDocuments: 2, prominentMakesPage: true, perDocument: 8, maxPerDocument: 20 },
     llm: null,
@@ -227,6 +244,11 @@ const NUMBER_RULES: Record<string, NumberRule> = {
   "limits.sectionTreeMinPages": COUNT,
   "limits.tableMaxRows": COUNT,
   "limits.prepareTimeoutSeconds": SECONDS,
+  // The input-size limits: bounds that keep memory and time sane.
+  "limits.maxInputBytes": { integer: true, min: 1, max: 2 ** 40 },
+  "limits.maxTextBytes": { integer: true, min: 1024, max: 2 ** 31 },
+  "limits.maxInflatedBytes": { integer: true, min: 1024, max: 2 ** 40 },
+  "limits.maxCompressionRatio": { integer: true, min: 2, max: 100_000 },
   "concepts.minDocuments": COUNT,
   "concepts.perDocument": { integer: true, min: 0, max: 1000 },
   "concepts.maxPerDocument": { integer: true, min: 0, max: 1000 },
@@ -402,6 +424,10 @@ export function prepareSettings(
     fetchTimeoutMs: config.limits.fetchTimeoutSeconds * 1000,
     sectionTreeMinPages: config.limits.sectionTreeMinPages,
     tableMaxRows: config.limits.tableMaxRows,
+    maxInputBytes: config.limits.maxInputBytes,
+    maxTextBytes: config.limits.maxTextBytes,
+    maxInflatedBytes: config.limits.maxInflatedBytes,
+    maxCompressionRatio: config.limits.maxCompressionRatio,
     conceptsPerDocument: config.concepts.perDocument,
     conceptsMaxPerDocument: config.concepts.maxPerDocument,
     llm,

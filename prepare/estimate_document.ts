@@ -1,8 +1,8 @@
 /**
  * What preparing one input would cost the model, without calling it and
- * without writing anything: `add --dry-run` with a model configured. The
- * input is read and converted (on the calling thread) exactly as a worker
- * would, then looked up in the prepared-results cache (read-only: a damaged
+ * without writing anything but a scratch folder, removed at once: `add
+ * --dry-run` with a model configured. The input is read and converted (on
+ * the calling thread) exactly as a worker would, then looked up in the prepared-results cache (read-only: a damaged
  * entry is reported as not cached, and left for the next real run to
  * replace), and the first compile request is built to estimate its prompt
  * tokens (see `llm/estimate_tokens.ts` for how).
@@ -11,14 +11,13 @@
  */
 
 import type { PrepareSettings } from "../core/config.ts";
-import { sha256Bytes } from "../core/hash.ts";
 import type { PrepareInput } from "../core/types.ts";
 import { convertedDigest } from "./compile_document.ts";
 import { firstCompileRequest, llmCompilerIdentity } from "./llm/compile_with_llm.ts";
 import { estimateChatTokens } from "./llm/estimate_tokens.ts";
 import { preparedCacheKey, preparedEntryDir } from "./prepared_cache.ts";
 import { compilerDigest, readPreparedEntry } from "./prepared_entry.ts";
-import { readInput } from "./prepare_document.ts";
+import { readInput } from "./read_input.ts";
 
 /** What preparing one input would cost. */
 export interface PrepareEstimate {
@@ -38,8 +37,15 @@ export async function estimateDocument(
   input: Exclude<PrepareInput, { kind: "prepared" }>,
   settings: PrepareSettings,
 ): Promise<PrepareEstimate> {
-  const { bytes, document } = await readInput(input, settings);
-  const hash = sha256Bytes(bytes);
+  // A local original is staged while it is read; the copy is not kept.
+  const scratch = await Deno.makeTempDir({ prefix: "quire-estimate-" });
+  let read;
+  try {
+    read = await readInput(input, scratch, settings);
+  } finally {
+    await Deno.remove(scratch, { recursive: true });
+  }
+  const { hash, document } = read;
   const llm = settings.llm;
   if (llm === null) return { hash, cached: false, promptTokens: 0 };
   const options = {

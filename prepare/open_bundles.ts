@@ -118,6 +118,11 @@ export function openBundles(
           index,
           item: { kind: "input", input: { kind: "prepared", entryDir, source }, source },
         });
+      } else if (entry.status === "skipped" && entry.reason === "outside-folder") {
+        indexed.push({
+          index,
+          item: { kind: "skipped", reason: entry.reason, source, target: entry.target },
+        });
       } else if (entry.status === "skipped") {
         const message = `Cannot add '${source}': a file of a type Quire does not read`;
         indexed.push({

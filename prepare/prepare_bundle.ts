@@ -86,7 +86,7 @@ export interface PrepareBundleResult {
 }
 
 function weightOf(item: DiscoveredInput): number {
-  if (item.kind === "error") return 0;
+  if (item.kind !== "input") return 0;
   if (item.input.kind !== "file") return REMOTE_INPUT_WEIGHT;
   try {
     return Deno.statSync(item.input.path).size;
@@ -195,22 +195,27 @@ export async function prepareBundle(
     const onAbort = () => pool.stop();
     options.signal?.addEventListener("abort", onAbort);
     try {
-      const plan = (i: number): Promise<PrepareInput | Settled<ErrorPayload>> => {
+      // Errors and skipped links settle without a worker; the loop below reads them.
+      const plan = (i: number): Promise<PrepareInput | Settled<null>> => {
         const item = items[mine[i]];
         return Promise.resolve(
-          item.kind === "error" ? { kind: "settled", index: i, value: item.error } : item.input,
+          item.kind === "input" ? item.input : { kind: "settled", index: i, value: null },
         );
       };
       for await (const outcome of pool.prepareInOrder(mine.length, plan)) {
         if (options.signal?.aborted) break;
         const index = mine[outcome.index];
         const item = items[index];
-        const walked = item.kind === "input" && item.walked === true;
         if (outcome.kind === "staged") {
           record(writeEntry(tmp, { ...outcome.document, index }, options.settings));
-        } else {
-          const error = outcome.kind === "failed" ? outcome.error : outcome.value;
-          record(entryOf(index, item.source, error, walked));
+        } else if (item.kind === "skipped") {
+          const { source, reason, target } = item;
+          record({ index, source, status: "skipped", reason, target });
+        } else if (outcome.kind === "failed") {
+          const walked = item.kind === "input" && item.walked === true;
+          record(entryOf(index, item.source, outcome.error, walked));
+        } else if (item.kind === "error") {
+          record(entryOf(index, item.source, item.error, item.walked === true));
         }
       }
     } finally {

@@ -8,148 +8,27 @@
  * `wiki/sources` page), both fsynced, so the coordinator can publish them by
  * rename. What is returned is a {@linkcode StagedDocument}: data only.
  *
- * Local files larger than {@linkcode MAX_FILE_BYTES} are refused rather than
- * read into memory.
- *
- * The compile step is `compile_document.ts` (offline, or the model with its
- * cache, fail-fast block, deadline and fallback). A fresh model answer is
- * stored in the prepared-results cache once the staged files are written;
- * the model's use is counted into the caller's {@linkcode LlmReport}, which
- * the worker sends back whether the input succeeds or fails.
+ * Reading is `read_input.ts` (streaming and size limits); the compile step
+ * is `compile_document.ts` (offline, or the model with its cache, fail-fast
+ * block, deadline and fallback). A fresh model answer is stored in the
+ * prepared-results cache once the staged files are written; the model's use
+ * is counted into the caller's {@linkcode LlmReport}, which the worker sends
+ * back whether the input succeeds or fails. A document prepared elsewhere
+ * (an entry of a prepared bundle) is only staged (`stage_prepared_entry.ts`).
  *
  * @module
  */
 
-import { basename, join } from "node:path";
-import { errorMessage, InputError } from "../core/errors.ts";
+import { join } from "node:path";
 import type { PrepareSettings } from "../core/config.ts";
 import { emptyLlmReport, type LlmReport } from "../core/llm_usage.ts";
 import { writeFileDurably } from "../core/durable_fs.ts";
-import { sha256Bytes } from "../core/hash.ts";
-import { fileStem } from "../core/naming.ts";
-import {
-  type ConvertedDocument,
-  type PrepareInput,
-  sourceOf,
-  type StagedDocument,
-} from "../core/types.ts";
+import { type PrepareInput, sourceOf, type StagedDocument } from "../core/types.ts";
 import { compileDocument } from "./compile_document.ts";
 import { storePrepared } from "./prepared_cache.ts";
-import { stagePreparedEntry } from "./stage_prepared_entry.ts";
-import { convertDocument } from "./read/convert_document.ts";
+import { RAW_PART, readInput } from "./read_input.ts";
 import { withoutPlaceholders } from "./read/document_links.ts";
-import { fetchPageIndexDocument } from "./fetch/fetch_pageindex.ts";
-import { fetchUrl } from "./fetch/fetch_url.ts";
-import { pageIndexDocument, type PageIndexRaw } from "./fetch/pageindex_document.ts";
-
-/** Largest local file Quire reads (512 MiB). */
-export const MAX_FILE_BYTES = 512 * 1024 * 1024;
-
-async function readLocalFile(path: string): Promise<Uint8Array> {
-  try {
-    const info = await Deno.stat(path);
-    if (!info.isFile) {
-      throw new InputError("UNREADABLE", `Cannot add '${path}': not a regular file`, path);
-    }
-    if (info.size > MAX_FILE_BYTES) {
-      throw new InputError(
-        "TOO_LARGE",
-        `Cannot add '${path}': ${info.size} bytes is over the ${MAX_FILE_BYTES}-byte limit`,
-        path,
-      );
-    }
-    return await Deno.readFile(path);
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    if (error instanceof Deno.errors.NotFound) {
-      throw new InputError("MISSING", `Cannot add '${path}': no such file`, path);
-    }
-    if (error instanceof Deno.errors.PermissionDenied) {
-      throw new InputError("UNREADABLE", `Cannot add '${path}': permission denied`, path);
-    }
-    throw new InputError("UNREADABLE", `Cannot add '${path}': ${errorMessage(error)}`, path);
-  }
-}
-
-/** Reads a stored PageIndex import (`raw/<name>.json`) back into a document. */
-function storedPageIndexDocument(bytes: Uint8Array, source: string): ConvertedDocument {
-  let raw: PageIndexRaw;
-  try {
-    raw = JSON.parse(new TextDecoder().decode(bytes)) as PageIndexRaw;
-  } catch (error) {
-    throw new InputError(
-      "CORRUPT",
-      `Cannot recompile '${source}': its stored JSON is unreadable (${errorMessage(error)})`,
-      source,
-    );
-  }
-  return pageIndexDocument(raw);
-}
-
-/** One input read and converted. */
-export interface ReadResult {
-  bytes: Uint8Array;
-  document: ConvertedDocument;
-  nameHint: string;
-}
-
-/**
- * Reads and converts one input (fetching URLs and remote documents).
- * @throws {InputError} when it cannot be read or converted.
- */
-export async function readInput(
-  input: Exclude<PrepareInput, { kind: "prepared" }>,
-  settings: PrepareSettings,
-): Promise<ReadResult> {
-  const source = sourceOf(input);
-  switch (input.kind) {
-    case "file": {
-      const bytes = await readLocalFile(input.path);
-      const fileName = basename(input.path);
-      const document = await convertDocument({ bytes, fileName, source }, settings);
-      return { bytes, document, nameHint: fileStem(fileName) };
-    }
-    case "url": {
-      const fetched = await fetchUrl(input.url, {
-        maxBytes: settings.maxFetchBytes,
-        timeoutMs: settings.fetchTimeoutMs,
-      });
-      const document = await convertDocument({
-        bytes: fetched.bytes,
-        fileName: fetched.fileName,
-        contentType: fetched.contentType,
-        source,
-        url: fetched.finalUrl,
-      }, settings);
-      return {
-        bytes: fetched.bytes,
-        document,
-        nameHint: document.title || fileStem(fetched.fileName),
-      };
-    }
-    case "stored": {
-      const bytes = await readLocalFile(input.path);
-      const document = input.type === "pageindex"
-        ? storedPageIndexDocument(bytes, source)
-        : await convertDocument({
-          bytes,
-          fileName: basename(input.path),
-          source,
-          url: input.origin === "url" ? source : undefined,
-        }, settings);
-      return { bytes, document, nameHint: input.nameHint };
-    }
-    case "pageindex": {
-      const imported = await fetchPageIndexDocument(input.docId, {
-        baseUrl: settings.pageindex.baseUrl,
-        apiKey: settings.pageindex.apiKey,
-        timeoutMs: settings.fetchTimeoutMs,
-        maxBytes: settings.maxFetchBytes,
-      });
-      return { bytes: imported.raw, document: imported.document, nameHint: imported.nameHint };
-    }
-  }
-}
+import { stagePreparedEntry } from "./stage_prepared_entry.ts";
 
 /** What the worker is asked to prepare. */
 export interface PrepareRequestData {
@@ -186,12 +65,10 @@ export async function prepareDocument(
 ): Promise<StagedDocument> {
   const started = performance.now();
   const { index, input, stagingDir } = request;
-  // Staging is disposable: a plain mkdir, no fsync.
-  // A document prepared elsewhere (a bundle's entry) is only staged.
   if (input.kind === "prepared") return stagePreparedEntry(index, input.entryDir, stagingDir);
+  // Staging is disposable: a plain mkdir, no fsync.
   Deno.mkdirSync(stagingDir, { recursive: true });
-  const { bytes, document, nameHint } = await readInput(input, settings);
-  const hash = sha256Bytes(bytes);
+  const { document, nameHint, hash, bytes, raw } = await readInput(input, stagingDir, settings);
   // The compiler reads the text as a reader sees it: link labels, no placeholders.
   const { compiled, store } = await compileDocument(
     { ...document, markdown: withoutPlaceholders(document.markdown) },
@@ -206,7 +83,8 @@ export async function prepareDocument(
   );
   const rawFile = `raw.${document.ext}`;
   const sourceFile = "source.md";
-  writeFileDurably(join(stagingDir, rawFile), bytes);
+  if (raw === null) Deno.renameSync(join(stagingDir, RAW_PART), join(stagingDir, rawFile));
+  else writeFileDurably(join(stagingDir, rawFile), raw);
   const markdown = document.markdown.endsWith("\n") ? document.markdown : document.markdown + "\n";
   writeFileDurably(join(stagingDir, sourceFile), markdown);
   // The staging directory itself needs no fsync: publishing renames these
@@ -218,7 +96,7 @@ export async function prepareDocument(
     rawFile,
     sourceFile,
     hash,
-    bytes: bytes.length,
+    bytes,
     nameHint,
     document: { ...rest, title: plainTitle(rest.title) || nameHint },
     compiled,

@@ -29,6 +29,8 @@
  *     { "index": 3, "source": "/docs/a.md", "status": "prepared",
  *       "entry": "entries/000003", "contentHash": "…", "manifestSha256": "…" },
  *     { "index": 7, "source": "/docs/b.png", "status": "skipped", "reason": "unsupported" },
+ *     { "index": 8, "source": "/docs/etc", "status": "skipped", "reason": "outside-folder",
+ *       "target": "/etc" },
  *     { "index": 9, "source": "/docs/c.pdf", "status": "failed",
  *       "code": "ENCRYPTED", "error": "Cannot add …" }
  *   ],
@@ -81,6 +83,7 @@ export type BundleEntry =
     manifestSha256: string;
   }
   | { index: number; source: string; status: "skipped"; reason: "unsupported" }
+  | { index: number; source: string; status: "skipped"; reason: "outside-folder"; target: string }
   | { index: number; source: string; status: "failed"; code: string; error: string };
 
 /** The parsed `bundle.json`. */

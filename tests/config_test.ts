@@ -178,3 +178,38 @@ Deno.test("a config value out of range is a usage error (exit 2) before anything
   assert.doesNotMatch(result.stderr, /bug in Quire/);
   assert.deepEqual([...Deno.readDirSync(join(kb, "raw"))], []);
 });
+
+Deno.test("parseConfig() range-checks the input-size limits", () => {
+  const limits = parseConfig("{}", "c.json").limits;
+  assert.equal(limits.maxInputBytes, 512 * 1024 * 1024);
+  assert.equal(limits.maxTextBytes, 4 * 1024 * 1024);
+  assert.equal(limits.maxInflatedBytes, 8 * 1024 * 1024);
+  assert.equal(limits.maxCompressionRatio, 100);
+  assert.equal(
+    parseConfig('{"limits": {"maxInputBytes": 1048576}}', "c.json").limits.maxInputBytes,
+    1048576,
+  );
+  for (
+    const [key, value] of [
+      ["maxInputBytes", 0],
+      ["maxInputBytes", 1.5],
+      ["maxTextBytes", 10],
+      ["maxInflatedBytes", -1],
+      ["maxCompressionRatio", 1],
+      ["maxCompressionRatio", "1e400"],
+    ] as const
+  ) {
+    assert.throws(
+      () => parseConfig(JSON.stringify({ limits: { [key]: value } }), "c.json"),
+      (e: QuireError) => {
+        assert.equal(e.code, "CONFIG");
+        assert.match(
+          e.message,
+          new RegExp(`'limits\\.${key}' must be (a whole number from|a number)`),
+        );
+        return true;
+      },
+      `${key}: ${value}`,
+    );
+  }
+});

@@ -105,3 +105,63 @@ Deno.test("a second Ctrl-C exits at once, and the next run recovers", async () =
     await Deno.stat(join(kb, "raw", `${name}.md`));
   }
 });
+
+Deno.test("SIGTERM stops the batch like Ctrl-C and exits 143", async () => {
+  await using dir = await tempDir();
+  const kb = join(dir.path, "kb");
+  const folder = await makeFolder(dir.path, 400);
+  assert.equal((await runQuire(["init", kb])).code, 0);
+
+  const child = spawnQuire(["--kb", kb, "add", folder]);
+  const { rest } = await waitFor(child, /added n0001 /);
+  child.kill("SIGTERM");
+  const [status, , stderr] = await Promise.all([
+    child.status,
+    new Response(child.stdout).text(),
+    rest,
+  ]);
+  assert.equal(status.code, 143, stderr);
+  assert.match(stderr, /Interrupted: finishing the current document, then stopping \(SIGTERM/);
+  assert.match(stderr, /Interrupted: the inputs not listed above were not added/);
+  const names = registryDocuments(kb).map((d) => d.name);
+  assert.ok(names.length >= 2 && names.length < 400, `${names.length} committed`);
+  assert.deepEqual(names, names.map((_, i) => `n${String(i).padStart(4, "0")}`));
+  assert.deepEqual(await stagingLeft(kb), []);
+  assert.equal(journalRows(kb), 0);
+});
+
+Deno.test({
+  name: "withInterrupts() exits 143 within its grace period when a read never returns",
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    await using dir = await tempDir();
+    const fifo = join(dir.path, "stuck");
+    assert.ok((await new Deno.Command("mkfifo", { args: [fifo] }).output()).success);
+    // A FIFO with no writer: opening it blocks for ever, like a reader on a dead share.
+    const script = join(dir.path, "stuck.ts");
+    await Deno.writeTextFile(
+      script,
+      `import { withInterrupts } from ${
+        JSON.stringify(new URL("../cli/interrupts.ts", import.meta.url).href)
+      };
+await withInterrupts(async () => {
+  console.error("reading");
+  await Deno.readFile(${JSON.stringify(fifo)});
+}, { graceMs: 500 });
+console.error("not reached");
+`,
+    );
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--quiet", script],
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const { rest } = await waitFor(child, /reading/);
+    child.kill("SIGTERM");
+    const [status, stderr] = await Promise.all([child.status, rest]);
+    assert.equal(status.code, 143, stderr);
+    assert.match(stderr, /Stopped: the command did not end within 0\.5 s of the interrupt/);
+    assert.doesNotMatch(stderr, /not reached/);
+  },
+});

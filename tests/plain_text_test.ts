@@ -92,3 +92,17 @@ Deno.test("inlinePlainText() keeps link text and drops targets, images and marks
   assert.equal(inlinePlainText("Mail <https://foo.bar> now"), "Mail https://foo.bar now");
   assert.equal(inlinePlainText('<span class="x">tagged</span> text'), "tagged text");
 });
+
+Deno.test("inlinePlainText() stays fast on long runs of unclosed brackets and keeps the text", () => {
+  // Unbounded, the link patterns scanned from each `[` to the end: minutes for 600 KB.
+  for (const run of ["[", "![", "[[a", "[a]("]) {
+    const text = run.repeat(Math.ceil(200_000 / run.length)) + " harbour";
+    const plain = inlinePlainText(text);
+    assert.ok(plain.endsWith(" harbour"), run);
+    assert.ok(plain.length >= 190_000, run);
+  }
+  assert.equal(
+    inlinePlainText("see [the tide tables](https://x.org/(a)) now"),
+    "see the tide tables now",
+  );
+});

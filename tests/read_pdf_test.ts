@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { InputError } from "../core/errors.ts";
-import { readPdf } from "../prepare/read/read_pdf.ts";
+import { pagesWithinBudget, readPdf } from "../prepare/read/read_pdf.ts";
 import { makePdf } from "./_make_pdf.ts";
 import { fixtureInput, formatSettings } from "./_formats.ts";
 
@@ -207,4 +207,61 @@ Deno.test("readPdf() escapes markdown marks in PDF text", async () => {
   const doc = await readPdf({ bytes, fileName: "e.pdf", source: "e.pdf" }, formatSettings());
   assert.match(doc.markdown, /^\\# not a heading$/m);
   assert.match(doc.markdown, /^1\\\. not a list, and \\\*no\\\* emphasis$/m);
+});
+
+Deno.test("pagesWithinBudget() reads every page up to 10,000, then fewer as the page count grows", () => {
+  assert.equal(pagesWithinBudget(1), 1);
+  assert.equal(pagesWithinBudget(10_000), 10_000);
+  assert.equal(pagesWithinBudget(20_000), 5_000);
+  assert.equal(pagesWithinBudget(100_000), 1_000);
+  assert.equal(pagesWithinBudget(10 ** 9), 1);
+});
+
+Deno.test("readPdf() stops reading pages at maxTextBytes and ends the page with a cut note", async () => {
+  const pages = Array.from({ length: 40 }, (_, i) => ({
+    lines: [{ text: `Page ${i + 1} says the harbour opens at dawn and closes at dusk.` }],
+  }));
+  const doc = await readPdf(
+    { bytes: makePdf({ pages }), fileName: "log.pdf", source: "log.pdf" },
+    formatSettings({ maxTextBytes: 600 }),
+  );
+  assert.equal(doc.pageCount, 40);
+  // About 57 characters a page: the 11th page passes 600.
+  assert.deepEqual(pageMarkers(doc.markdown), Array.from({ length: 11 }, (_, i) => String(i + 1)));
+  assert.match(
+    doc.markdown,
+    /\*\*Cut here\.\*\* Quire converted only pages 1–11 of 40 \(limits\.maxTextBytes\); the rest is not on this page/,
+  );
+  assert.deepEqual(doc.warnings, ["converted only pages 1–11 of 40 (limits.maxTextBytes)"]);
+});
+
+Deno.test("readPdf() keeps only part of one huge page, and says so", async () => {
+  const lines = Array.from(
+    { length: 500 },
+    (_, i) => ({ text: `Line ${i} of the tide log.`, size: 2 }),
+  );
+  const doc = await readPdf(
+    { bytes: makePdf({ pages: [{ lines }] }), fileName: "one.pdf", source: "one.pdf" },
+    formatSettings({ maxTextBytes: 1000 }),
+  );
+  assert.match(doc.markdown, /Line 0 of the tide log\./);
+  assert.doesNotMatch(doc.markdown, /Line 499 of the tide log/);
+  assert.match(doc.markdown, /Quire converted only part of page 1 of 1 \(limits\.maxTextBytes\)/);
+  assert.deepEqual(doc.warnings, ["converted only part of page 1 of 1 (limits.maxTextBytes)"]);
+});
+
+Deno.test("readPdf() reads a flat /Kids tree only as far as the page-lookup budget", async () => {
+  // 400 pages in one flat array; with a budget of 40,000 steps, 100 pages are read.
+  const pages = Array.from({ length: 400 }, (_, i) => ({ lines: [{ text: `Page ${i + 1}` }] }));
+  const doc = await readPdf(
+    { bytes: makePdf({ pages }), fileName: "flat.pdf", source: "flat.pdf" },
+    formatSettings(),
+    { pageLookupBudget: 40_000 },
+  );
+  assert.equal(doc.pageCount, 400);
+  assert.equal(pageMarkers(doc.markdown).length, 100);
+  assert.match(
+    doc.markdown,
+    /Quire converted only pages 1–100 of 400 \(at most 100 pages of a 400-page PDF are read\)/,
+  );
 });

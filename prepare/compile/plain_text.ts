@@ -50,11 +50,14 @@ const INDENTED = /^(?: {4}|\t)/;
 const MATH_FENCE = /^ {0,3}\$\$/;
 
 const CODE_SPAN = /(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g;
-const IMAGE = /!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?/g;
-const WIKILINK = /\[\[([^\]|]+)(?:\|([^\]]+))?\]\]/g;
-const FOOTNOTE_REF = /\[\^[^\]]+\]/g;
-const INLINE_LINK = /\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)/g;
-const REFERENCE_LINK = /\[([^\]]+)\]\[[^\]]*\]/g;
+// Bracketed spans are bounded (link text 300 characters, a destination
+// 2,000): unbounded, each of many unclosed `[` scanned to the end of the
+// paragraph, and a 600 KB paragraph of them took minutes (quadratic).
+const IMAGE = /!\[[^\]]{0,300}\](?:\([^)]{0,2000}\)|\[[^\]]{0,300}\])?/g;
+const WIKILINK = /\[\[([^\]|]{1,300})(?:\|([^\]]{1,300}))?\]\]/g;
+const FOOTNOTE_REF = /\[\^[^\]]{1,300}\]/g;
+const INLINE_LINK = /\[([^\]]{0,300})\]\((?:[^()]|\([^)]{0,2000}\)){0,2000}\)/g;
+const REFERENCE_LINK = /\[([^\]]{1,300})\]\[[^\]]{0,300}\]/g;
 const AUTOLINK = /<((?:[a-z][a-z0-9+.-]{1,31}:[^<>\s]*|[^<>\s@]+@[^<>\s]+))>/gi;
 const HTML_TAG = /<\/?[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?>/gi;
 const EMPHASIS_STAR = /\*+(?=\S)|(?<=\S)\*+/g;

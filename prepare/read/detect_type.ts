@@ -27,6 +27,8 @@ export interface ReaderInput {
   source: string;
   /** The final URL of a fetched input (after redirects), to resolve relative links. */
   url?: string;
+  /** The caller no longer needs `bytes`: a reader may hand them on without a copy. @default false */
+  owned?: boolean;
 }
 
 const MAGIC: [string, number[]][] = [
@@ -137,6 +139,15 @@ export function looksBinary(bytes: Uint8Array): boolean {
   const utf16le = nulOdd >= half * 0.1 && nulEven <= half * 0.01;
   const utf16be = nulEven >= half * 0.1 && nulOdd <= half * 0.01;
   return !(utf16le || utf16be);
+}
+
+/**
+ * True for inputs that are parsed whole (PDF, zip-based): they cannot be
+ * converted from their first bytes only, as text can. Decided by content
+ * (the name only admits junk before a PDF header), before the rest is read.
+ */
+export function isParsedWhole(head: Uint8Array, fileName: string): boolean {
+  return isPdf(head, BY_EXTENSION[extensionOf(fileName)] === "pdf") || magicType(head) === "zip";
 }
 
 /** Names the binary format of `bytes` when its magic number is known. */

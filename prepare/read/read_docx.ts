@@ -13,12 +13,17 @@
  *   except "unrecognised style" for the plain body styles pandoc and Word
  *   use (`First Paragraph`, `Body Text`, `Compact`), which mammoth already
  *   renders as paragraphs or list items.
+ * - mammoth inflates the whole archive in memory (about 20 times the size
+ *   of its XML), so the archive is first checked by `check_zip_budget.ts`
+ *   (zip bombs, `limits.maxInflatedBytes`, `limits.maxCompressionRatio`),
+ *   and the markdown is cut at `limits.maxTextBytes` characters with a note.
  *
  * @module
  */
 
 import { Buffer } from "node:buffer";
 import mammoth from "mammoth";
+import { defaultConfig, type PrepareSettings } from "../../core/config.ts";
 import { InputError } from "../../core/errors.ts";
 import type { ConvertedDocument } from "../../core/types.ts";
 import type { ReaderInput } from "./detect_type.ts";
@@ -26,6 +31,8 @@ import { htmlToMarkdown } from "./html_to_markdown.ts";
 import { markdownHeadings, sectionTree } from "./markdown_sections.ts";
 import { manPageNameLine, requireText, titleLine } from "./text_helpers.ts";
 import { readZipEntry } from "./read_zip_entry.ts";
+import { checkZipBudget } from "./check_zip_budget.ts";
+import { capMarkdown } from "./text_head.ts";
 
 const STYLE_MAP = [
   "p[style-name='Title'] => h1:fresh",
@@ -64,11 +71,27 @@ function toWarnings(messages: { type: string; message: string }[]): string[] {
   return warnings;
 }
 
+/** The archive limits of {@linkcode readDocx}. */
+export type DocxLimits = Pick<
+  PrepareSettings,
+  "maxInflatedBytes" | "maxInputBytes" | "maxCompressionRatio" | "maxTextBytes"
+>;
+
 /**
  * Converts a `.docx` input.
- * @throws {InputError} `CORRUPT` when mammoth cannot open it, `EMPTY` when it has no text.
+ * @throws {InputError} `TOO_LARGE` for a zip bomb or an archive over the limits,
+ *   `CORRUPT` when it cannot be opened, `EMPTY` when it has no text.
  */
-export async function readDocx(input: ReaderInput): Promise<ConvertedDocument> {
+export async function readDocx(
+  input: ReaderInput,
+  limits: DocxLimits = defaultConfig().limits,
+): Promise<ConvertedDocument> {
+  await checkZipBudget(input.bytes, input.source, {
+    maxInflatedBytes: limits.maxInflatedBytes,
+    maxTotalBytes: limits.maxInputBytes,
+    maxCompressionRatio: limits.maxCompressionRatio,
+    label: "DOCX file",
+  });
   const buffer = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength);
   let result: { value: string; messages: { type: string; message: string }[] };
   try {
@@ -85,7 +108,7 @@ export async function readDocx(input: ReaderInput): Promise<ConvertedDocument> {
       { cause: error },
     );
   }
-  const markdown = htmlToMarkdown(result.value);
+  const { markdown, cut } = capMarkdown(htmlToMarkdown(result.value), limits.maxTextBytes);
   requireText(markdown, input.source);
   const headings = markdownHeadings(markdown);
   return {
@@ -95,7 +118,10 @@ export async function readDocx(input: ReaderInput): Promise<ConvertedDocument> {
       titleLine(markdown),
     markdown,
     sections: sectionTree(headings),
-    warnings: toWarnings(result.messages),
+    warnings: [
+      ...toWarnings(result.messages),
+      ...(cut ? [`converted only ${cut} (limits.maxTextBytes)`] : []),
+    ],
     facts: {},
   };
 }

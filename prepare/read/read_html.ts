@@ -15,13 +15,20 @@
  * - Before Readability runs, `nav` elements are removed, and so are
  *   `header`, `footer` and `aside` elements outside `article` and `main`
  *   (Readability keeps navigation on small pages).
- * - When Readability finds no article (it returns nothing, or no text), the
- *   whole body without `nav`, `header`, `footer`, `aside`, forms and
+ * - When Readability finds no article (it returns nothing, or no text, or
+ *   gives up on a page too large), the whole body without `nav`, `header`, `footer`, `aside`, forms and
  *   scripts is used, with a warning.
  * - Title: see `pickTitle` (the `<h1>` or the `<title>` without its site
  *   suffix; never cut at a colon). Readability drops the heading that repeats the title, so it is
  *   put back as the first line (`# Title`) when the markdown lacks it.
  * - The byline and site name, when found, go into `facts`.
+ * - Depth and size guards (`html_guards.ts`): a page whose tags nest more
+ *   than 10,000 levels is refused before it is parsed (`TOO_LARGE`); a page
+ *   is converted up to its 200,000th element (then it ends with a cut
+ *   note); elements nested deeper than 128 levels are reduced to their
+ *   text, with a warning; and Readability is not run on pages of more than
+ *   {@linkcode READABILITY_MAX_ELEMENTS} elements (its time grows faster
+ *   than their number): those take the whole-page path below.
  *
  * @module
  */
@@ -36,6 +43,20 @@ import { dropPermalinks, htmlWithPlaceholders } from "./html_links.ts";
 import { htmlToMarkdown } from "./html_to_markdown.ts";
 import { markdownHeadings, sectionTree } from "./markdown_sections.ts";
 import { firstLine, requireText } from "./text_helpers.ts";
+import {
+  type DeepElementLike,
+  flattenDeepHtml,
+  type FlattenResult,
+  MAX_HTML_DEPTH,
+  MAX_HTML_ELEMENTS,
+  MAX_PARSE_DEPTH,
+  scanHtmlTags,
+} from "./html_guards.ts";
+import { cutNote } from "./text_head.ts";
+import { InputError } from "../../core/errors.ts";
+
+/** Readability gives up on pages with more elements (they are converted whole). */
+export const READABILITY_MAX_ELEMENTS = 20_000;
 
 /** The DOM fields used here (typed locally: the project does not load the DOM lib). */
 interface NodeLike {
@@ -54,8 +75,11 @@ interface DocumentLike {
   querySelectorAll(selector: string): Iterable<ElementLike>;
 }
 
-function parseDocument(html: string): DocumentLike {
-  return (parseHTML(html) as unknown as { document: DocumentLike }).document;
+/** Parses HTML, flattening elements nested too deep (see `html_guards.ts`). */
+function parseDocument(html: string): { document: DocumentLike } & FlattenResult {
+  const document = (parseHTML(html) as unknown as { document: DocumentLike }).document;
+  const root = document.documentElement as unknown as DeepElementLike | null;
+  return { document, ...(root ? flattenDeepHtml(root) : { flattened: 0, elements: 0 }) };
 }
 
 /** Always page chrome, wherever it is. */
@@ -104,8 +128,7 @@ function text(node: NodeLike | null | undefined): string {
   return (node?.textContent ?? "").replace(/\s+/g, " ").trim();
 }
 
-function bodyWithoutChrome(html: string): string {
-  const document = parseDocument(html);
+function bodyWithoutChrome(document: DocumentLike): string {
   dropPermalinks(document as never);
   const body = document.body ?? document.documentElement;
   if (!body) return "";
@@ -163,8 +186,22 @@ export function readHtml(input: ReaderInput): ConvertedDocument {
   const base = documentBase(input);
   const html = base ? withBaseUrl(decoded.text, base) : decoded.text;
   const warnings = decoded.how === "detected" ? [`read as ${decoded.encoding}`] : [];
-
-  const document = parseDocument(html);
+  const scan = scanHtmlTags(html);
+  if (scan.depth > MAX_PARSE_DEPTH) {
+    throw new InputError(
+      "TOO_LARGE",
+      `Cannot read '${input.source}': its elements nest more than ` +
+        `${MAX_PARSE_DEPTH.toLocaleString("en-US")} levels deep`,
+      input.source,
+    );
+  }
+  const page = scan.cutAt === undefined ? html : html.slice(0, scan.cutAt);
+  const { document, flattened } = parseDocument(page);
+  if (flattened > 0) {
+    warnings.push(
+      `${flattened} element(s) nested deeper than ${MAX_HTML_DEPTH} levels were reduced to their text`,
+    );
+  }
   const headingIds = dropPermalinks(document as never);
   const documentTitle = text(document.querySelector("title"));
   const h1 = text(document.querySelector("h1"));
@@ -172,7 +209,10 @@ export function readHtml(input: ReaderInput): ConvertedDocument {
   let article: ReturnType<Readability["parse"]> = null;
   try {
     // Readability only needs the standard DOM API, which linkedom provides.
-    article = new Readability(document as never, { keepClasses: true }).parse();
+    // (Its own `maxElemsToParse` counts nothing on linkedom, hence our count.)
+    if (scan.elements <= READABILITY_MAX_ELEMENTS) {
+      article = new Readability(document as never, { keepClasses: true }).parse();
+    }
   } catch {
     article = null;
   }
@@ -181,8 +221,19 @@ export function readHtml(input: ReaderInput): ConvertedDocument {
   if (article?.content && (article.textContent ?? "").trim() !== "") {
     markdown = htmlToMarkdown(htmlWithPlaceholders(article.content, links));
   } else {
-    markdown = htmlToMarkdown(htmlWithPlaceholders(bodyWithoutChrome(html), links));
+    // Readability changes the tree it reads: parse again if it ran.
+    const body = scan.elements <= READABILITY_MAX_ELEMENTS
+      ? parseDocument(page).document
+      : document;
+    markdown = htmlToMarkdown(htmlWithPlaceholders(bodyWithoutChrome(body), links));
     warnings.push("no main article found; converted the whole page without its navigation");
+  }
+  if (scan.cutAt !== undefined) {
+    const count = (n: number) => n.toLocaleString("en-US");
+    markdown += cutNote(
+      `the first ${count(MAX_HTML_ELEMENTS)} of the ${count(scan.elements)} elements of this page`,
+      `at most ${count(MAX_HTML_ELEMENTS)} elements of a page are converted`,
+    );
   }
   requireText(markdown, input.source);
 

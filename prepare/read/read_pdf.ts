@@ -47,6 +47,8 @@ import { pageLines, type PdfLine, type PdfTextItemLike } from "./pdf_lines.ts";
 import { documentWords, renderPdfPage } from "./pdf_paragraphs.ts";
 import { dropPageFurniture, runningKeys } from "./pdf_running_lines.ts";
 import { pdfTitle } from "./pdf_title.ts";
+import { cutNote } from "./text_head.ts";
+import { checkPdfStreams } from "./check_pdf_streams.ts";
 
 type PdfDocument = Awaited<
   ReturnType<Awaited<ReturnType<typeof getResolvedPDFJS>>["getDocument"]>["promise"]
@@ -80,24 +82,68 @@ interface ReadPages {
   pages: PdfLine[][];
   /** Characters dropped as unreadable (no Unicode mapping), over all pages. */
   unreadable: number;
+  /** True when the last page read was cut at the text limit. */
+  partial: boolean;
+}
+
+/**
+ * A page's text items, streamed, keeping about `maxChars` characters: past
+ * that the rest of the page is read and dropped, so one page with a content
+ * stream of hundreds of megabytes costs time but not memory (kept whole, a
+ * 50 MB page took 1.7 GB). The stream is drained rather than cancelled:
+ * pdf.js then throws an uncaught error when the page's stream closes, and
+ * left half-read it keeps `destroy()` waiting for ever.
+ */
+async function textItems(
+  page: Awaited<ReturnType<PdfDocument["getPage"]>>,
+  maxChars: number,
+): Promise<{ items: PdfTextItemLike[]; partial: boolean }> {
+  const items: PdfTextItemLike[] = [];
+  let chars = 0;
+  let partial = false;
+  for await (const chunk of page.streamTextContent()) {
+    if (chars >= maxChars) {
+      partial ||= chunk.items.length > 0;
+      continue;
+    }
+    for (const item of chunk.items as PdfTextItemLike[]) {
+      items.push(item);
+      chars += item.str?.length ?? 0;
+    }
+  }
+  return { items, partial };
+}
+
+/** Page-tree steps spent on page lookups at most (see the module notes). */
+export const PAGE_LOOKUP_BUDGET = 100_000_000;
+
+/** How many pages of a `pageCount`-page PDF are read at most (see the module notes). */
+export function pagesWithinBudget(pageCount: number, budget = PAGE_LOOKUP_BUDGET): number {
+  return Math.min(pageCount, Math.max(1, Math.floor(budget / Math.max(1, pageCount))));
 }
 
 async function readPages(
   pdf: PdfDocument,
   warnings: string[],
-  source: string,
+  options: { source: string; maxChars: number; budget: number },
 ): Promise<ReadPages> {
+  const { source } = options;
   const pages: PdfLine[][] = [];
   let unreadable = 0;
+  let partial = false;
   const failed: number[] = [];
   let lastError: unknown;
-  for (let n = 1; n <= pdf.numPages; n++) {
+  let chars = 0;
+  const last = pagesWithinBudget(pdf.numPages, options.budget);
+  for (let n = 1; n <= last && chars < options.maxChars; n++) {
     try {
       const page = await pdf.getPage(n);
-      const content = await page.getTextContent();
-      const read = pageLines(content.items as PdfTextItemLike[]);
+      const text = await textItems(page, options.maxChars - chars);
+      const read = pageLines(text.items);
+      partial = text.partial;
       pages.push(read.lines);
       unreadable += read.unreadable;
+      for (const line of read.lines) chars += line.text.length;
       page.cleanup();
     } catch (error) {
       failed.push(n);
@@ -105,12 +151,18 @@ async function readPages(
       pages.push([]);
     }
   }
-  if (pdf.numPages > 0 && failed.length === pdf.numPages) throw loadError(lastError, source);
+  if (pages.length > 0 && failed.length === pages.length) throw loadError(lastError, source);
   if (failed.length > 0) {
     const list = failed.length > 10 ? `${failed.slice(0, 10).join(", ")}…` : failed.join(", ");
     warnings.push(`${failed.length} page(s) could not be read and were skipped: ${list}`);
   }
-  return { pages, unreadable };
+  return { pages, unreadable, partial };
+}
+
+/** Options of {@linkcode readPdf}. */
+export interface ReadPdfOptions {
+  /** Page-tree steps for page lookups (tests lower it). @default PAGE_LOOKUP_BUDGET */
+  pageLookupBudget?: number;
 }
 
 /**
@@ -120,7 +172,9 @@ async function readPages(
 export async function readPdf(
   input: ReaderInput,
   settings: PrepareSettings,
+  options: ReadPdfOptions = {},
 ): Promise<ConvertedDocument> {
+  const budget = options.pageLookupBudget ?? PAGE_LOOKUP_BUDGET;
   const source = input.source;
   if (!hasEofMarker(input.bytes)) {
     throw new InputError(
@@ -129,10 +183,13 @@ export async function readPdf(
       source,
     );
   }
+  await checkPdfStreams(input.bytes, source, {
+    maxCompressionRatio: settings.maxCompressionRatio,
+  });
   const pdfjs = await getResolvedPDFJS();
-  // pdf.js may transfer (detach) the buffer it is given; the caller still needs the bytes.
+  // pdf.js may transfer (detach) the buffer it is given: copy it unless the caller is done with it.
   const task = pdfjs.getDocument({
-    data: input.bytes.slice(),
+    data: input.owned ? input.bytes : input.bytes.slice(),
     useSystemFonts: true,
     disableFontFace: true,
     verbosity: 0,
@@ -145,19 +202,42 @@ export async function readPdf(
       throw loadError(error, source);
     }
     const warnings: string[] = [];
-    const { pages, unreadable } = await readPages(pdf, warnings, source);
+    const { pages, unreadable, partial } = await readPages(pdf, warnings, {
+      source,
+      maxChars: settings.maxTextBytes,
+      budget,
+    });
     const meta = await pdf.getMetadata().catch(() => undefined);
     const outlineNodes = await pdf.getOutline().catch(() => null) as OutlineNode[] | null;
     const outline = outlineNodes ? await flattenOutline(pdf, outlineNodes) : [];
-    return buildDocument({ pages, unreadable, outline, warnings, settings, source, meta });
+    const pageCount = pdf.numPages;
+    return buildDocument({
+      pages,
+      unreadable,
+      partial,
+      pageCount,
+      readable: pagesWithinBudget(pageCount, budget),
+      outline,
+      warnings,
+      settings,
+      source,
+      meta,
+    });
   } finally {
     await task.destroy();
   }
 }
 
 interface BuildParts {
+  /** The pages read: the first `pages.length` of `pageCount`. */
   pages: PdfLine[][];
+  /** Characters dropped as unreadable (no Unicode mapping), over all pages. */
   unreadable: number;
+  /** True when the last page read was cut at the text limit. */
+  partial: boolean;
+  /** Pages the lookup budget allows. */
+  readable: number;
+  pageCount: number;
   outline: PagedHeading[];
   warnings: string[];
   settings: PrepareSettings;
@@ -166,7 +246,7 @@ interface BuildParts {
 }
 
 function buildDocument(parts: BuildParts): ConvertedDocument {
-  const { pages, outline, warnings, settings, source } = parts;
+  const { pages, partial, pageCount, readable, outline, warnings, settings, source } = parts;
   const chars = pages.reduce((n, lines) => n + lines.reduce((m, l) => m + l.text.length, 0), 0);
   if (chars === 0) {
     throw new InputError(
@@ -209,28 +289,37 @@ function buildDocument(parts: BuildParts): ConvertedDocument {
     if (mark.entry !== undefined) anchored[mark.entry].anchor = heading.join(" ");
   }
   const words = documentWords(text);
-  const markdown = text
+  let markdown = text
     .map((lines, i) => {
       const body = renderPdfPage(lines, marksByPage.get(i + 1) ?? [], words);
       return `<!-- page ${i + 1} -->` + (body ? `\n\n${body}` : "");
     })
     .join("\n\n") + "\n";
+  if (pages.length < pageCount || partial) {
+    const count = (n: number) => n.toLocaleString("en-US");
+    const read =
+      (partial && pages.length === 1 ? "part of page 1" : `pages 1–${count(pages.length)}`) +
+      ` of ${count(pageCount)}` + (partial && pages.length > 1 ? ", the last one in part" : "");
+    const why = partial || pages.length < readable
+      ? "limits.maxTextBytes"
+      : `at most ${count(readable)} pages of a ${count(pageCount)}-page PDF are read`;
+    markdown += cutNote(read, why);
+    warnings.push(`converted only ${read} (${why})`);
+  }
 
   const withPages = pages.length >= settings.sectionTreeMinPages;
-  const sections = outline.length > 0
-    ? pagedSections(anchored, { pageCount: pages.length })
-    : pagedSections(
-      // A short document's tree links by title already, like a markdown file's.
-      marks.map((mark) => withPages ? { ...mark, anchor: mark.title } : mark),
-      { pageCount: pages.length, withPages },
-    );
+  const sections = outline.length > 0 ? pagedSections(anchored, { pageCount }) : pagedSections(
+    // A short document's tree links by title already, like a markdown file's.
+    marks.map((mark) => withPages ? { ...mark, anchor: mark.title } : mark),
+    { pageCount, withPages },
+  );
   return {
     type: "pdf",
     ext: "pdf",
     title,
     markdown,
     sections,
-    pageCount: pages.length,
+    pageCount,
     warnings,
     facts: {},
   };

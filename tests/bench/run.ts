@@ -9,9 +9,11 @@
  *
  * Cases: `startup`, `jobs` (issue 3), `growth` and `search` (issue 5), `mcp`
  * (issue 14: `search` through the MCP server; these three share one
- * 10,000-document knowledge base, built once), `pdf` (PDF extraction), `bundle` (issue 16: committing prepared bundles), `llm`
- * (issue 13: jobs and the prepared-results cache against a slow model). Quick
- * mode is also on when `QUIRE_BENCH_QUICK` is set.
+ * 10,000-document knowledge base, built once), `pdf` (PDF extraction),
+ * `bundle` (issue 16: committing prepared bundles), `llm` (issue 13: jobs
+ * and the prepared-results cache against a slow model), `memory` (issue 10:
+ * peak RSS of large and hostile inputs against 1 GiB). Quick mode is also on
+ * when `QUIRE_BENCH_QUICK` is set.
  * Everything is written under the system temp folder and removed afterwards.
  *
  * @module
@@ -22,6 +24,7 @@ import { benchGrowth } from "./growth_bench.ts";
 import { benchJobs } from "./jobs_bench.ts";
 import { benchMcp } from "./mcp_bench.ts";
 import { benchLlm } from "./llm_bench.ts";
+import { benchMemory } from "./memory_bench.ts";
 import { benchPdf } from "./pdf_bench.ts";
 import { benchSearch } from "./search_bench.ts";
 import { benchStartup } from "./startup_bench.ts";
@@ -42,6 +45,7 @@ const CASES: Record<string, Case> = {
   pdf: async () => ["## pdf: PDF extraction", "", "```text", ...await benchPdf(), "```"],
   llm: benchLlm,
   bundle: benchBundle,
+  memory: benchMemory,
 };
 
 async function commandOutput(program: string, args: string[]): Promise<string> {

@@ -1,0 +1,124 @@
+/**
+ * Reading a local file for preparation in one streaming pass, so that its
+ * size never decides how much memory a worker uses.
+ *
+ * - The file must be a regular file (checked on `stat`, before it is
+ *   opened: opening a FIFO would block) of at most `maxInputBytes`;
+ *   otherwise it is refused up front (`UNREADABLE`, `TOO_LARGE`).
+ * - It is read in 1 MiB pieces. Each piece is hashed (SHA-256), appended to
+ *   the staged copy (`target`: the `raw/` file, always the whole file,
+ *   fsynced), and, up to `keepBytes(first piece)` bytes, kept in memory as
+ *   the `head` the reader converts. Formats parsed whole (PDF, zip) keep
+ *   everything; text formats keep their first `limits.maxTextBytes`.
+ * - So the hash, the staged copy and the head all come from the same read:
+ *   the bytes committed are exactly the bytes hashed and converted, even if
+ *   the file changes meanwhile. A file that grows past `maxInputBytes`
+ *   while it is read is refused too.
+ *
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import { errorMessage, InputError } from "../core/errors.ts";
+import { mebibytes, tooLarge } from "./too_large.ts";
+
+/** What one pass over a local file produced. */
+export interface StagedFile {
+  /** Lowercase hex SHA-256 of the whole file. */
+  hash: string;
+  /** Size of the whole file. */
+  bytes: number;
+  /** The first bytes of the file: all of them when `complete`. */
+  head: Uint8Array;
+  /** True when `head` is the whole file. */
+  complete: boolean;
+}
+
+/** Options of {@linkcode stageLocalFile}. */
+export interface StageFileOptions {
+  /** Largest file accepted (`limits.maxInputBytes`). */
+  maxInputBytes: number;
+  /** How many bytes to keep in memory, given the first piece read. */
+  keepBytes: (first: Uint8Array) => number;
+}
+
+const PIECE = 1 << 20;
+
+function readError(path: string, error: unknown): InputError {
+  if (error instanceof InputError) return error;
+  if (error instanceof Deno.errors.NotFound) {
+    return new InputError("MISSING", `Cannot add '${path}': no such file`, path);
+  }
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return new InputError("UNREADABLE", `Cannot add '${path}': permission denied`, path);
+  }
+  return new InputError("UNREADABLE", `Cannot add '${path}': ${errorMessage(error)}`, path);
+}
+
+/** Refuses `path` unless it is a regular file of at most `maxInputBytes`; returns its size. */
+export async function checkLocalFile(path: string, maxInputBytes: number): Promise<number> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(path);
+  } catch (error) {
+    throw readError(path, error);
+  }
+  if (!info.isFile) {
+    throw new InputError("UNREADABLE", `Cannot add '${path}': not a regular file`, path);
+  }
+  if (info.size > maxInputBytes) {
+    throw tooLarge(path, `the file is ${mebibytes(info.size)},`, {
+      value: maxInputBytes,
+      key: "maxInputBytes",
+    });
+  }
+  return info.size;
+}
+
+/**
+ * Hashes `path`, copies it to `target` and keeps its head; see the module notes.
+ * @throws {InputError} `MISSING`, `UNREADABLE` or `TOO_LARGE`.
+ */
+export async function stageLocalFile(
+  path: string,
+  target: string,
+  options: StageFileOptions,
+): Promise<StagedFile> {
+  const size = await checkLocalFile(path, options.maxInputBytes);
+  const hash = createHash("sha256");
+  const piece = new Uint8Array(PIECE);
+  let head: Uint8Array | undefined;
+  let kept = 0;
+  let total = 0;
+  try {
+    using input = await Deno.open(path, { read: true });
+    using output = await Deno.open(target, { write: true, create: true, truncate: true });
+    for (let n; (n = await input.read(piece)) !== null;) {
+      const chunk = piece.subarray(0, n);
+      total += n;
+      if (total > options.maxInputBytes) {
+        throw tooLarge(path, "the file grew while it was read to", {
+          value: options.maxInputBytes,
+          key: "maxInputBytes",
+        });
+      }
+      head ??= new Uint8Array(Math.min(Math.max(size, n), options.keepBytes(chunk)));
+      if (kept < head.length) {
+        const take = Math.min(n, head.length - kept);
+        head.set(chunk.subarray(0, take), kept);
+        kept += take;
+      }
+      hash.update(chunk);
+      for (let written = 0; written < n;) written += await output.write(chunk.subarray(written));
+    }
+    await output.sync();
+  } catch (error) {
+    throw readError(path, error);
+  }
+  return {
+    hash: hash.digest("hex"),
+    bytes: total,
+    head: (head ?? new Uint8Array(0)).subarray(0, kept),
+    complete: kept === total,
+  };
+}
