@@ -80,13 +80,11 @@ Deno.test({
         {
           source: join(input, "outside-dir"),
           reason: "outside-folder",
-          existing: null,
           target: join(dir.path, "outside"),
         },
         {
           source: join(input, "outside-file.md"),
           reason: "outside-folder",
-          existing: null,
           target: join(dir.path, "outside", "secret.md"),
         },
       ],
