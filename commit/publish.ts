@@ -1,8 +1,8 @@
 /**
  * Publishing: each staged file is renamed over its official path (or the
- * path is deleted), then every directory that changed is fsynced. Staged
- * files are already fsynced by whoever wrote them, so once this returns the
- * new tree is durable, and the commit marker may be written.
+ * path is deleted). Staged files are already fsynced by whoever wrote them;
+ * the directories that changed are fsynced once for a whole group
+ * ({@linkcode syncPublished}), and only then may the commit marker be written.
  *
  * @module
  */
@@ -13,9 +13,11 @@ import type { KbLayout } from "../core/layout.ts";
 import { ensureDirectory, removeIfExists, syncDirectory } from "../core/durable_fs.ts";
 import type { JournalEntry } from "./journal.ts";
 
-/** Moves a journaled mutation's staged files into place and makes that durable. */
-export function publishChanges(layout: KbLayout, entry: JournalEntry): void {
-  const parents = new Set<string>();
+/**
+ * Moves a journaled mutation's staged files into place, and adds the
+ * directories it changed to `parents`. Not durable until {@linkcode syncPublished}.
+ */
+export function publishChanges(layout: KbLayout, entry: JournalEntry, parents: Set<string>): void {
   for (const [i, touched] of entry.touched.entries()) {
     const path = layout.resolve(touched.path);
     ensureDirectory(dirname(path));
@@ -24,5 +26,9 @@ export function publishChanges(layout: KbLayout, entry: JournalEntry): void {
     parents.add(dirname(path));
     if (i === 0) crashPoint("publish-partial");
   }
+}
+
+/** Fsyncs every directory a group's publish changed, so that its renames are durable. */
+export function syncPublished(parents: Set<string>): void {
   for (const parent of [...parents].sort()) syncDirectory(parent);
 }

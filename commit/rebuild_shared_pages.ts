@@ -2,25 +2,39 @@
  * Rebuilding shared pages (`index.md`, `log.md`, `concepts/*.md`): each is a
  * pure function of the registry, so it is never snapshotted. Commits queue
  * the pages they affect in `pending_pages`; this rebuilds the queue once per
- * batch (and during recovery), each page written to staging, fsynced and
- * renamed into place, and only then clears the queue. A crash in between
- * leaves the queue full, and the next recovery rebuilds the same pages again.
+ * batch (and during recovery) and only then clears the queue. A crash in
+ * between leaves the queue full, and the next recovery rebuilds the same
+ * pages again.
+ *
+ * Pages are rebuilt in chunks of {@linkcode REBUILD_CHUNK}: each page of a
+ * chunk is rendered and written under a temporary name in staging, all of
+ * them are fsynced at once (their waits for the disk overlap), then each is
+ * renamed over its page, so that any page is always either its old or its
+ * new version. The directories are fsynced once, at the end, before the
+ * queue is cleared. Memory holds one chunk of pages, whatever the queue's
+ * length.
  *
  * When a concept page appears or disappears, the pages of the concepts it
  * shares documents with list it (or should) under "Related concepts", so
- * they are queued too — durably, before the page changes, so that a crash in
- * between cannot leave a related link pointing at a page that is gone.
+ * they are queued too — durably, before any page of the chunk changes, so
+ * that a crash in between cannot leave a related link pointing at a page
+ * that is gone.
  *
  * @module
  */
 
-import { dirname } from "node:path";
+import { basename, dirname } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { crashPoint } from "../core/crash_point.ts";
 import { conceptPage, INDEX_PAGE, type KbLayout, LOG_PAGE } from "../core/layout.ts";
-import { inTransaction, rows } from "../core/registry.ts";
+import { inTransaction, rows, statement } from "../core/registry.ts";
 import { ConceptLookup, type ConceptRule } from "./pages/concept_pages.ts";
-import { removeIfExists, replaceFile, syncDirectory } from "../core/durable_fs.ts";
+import {
+  ensureDirectory,
+  removeIfExists,
+  syncDirectory,
+  writeFilesDurably,
+} from "../core/durable_fs.ts";
 import { coOccurringConcepts, isLivePage, renderConceptPage } from "./pages/render_concept_page.ts";
 import { renderIndexPage } from "./pages/render_index_page.ts";
 import { renderLogPage } from "./pages/render_log_page.ts";
@@ -55,6 +69,57 @@ export interface RebuildOptions {
   rule: ConceptRule;
 }
 
+/** Pages rendered and written at once. */
+export const REBUILD_CHUNK = 256;
+
+/** Rebuilds one chunk of pages; returns the related pages it queued. */
+async function rebuildChunk(
+  layout: KbLayout,
+  concepts: ConceptLookup,
+  chunk: { pages: string[]; seen: Set<string>; parents: Set<string> },
+): Promise<string[]> {
+  const { db } = concepts;
+  const tmpDir = `${layout.staging}/pages`;
+  ensureDirectory(tmpDir);
+  const existing = await Promise.all(chunk.pages.map((page) => readIfExists(layout.resolve(page))));
+  const related: string[] = [];
+  const writes: { page: string; path: string | null; tmp: string; data: string }[] = [];
+  for (const [i, page] of chunk.pages.entries()) {
+    const path = layout.resolve(page);
+    const text = renderSharedPage(concepts, page, existing[i]);
+    const concept = CONCEPT_PAGE.exec(page);
+    if (concept && isLivePage(existing[i]) !== isLivePage(text)) {
+      for (const other of coOccurringConcepts(db, concept[1]).map(conceptPage)) {
+        if (!chunk.seen.has(other)) {
+          chunk.seen.add(other);
+          related.push(other);
+        }
+      }
+    }
+    const tmp = `${tmpDir}/${basename(path)}.tmp-${crypto.randomUUID()}`;
+    writes.push({ page, path: text === null ? null : path, tmp, data: text ?? "" });
+  }
+  queueSharedPages(db, related);
+  await writeFilesDurably(
+    writes.filter((w) => w.path !== null).map((w) => ({
+      path: w.tmp,
+      data: w.data,
+    })),
+  );
+  for (const [i, write] of writes.entries()) {
+    const path = layout.resolve(write.page);
+    if (write.path === null) {
+      removeIfExists(path);
+    } else {
+      ensureDirectory(dirname(path));
+      Deno.renameSync(write.tmp, path);
+    }
+    chunk.parents.add(dirname(path));
+    if (i === 0) crashPoint("rebuild-partial");
+  }
+  return related;
+}
+
 /**
  * Rebuilds every queued shared page and clears the queue; returns how many
  * pages were written or deleted.
@@ -64,50 +129,32 @@ export async function rebuildSharedPages(
   db: DatabaseSync,
   options: RebuildOptions,
 ): Promise<number> {
-  const queued = (rows<{
-    path: string;
-  }>(db, "SELECT path FROM pending_pages ORDER BY path")).map((row) => row.path);
+  const queued = rows<{ path: string }>(db, "SELECT path FROM pending_pages ORDER BY path")
+    .map((row) => row.path);
+  if (queued.length === 0) return 0;
   const seen = new Set(queued);
+  const parents = new Set<string>();
   const concepts = new ConceptLookup(db, options.rule);
-  let done = 0;
-  for (let i = 0; i < queued.length; i++) {
-    const page = queued[i];
-    const path = layout.resolve(page);
-    const existing = await readIfExists(path);
-    const text = renderSharedPage(concepts, page, existing);
-    const concept = CONCEPT_PAGE.exec(page);
-    if (concept && isLivePage(existing) !== isLivePage(text)) {
-      const relatedPages = coOccurringConcepts(db, concept[1]).map(conceptPage)
-        .filter((p) => !seen.has(p));
-      queueSharedPages(db, relatedPages);
-      for (const related of relatedPages) {
-        seen.add(related);
-        queued.push(related);
-      }
-    }
-    if (text === null) {
-      removeIfExists(path);
-      syncDirectory(dirname(path));
-    } else {
-      replaceFile(path, text, `${layout.staging}/pages`);
-    }
-    if (++done === 1) crashPoint("rebuild-partial");
+  // Related pages found along the way join the end of the queue.
+  for (let start = 0; start < queued.length;) {
+    const pages = queued.slice(start, start + REBUILD_CHUNK);
+    start += pages.length;
+    queued.push(...await rebuildChunk(layout, concepts, { pages, seen, parents }));
   }
-  if (queued.length > 0) {
-    inTransaction(db, () => {
-      const drop = db.prepare("DELETE FROM pending_pages WHERE path = ?");
-      for (const page of queued) drop.run(page);
-    });
-  }
+  for (const parent of [...parents].sort()) syncDirectory(parent);
+  inTransaction(db, () => {
+    const drop = statement(db, "DELETE FROM pending_pages WHERE path = ?");
+    for (const page of queued) drop.run(page);
+  });
   removeIfExists(`${layout.staging}/pages`);
-  return done;
+  return queued.length;
 }
 
 /** Queues shared pages for the next rebuild (outside a commit marker, e.g. at init). */
 export function queueSharedPages(db: DatabaseSync, pages: string[]): void {
   if (pages.length === 0) return;
   inTransaction(db, () => {
-    const queue = db.prepare("INSERT OR IGNORE INTO pending_pages (path) VALUES (?)");
+    const queue = statement(db, "INSERT OR IGNORE INTO pending_pages (path) VALUES (?)");
     for (const page of pages) queue.run(page);
   });
 }

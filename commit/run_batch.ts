@@ -1,17 +1,29 @@
 /**
  * One batch of the add pipeline, inside an open change session:
  *
- *   prepare pool (workers) → commit coordinator, strictly in input order.
+ *   prepare pool (workers) → commit coordinator, in groups, in input order.
+ *
+ * **Groups.** Prepared documents are committed in groups (`commit_group.ts`),
+ * each with one journal transaction, one publish pass and one commit marker.
+ * A group closes when the next input's outcome is not ready yet (so a single
+ * `add` of one file is not delayed, and a slow coordinator gets bigger
+ * groups), at {@linkcode GROUP_DOCUMENTS} documents or
+ * {@linkcode GROUP_BYTES} bytes of originals, at the end of the batch, and
+ * before a document whose source or content is already in the group (it
+ * goes into the next group, and is then decided against the registry: two
+ * identical files in one batch make the second a duplicate of the first).
+ * `QUIRE_GROUP=<n>` (for tests) makes groups close at exactly `n` documents
+ * instead of when the next one is not ready, so crash tests can fix them.
+ * Outcomes are reported in input order once their group is done.
  *
  * Dedup is checked twice: a cheap check before dispatch (a local file whose
  * hash is already registered is skipped without preparing), and the
- * authoritative one at commit (two identical files in one batch: the second
- * is a duplicate of the first).
+ * authoritative one at commit.
  *
  * One input failing fails that input only. A rollback that fails stops the
  * batch (no later document is committed) and is reported as
- * `rollbackFailed`. An abort (Ctrl-C) stops dispatching, lets the document in
- * the coordinator's hands finish or roll back, and reports what was done.
+ * `rollbackFailed`. An abort (Ctrl-C) stops dispatching, lets the group in
+ * the coordinator's hands finish (or roll back), and reports what was done.
  * This batch's staging is always removed before returning. Shared pages are
  * not rebuilt here: the caller rebuilds once, after all its batches.
  *
@@ -24,15 +36,25 @@ import { removeIfExists } from "../core/durable_fs.ts";
 import {
   CoordinatorPoisonedError,
   type ErrorPayload,
-  failurePayload,
   RollbackFailedError,
 } from "../core/errors.ts";
 import { sha256File } from "../core/hash.ts";
-import type { PrepareInput } from "../core/types.ts";
-import { type DiscoveredInput, PreparePool, type Settled } from "../prepare/mod.ts";
+import type { PrepareInput, StagedDocument } from "../core/types.ts";
+import {
+  type DiscoveredInput,
+  type PoolOutcome,
+  PreparePool,
+  type Settled,
+} from "../prepare/mod.ts";
 import type { ChangeSession } from "./change_session.ts";
-import { commitStagedDocument, type DocumentOutcome } from "./commit_document.ts";
+import type { DocumentOutcome } from "./commit_document.ts";
+import { commitGroup } from "./commit_group.ts";
 import { decideDedup } from "./decide_dedup.ts";
+
+/** Most documents in one commit group. */
+export const GROUP_DOCUMENTS = 64;
+/** Bytes of originals at which a commit group closes (a larger document is a group of its own). */
+export const GROUP_BYTES = 32 * 1024 * 1024;
 
 /** One failed input. */
 export interface FailedInput {
@@ -79,6 +101,26 @@ export interface BatchOptions {
 
 type Skip = { skipped: DocumentOutcome & { kind: "skipped" } } | { failed: ErrorPayload };
 
+/**
+ * Inputs the pool may plan ahead of the coordinator: two per worker, plus a
+ * full group, so that workers keep preparing while a group commits.
+ */
+function poolBound(jobs: number): number {
+  return 2 * jobs + GROUP_DOCUMENTS;
+}
+
+/** The fixed group size of `QUIRE_GROUP`, or null (groups adapt). */
+function fixedGroupSize(): number | null {
+  let value: string | undefined;
+  try {
+    value = Deno.env.get("QUIRE_GROUP");
+  } catch {
+    return null;
+  }
+  const size = Number(value);
+  return value && Number.isInteger(size) && size > 0 ? size : null;
+}
+
 /** Returns an empty batch result for `jobs` workers. */
 export function emptyBatchResult(jobs: number): BatchResult {
   return {
@@ -88,7 +130,7 @@ export function emptyBatchResult(jobs: number): BatchResult {
     failed: [],
     interrupted: false,
     rollbackFailed: null,
-    stats: { jobs, bound: 2 * jobs, maxAhead: 0, maxWaiting: 0 },
+    stats: { jobs, bound: poolBound(jobs), maxAhead: 0, maxWaiting: 0 },
   };
 }
 
@@ -145,12 +187,61 @@ export async function runBatch(
 
   using pool = new PreparePool({
     jobs,
+    bound: poolBound(jobs),
     timeoutMs: (options.timeoutSeconds ?? config.limits.prepareTimeoutSeconds) * 1000,
     stagingRoot,
     settings: prepareSettings(config, { llmFallback: options.llmFallback }),
   });
   const onAbort = () => pool.stop();
   options.signal?.addEventListener("abort", onAbort);
+  const fixedSize = fixedGroupSize();
+  // The open group: every outcome since the last commit, in input order.
+  const open: PoolOutcome<Skip>[] = [];
+  const sources = new Set<string>();
+  const hashes = new Set<string>();
+  let groupDocuments = 0;
+  let groupBytes = 0;
+  /** Commits the open group and reports its outcomes; false when the batch must stop. */
+  const closeGroup = async (): Promise<boolean> => {
+    const documents = open.flatMap((o) => o.kind === "staged" ? [o.document] : []);
+    let results: Awaited<ReturnType<typeof commitGroup>>["results"] = [];
+    let stop: string | null = null;
+    try {
+      const group = await commitGroup(session, documents, { force: options.force });
+      results = group.results;
+      stop = group.rollbackFailed;
+    } catch (error) {
+      stop = rollbackFailure(error);
+      if (stop === null) throw error;
+    }
+    let next = 0;
+    for (const outcome of open) {
+      const source = items[outcome.index].source;
+      if (outcome.kind === "failed") fail(outcome.error, source);
+      else if (outcome.kind === "settled") {
+        if ("failed" in outcome.value) fail(outcome.value.failed, source);
+        else skip(outcome.value.skipped);
+      } else if (next < results.length) {
+        const committed = results[next++];
+        if (committed.kind === "skipped") skip(committed);
+        else if (committed.kind === "failed") fail(committed.error, source);
+        else {
+          const { name, hash } = committed;
+          result[committed.kind].push({ name, hash, source: committed.source });
+          report(committed);
+        }
+      }
+    }
+    open.length = 0;
+    sources.clear();
+    hashes.clear();
+    groupDocuments = 0;
+    groupBytes = 0;
+    result.rollbackFailed = stop;
+    return stop === null;
+  };
+  const conflicts = (document: StagedDocument) =>
+    sources.has(document.source) || hashes.has(document.hash);
   try {
     const plan = async (index: number): Promise<PrepareInput | Settled<Skip>> => {
       const item = items[index];
@@ -158,34 +249,25 @@ export async function runBatch(
       const cheap = options.force ? null : await cheapCheck(session, item.input);
       return cheap === null ? item.input : { kind: "settled", index, value: cheap };
     };
+    let going = true;
     for await (const outcome of pool.prepareInOrder(total, plan)) {
       if (options.signal?.aborted) break;
-      const source = items[outcome.index].source;
-      if (outcome.kind === "failed") {
-        fail(outcome.error, source);
-      } else if (outcome.kind === "settled") {
-        if ("failed" in outcome.value) fail(outcome.value.failed, source);
-        else skip(outcome.value.skipped);
-      } else {
-        try {
-          const committed = commitStagedDocument(session, outcome.document, {
-            force: options.force,
-          });
-          if (committed.kind === "skipped") {
-            skip(committed);
-          } else {
-            const { name, hash } = committed;
-            result[committed.kind].push({ name, hash, source: committed.source });
-            report(committed);
-          }
-        } catch (error) {
-          result.rollbackFailed = rollbackFailure(error);
-          if (result.rollbackFailed !== null) break;
-          // The coordinator rolled the document back; report it and go on.
-          fail(failurePayload(error, source, { verb: "add", fallback: "PUBLISH" }), source);
-        }
+      if (outcome.kind === "staged") {
+        if (conflicts(outcome.document) && !(going = await closeGroup())) break;
+        sources.add(outcome.document.source);
+        hashes.add(outcome.document.hash);
+        groupDocuments++;
+        groupBytes += outcome.document.bytes;
       }
+      open.push(outcome);
+      const full = fixedSize !== null
+        ? groupDocuments >= fixedSize
+        : groupDocuments >= GROUP_DOCUMENTS || groupBytes >= GROUP_BYTES ||
+          !pool.isReady(outcome.index + 1);
+      if (full && !(going = await closeGroup())) break;
     }
+    // What is left: the last group, or the group in hand when Ctrl-C came.
+    if (going && open.length > 0) await closeGroup();
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
     result.interrupted = options.signal?.aborted ?? false;

@@ -1,14 +1,23 @@
 /**
- * The commit marker: one SQLite transaction that records the mutation in the
- * registry (document row, concepts, full-text row, log entry, shared pages to
- * rebuild) and flips its journal row to `committed`. Before it, recovery
- * rolls the mutation back; after it, recovery keeps the published files.
+ * The commit marker: one SQLite transaction that records a whole group of
+ * mutations in the registry (document rows, concepts, full-text rows, log
+ * entries, shared pages to rebuild) and flips their journal rows to
+ * `committed`. Before it, recovery rolls the group back; after it, recovery
+ * keeps the published files.
+ *
+ * A mutation whose registry change fails (a constraint, a full disk while
+ * its full-text row is written, an injected fault) is left out: the
+ * transaction is rolled back and tried again without it, so one bad
+ * document never takes its group down. Its journal row stays `active`, and
+ * the caller rolls its files back. A failure of the `COMMIT` itself belongs
+ * to no one mutation and is thrown.
  *
  * @module
  */
 
 import type { DatabaseSync } from "node:sqlite";
-import { inTransaction } from "../core/registry.ts";
+import { crashPoint } from "../core/crash_point.ts";
+import { inTransaction, statement } from "../core/registry.ts";
 import type { JournalEntry } from "./journal.ts";
 import type { MutationPlan, RegistryChange } from "./mutation_plan.ts";
 
@@ -39,34 +48,38 @@ function applyRegistryChange(db: DatabaseSync, change: RegistryChange): void {
       ];
       let id: number;
       if (change.replaces === null) {
-        const result = db.prepare(
+        const result = statement(
+          db,
           "INSERT INTO documents (name, type, origin, ext, source, hash, bytes, title, description, compiler, sections, added_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ).run(...values);
         id = Number(result.lastInsertRowid);
       } else {
         id = change.replaces;
-        db.prepare(
+        statement(
+          db,
           "UPDATE documents SET name = ?, type = ?, origin = ?, ext = ?, source = ?, hash = ?, bytes = ?, title = ?, description = ?, compiler = ?, sections = ?, added_at = ?, updated_at = ? WHERE id = ?",
         ).run(...values, id);
-        db.prepare("DELETE FROM document_concepts WHERE document_id = ?").run(id);
-        db.prepare("DELETE FROM search_index WHERE rowid = ?").run(id);
+        statement(db, "DELETE FROM document_concepts WHERE document_id = ?").run(id);
+        statement(db, "DELETE FROM search_index WHERE rowid = ?").run(id);
       }
-      const insertConcept = db.prepare(
+      const insertConcept = statement(
+        db,
         "INSERT OR IGNORE INTO document_concepts (document_id, slug, label, note, score, prominent) VALUES (?, ?, ?, ?, ?, ?)",
       );
       for (const c of change.concepts) {
         insertConcept.run(id, c.slug, c.label, c.note, c.score, c.prominent ? 1 : 0);
       }
-      db.prepare("INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)")
+      statement(db, "INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)")
         .run(id, `${d.title}\n${d.description}`, change.searchText);
       return;
     }
     case "delete-document":
-      db.prepare("DELETE FROM search_index WHERE rowid = ?").run(change.id);
-      db.prepare("DELETE FROM documents WHERE id = ?").run(change.id);
+      statement(db, "DELETE FROM search_index WHERE rowid = ?").run(change.id);
+      statement(db, "DELETE FROM documents WHERE id = ?").run(change.id);
       return;
     case "put-exploration":
-      db.prepare(
+      statement(
+        db,
         "INSERT OR REPLACE INTO explorations (name, question, created_at) VALUES (?, ?, ?)",
       ).run(change.name, change.question, change.createdAt);
       return;
@@ -79,22 +92,57 @@ function applyRegistryChange(db: DatabaseSync, change: RegistryChange): void {
   }
 }
 
+/** A journaled mutation and its plan. */
+export interface MarkerItem {
+  entry: JournalEntry;
+  plan: MutationPlan;
+}
+
+/** A mutation left out of the marker, and why. */
+export interface RejectedItem {
+  item: MarkerItem;
+  error: unknown;
+}
+
+function recordMutation(db: DatabaseSync, item: MarkerItem, at: string): void {
+  const { entry, plan } = item;
+  applyRegistryChange(db, plan.record);
+  statement(db, "INSERT INTO log (at, op, name, detail) VALUES (?, ?, ?, ?)")
+    .run(at, plan.log.op, plan.log.name, plan.log.detail);
+  const queue = statement(db, "INSERT OR IGNORE INTO pending_pages (path) VALUES (?)");
+  for (const page of plan.rebuild) queue.run(page);
+  statement(db, "UPDATE mutations SET status = 'committed' WHERE id = ?").run(entry.id);
+}
+
 /**
- * Writes the commit marker of a published mutation. The mutation is durable
- * once this returns; if it throws, the transaction did not commit.
+ * Writes the commit marker of a published group; returns the mutations left
+ * out (see the module comment). The others are durable once this returns;
+ * if it throws, nothing of the group committed.
  */
 export function writeCommitMarker(
   db: DatabaseSync,
-  entry: JournalEntry,
-  plan: MutationPlan,
+  items: MarkerItem[],
   options: CommitMarkerOptions,
-): void {
-  inTransaction(db, () => {
-    applyRegistryChange(db, plan.record);
-    db.prepare("INSERT INTO log (at, op, name, detail) VALUES (?, ?, ?, ?)")
-      .run(options.at, plan.log.op, plan.log.name, plan.log.detail);
-    const queue = db.prepare("INSERT OR IGNORE INTO pending_pages (path) VALUES (?)");
-    for (const page of plan.rebuild) queue.run(page);
-    db.prepare("UPDATE mutations SET status = 'committed' WHERE id = ?").run(entry.id);
-  });
+): RejectedItem[] {
+  const rejected: RejectedItem[] = [];
+  let remaining = items;
+  while (remaining.length > 0) {
+    let current = -1;
+    try {
+      inTransaction(db, () => {
+        for (const [i, item] of remaining.entries()) {
+          current = i;
+          recordMutation(db, item, options.at);
+          crashPoint("document-recorded");
+        }
+        current = -1;
+      });
+      return rejected;
+    } catch (error) {
+      if (current === -1) throw error;
+      rejected.push({ item: remaining[current], error });
+      remaining = remaining.filter((_, i) => i !== current);
+    }
+  }
+  return rejected;
 }

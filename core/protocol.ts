@@ -14,11 +14,15 @@ import type { PrepareInput, StagedDocument } from "./types.ts";
 
 /** Messages the pool sends to a worker. */
 export interface PrepareRequestMap {
-  /** Prepare one input into `stagingDir` (which the worker may write, and nothing else). */
+  /**
+   * Prepare one input into `stagingDir` (which the worker may write, and
+   * nothing else), as the files `stagedFiles(stagingDir, stagingName)`.
+   */
   prepare: {
     index: number;
     input: PrepareInput;
     stagingDir: string;
+    stagingName: string;
     settings: PrepareSettings;
   };
   /** Finish and close. */

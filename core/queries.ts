@@ -7,7 +7,7 @@
  * @module
  */
 
-import { row as rowOf, rows } from "./registry.ts";
+import { row as rowOf, rows, statement } from "./registry.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type {
   CompilerKind,
@@ -99,7 +99,7 @@ export function findDocumentsByHashPrefix(db: DatabaseSync, prefix: string): Sto
 
 /** Returns true when a document has this name (case-insensitive). */
 export function isNameTaken(db: DatabaseSync, name: string): boolean {
-  return db.prepare("SELECT 1 FROM documents WHERE name = ?").get(name) !== undefined;
+  return statement(db, "SELECT 1 FROM documents WHERE name = ?").get(name) !== undefined;
 }
 
 /** Lists every document, ordered by name. */

@@ -25,7 +25,7 @@
  * @module
  */
 
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { errorMessage, QuireError } from "./errors.ts";
 
 /** Forward migrations; index `i` upgrades a database at version `i` to `i + 1`. */
@@ -203,15 +203,30 @@ export function inTransaction<T>(db: DatabaseSync, body: () => T): T {
 /** A value that can be bound to a statement parameter. */
 export type SqlValue = null | number | bigint | string | Uint8Array;
 
+const statements = new WeakMap<DatabaseSync, Map<string, StatementSync>>();
+
+/**
+ * Returns the prepared statement for `sql` on `db`, compiling it the first
+ * time only: compiling costs more than running most of our statements, and
+ * a batch runs the same few thousands of times.
+ */
+export function statement(db: DatabaseSync, sql: string): StatementSync {
+  let cache = statements.get(db);
+  if (cache === undefined) statements.set(db, cache = new Map());
+  let prepared = cache.get(sql);
+  if (prepared === undefined) cache.set(sql, prepared = db.prepare(sql));
+  return prepared;
+}
+
 /**
  * Runs a query and returns its rows as `T`. This is the one place that
  * trusts a query's column list to match the row type it is read as.
  */
 export function rows<T>(db: DatabaseSync, sql: string, ...params: SqlValue[]): T[] {
-  return db.prepare(sql).all(...params) as unknown as T[];
+  return statement(db, sql).all(...params) as unknown as T[];
 }
 
 /** Runs a query and returns its first row as `T`, or undefined when there is none. */
 export function row<T>(db: DatabaseSync, sql: string, ...params: SqlValue[]): T | undefined {
-  return db.prepare(sql).get(...params) as unknown as T | undefined;
+  return statement(db, sql).get(...params) as unknown as T | undefined;
 }

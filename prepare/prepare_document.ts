@@ -3,10 +3,12 @@
  * section tree → summary and concepts, with every file written into the
  * worker's private staging directory and nowhere else.
  *
- * The staging directory ends up holding `raw.<ext>` (the original bytes,
- * exactly those that were hashed and converted) and `source.md` (the finished
- * `wiki/sources` page), both fsynced, so the coordinator can publish them by
- * rename. What is returned is a {@linkcode StagedDocument}: data only.
+ * The batch's staging directory ends up holding `<stagingName>.raw` (the
+ * original bytes, exactly those that were hashed and converted) and
+ * `<stagingName>.source.md` (the finished `wiki/sources` page), both written
+ * and fsynced at once, so the coordinator can publish them by rename. What
+ * is returned is a {@linkcode StagedDocument}: data only. A failure after
+ * the first write removes what was written.
  *
  * Local files larger than {@linkcode MAX_FILE_BYTES} are refused rather than
  * read into memory.
@@ -14,10 +16,10 @@
  * @module
  */
 
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { errorMessage, InputError } from "../core/errors.ts";
 import type { PrepareSettings } from "../core/config.ts";
-import { writeFileDurably } from "../core/durable_fs.ts";
+import { removeIfExists, writeFilesDurably } from "../core/durable_fs.ts";
 import { sha256Bytes } from "../core/hash.ts";
 import { fileStem } from "../core/naming.ts";
 import {
@@ -26,6 +28,7 @@ import {
   type PrepareInput,
   sourceOf,
   type StagedDocument,
+  stagedFiles,
 } from "../core/types.ts";
 import { compileOffline } from "./compile/compile_offline.ts";
 import { compileWithLlm } from "./llm/compile_with_llm.ts";
@@ -152,24 +155,30 @@ async function compile(
 }
 
 /**
- * Prepares input number `index` into `stagingDir`.
+ * Prepares input number `index` into the staging directory `stagingDir`, as
+ * the files named after `stagingName`.
  * @throws {InputError} when the input cannot be read, converted or compiled.
  */
 export async function prepareDocument(
-  request: { index: number; input: PrepareInput; stagingDir: string },
+  request: { index: number; input: PrepareInput; stagingDir: string; stagingName: string },
   settings: PrepareSettings,
 ): Promise<StagedDocument> {
   const started = performance.now();
-  const { index, input, stagingDir } = request;
-  // Staging is disposable: a plain mkdir, no fsync.
-  Deno.mkdirSync(stagingDir, { recursive: true });
+  const { index, input, stagingDir, stagingName } = request;
   const { bytes, document, nameHint } = await readInput(input, settings);
   const compiled = await compile(document, settings);
-  const rawFile = `raw.${document.ext}`;
-  const sourceFile = "source.md";
-  writeFileDurably(join(stagingDir, rawFile), bytes);
+  const files = stagedFiles(stagingDir, stagingName);
   const markdown = document.markdown.endsWith("\n") ? document.markdown : document.markdown + "\n";
-  writeFileDurably(join(stagingDir, sourceFile), markdown);
+  try {
+    await writeFilesDurably([{ path: files.raw, data: bytes }, {
+      path: files.source,
+      data: markdown,
+    }]);
+  } catch (error) {
+    removeIfExists(files.raw);
+    removeIfExists(files.source);
+    throw error;
+  }
   // The staging directory itself needs no fsync: publishing renames these
   // files out of it and fsyncs their destination directories.
   const { markdown: _, ...rest } = document;
@@ -178,8 +187,9 @@ export async function prepareDocument(
     source: sourceOf(input),
     origin: input.kind === "stored" ? input.origin : input.kind,
     stagingDir,
-    rawFile,
-    sourceFile,
+    stagingName,
+    rawFile: basename(files.raw),
+    sourceFile: basename(files.source),
     hash: sha256Bytes(bytes),
     bytes: bytes.length,
     nameHint,

@@ -15,25 +15,30 @@
  *   registry, and could not write them if it tried. It may read files (its
  *   input, its modules) and the environment (libraries consult variables
  *   such as `NODE_ENV`), and use the network (URLs, the LLM, PageIndex).
+ * - **Pipelining.** Each worker is sent up to `depth` inputs (default 2) and
+ *   works through them one at a time, in order, so that it starts its next
+ *   input at once instead of waiting for the main thread to read its reply
+ *   and send another (the main thread may be busy committing a group).
  * - **Failures.** A worker that throws, dies or does not answer within
- *   `timeoutMs` fails that input only: the worker is terminated and replaced,
- *   and the batch goes on. (A worker that exits without a word, e.g. with
+ *   `timeoutMs` of starting an input fails that input only: the worker is
+ *   terminated and replaced, the inputs queued behind it are sent again, and
+ *   the batch goes on. (A worker that exits without a word, e.g. with
  *   `self.close()`, raises no event in Deno, so it is caught by the timeout.)
- * - **Staging.** The pool names `<stagingRoot>/<index>-<slug>-<random>/` for
- *   each input (the worker creates it, off the main thread) and removes it
- *   when the input fails; a staged result's directory belongs to the caller
- *   from then on.
+ * - **Staging.** Every input's files go straight into `stagingRoot` (created
+ *   by the pool), named `<index>-<slug>-<random>.<role>` (see
+ *   `stagedFiles`): no directory per input to create and remove. The pool
+ *   removes an input's files when it fails; a staged result's files belong
+ *   to the caller from then on.
  *
  * @module
  */
 
-import { join } from "node:path";
 import type { PrepareSettings } from "../core/config.ts";
 import { removeIfExists } from "../core/durable_fs.ts";
 import type { ErrorPayload } from "../core/errors.ts";
 import { safeName } from "../core/naming.ts";
 import type { PrepareReply, PrepareRequest } from "../core/protocol.ts";
-import { type PrepareInput, sourceOf, type StagedDocument } from "../core/types.ts";
+import { type PrepareInput, sourceOf, type StagedDocument, stagedFiles } from "../core/types.ts";
 
 /** Options of {@linkcode PreparePool}. */
 export interface PreparePoolOptions {
@@ -47,6 +52,8 @@ export interface PreparePoolOptions {
   settings: PrepareSettings;
   /** Inputs planned ahead of the one being consumed. @default 2 * jobs */
   bound?: number;
+  /** Inputs sent to one worker at a time (it works through them in order). @default 2 */
+  depth?: number;
   /** The worker module (tests substitute misbehaving ones). @default prepare_worker.ts */
   workerUrl?: URL;
 }
@@ -78,11 +85,14 @@ interface Task {
   index: number;
   input: PrepareInput;
   stagingDir: string;
+  stagingName: string;
 }
 
 interface Slot {
   worker: Worker;
-  task: Task | null;
+  /** Inputs sent to this worker, oldest (the one it works on) first. */
+  tasks: Task[];
+  /** The time-out of the first task. */
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
@@ -100,6 +110,7 @@ export class PreparePool implements Disposable {
   constructor(options: PreparePoolOptions) {
     this.#options = {
       bound: 2 * options.jobs,
+      depth: 2,
       workerUrl: new URL("./prepare_worker.ts", import.meta.url),
       ...options,
     };
@@ -137,6 +148,14 @@ export class PreparePool implements Disposable {
     }
   }
 
+  /**
+   * True when the outcome of input `index` has arrived (or was settled
+   * without a worker) and `prepareInOrder` would yield it without waiting.
+   */
+  isReady(index: number): boolean {
+    return this.#results.has(index);
+  }
+
   /** Stops dispatching and terminates busy workers; `prepareInOrder` then ends. */
   stop(): void {
     this.#stopped = true;
@@ -152,23 +171,21 @@ export class PreparePool implements Disposable {
 
   #enqueue(index: number, input: PrepareInput): void {
     const slug = safeName(sourceOf(input).split(/[\\/]/).pop() ?? "", "input").slice(0, 32);
-    const stagingDir = join(
-      this.#options.stagingRoot,
-      `${index}-${slug}-${crypto.randomUUID().slice(0, 8)}`,
-    );
-    this.#queue.push({ index, input, stagingDir });
+    const stagingName = `${index}-${slug}-${crypto.randomUUID().slice(0, 8)}`;
+    this.#queue.push({ index, input, stagingDir: this.#options.stagingRoot, stagingName });
   }
 
   #dispatch(): void {
     while (this.#queue.length > 0 && !this.#stopped) {
-      let slot = this.#slots.find((s) => s.task === null);
-      if (slot === undefined) {
-        if (this.#slots.length >= this.#options.jobs) return;
-        slot = this.#startWorker();
-      }
+      // An idle worker first, then a new one, then a second input for a busy one.
+      let slot = this.#slots.find((s) => s.tasks.length === 0);
+      if (slot === undefined && this.#slots.length < this.#options.jobs) slot = this.#startWorker();
+      slot ??= this.#slots.filter((s) => s.tasks.length < this.#options.depth)
+        .sort((a, b) => a.tasks.length - b.tasks.length)[0];
+      if (slot === undefined) return;
       const task = this.#queue.shift()!;
-      slot.task = task;
-      slot.timer = setTimeout(() => this.#timeOut(slot!), this.#options.timeoutMs);
+      slot.tasks.push(task);
+      if (slot.tasks.length === 1) this.#startTimer(slot);
       const request: PrepareRequest = {
         type: "prepare",
         ...task,
@@ -178,7 +195,16 @@ export class PreparePool implements Disposable {
     }
   }
 
+  /** Starts the time-out of the task a worker works on now. */
+  #startTimer(slot: Slot): void {
+    clearTimeout(slot.timer);
+    const target = slot;
+    slot.timer = setTimeout(() => this.#timeOut(target), this.#options.timeoutMs);
+  }
+
   #startWorker(): Slot {
+    // Staging is disposable: a plain mkdir, no fsync.
+    Deno.mkdirSync(this.#options.stagingRoot, { recursive: true });
     const worker = new Worker(this.#options.workerUrl, {
       type: "module",
       deno: {
@@ -195,7 +221,7 @@ export class PreparePool implements Disposable {
         },
       },
     });
-    const slot: Slot = { worker, task: null, timer: undefined };
+    const slot: Slot = { worker, tasks: [], timer: undefined };
     worker.onmessage = (event: MessageEvent<PrepareReply>) => this.#onReply(slot, event.data);
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
@@ -208,10 +234,11 @@ export class PreparePool implements Disposable {
   }
 
   #onReply(slot: Slot, reply: PrepareReply): void {
-    const task = slot.task;
-    if (task === null || task.index !== reply.index) return;
+    const task = slot.tasks[0];
+    if (task === undefined || task.index !== reply.index) return;
     clearTimeout(slot.timer);
-    slot.task = null;
+    slot.tasks.shift();
+    if (slot.tasks.length > 0) this.#startTimer(slot);
     switch (reply.type) {
       case "staged":
         this.#settle({ kind: "staged", index: reply.index, document: reply.document });
@@ -229,9 +256,8 @@ export class PreparePool implements Disposable {
   }
 
   #onCrash(slot: Slot, message: string): void {
-    const task = slot.task;
-    this.#replace(slot);
-    if (task !== null) {
+    const task = this.#replace(slot);
+    if (task !== undefined) {
       const source = sourceOf(task.input);
       this.#fail(task, {
         code: "WORKER",
@@ -243,9 +269,8 @@ export class PreparePool implements Disposable {
   }
 
   #timeOut(slot: Slot): void {
-    const task = slot.task;
-    if (task === null) return;
-    this.#replace(slot);
+    const task = this.#replace(slot);
+    if (task === undefined) return;
     const source = sourceOf(task.input);
     const seconds = Math.round(this.#options.timeoutMs / 100) / 10;
     this.#fail(task, {
@@ -257,9 +282,10 @@ export class PreparePool implements Disposable {
   }
 
   #fail(task: Task, error: ErrorPayload): void {
-    // The staging directory is removed before the failure is reported.
+    // The input's staged files are removed before the failure is reported.
     try {
-      removeIfExists(task.stagingDir);
+      const files = stagedFiles(task.stagingDir, task.stagingName);
+      for (const file of [files.raw, files.source]) removeIfExists(file);
     } catch {
       // Recovery removes it later.
     }
@@ -272,14 +298,21 @@ export class PreparePool implements Disposable {
     this.#wake?.();
   }
 
-  #replace(slot: Slot): void {
+  /**
+   * Terminates a worker and removes it; the inputs queued behind the one it
+   * worked on go back to the front of the queue. Returns that one.
+   */
+  #replace(slot: Slot): Task | undefined {
+    const [task, ...waiting] = slot.tasks;
     this.#retire(slot);
     this.#slots = this.#slots.filter((s) => s !== slot);
+    this.#queue.unshift(...waiting);
+    return task;
   }
 
   #retire(slot: Slot): void {
     clearTimeout(slot.timer);
     slot.worker.terminate();
-    slot.task = null;
+    slot.tasks = [];
   }
 }

@@ -1,8 +1,9 @@
 /**
  * The prepare worker's entry point. It runs with write permission to the
  * prepare staging area only (see `prepare_pool.ts`), answers each `prepare`
- * request with exactly one reply, and never throws out of its handler: an
- * `InputError` becomes `rejected`, anything else `failed`.
+ * request with exactly one reply, in the order the requests came, and never
+ * throws out of its handler: an `InputError` becomes `rejected`, anything
+ * else `failed`.
  *
  * @module
  */
@@ -21,9 +22,12 @@ function reply(message: PrepareReply): void {
 async function handle(message: PrepareRequest): Promise<void> {
   switch (message.type) {
     case "prepare": {
-      const { index, input, stagingDir, settings } = message;
+      const { index, input, stagingDir, stagingName, settings } = message;
       try {
-        const document = await prepareDocument({ index, input, stagingDir }, settings);
+        const document = await prepareDocument(
+          { index, input, stagingDir, stagingName },
+          settings,
+        );
         reply({ type: "staged", index, document });
       } catch (error) {
         const payload = toErrorPayload(error, sourceOf(input));
@@ -41,6 +45,10 @@ async function handle(message: PrepareRequest): Promise<void> {
   }
 }
 
+// Requests are handled one at a time, in the order they arrive: the pool
+// sends the next input before this one is done, so that no time is lost
+// between the two, but the time-out of an input starts when it starts.
+let queue = Promise.resolve();
 self.onmessage = (event: MessageEvent<PrepareRequest>) => {
-  handle(event.data);
+  queue = queue.then(() => handle(event.data));
 };

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { row, rows } from "../../core/registry.ts";
+import { row, rows, statement } from "../../core/registry.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type { QuireConfig } from "../../core/config.ts";
 
@@ -35,7 +35,7 @@ export function hasConceptPage(db: DatabaseSync, slug: string, rule: ConceptRule
   if (n === 0) return false;
   if (n >= rule.minDocuments) return true;
   return rule.prominentMakesPage &&
-    db.prepare("SELECT 1 FROM document_concepts WHERE slug = ? AND prominent = 1 LIMIT 1")
+    statement(db, "SELECT 1 FROM document_concepts WHERE slug = ? AND prominent = 1 LIMIT 1")
         .get(slug) !== undefined;
 }
 
