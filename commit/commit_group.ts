@@ -4,8 +4,10 @@
  *
  * 1. plan each document (dedup, name, summary page, touched paths); names
  *    chosen earlier in the group count as taken;
- * 2. write and fsync every summary page at once (their waits for the disk
- *    overlap, and the event loop keeps feeding the prepare workers);
+ * 2. write every summary page, and fsync every staged file of the group
+ *    (originals, source and summary pages) at once: the fsyncs are issued
+ *    together, so the filesystem commits them together, and meanwhile the
+ *    event loop keeps feeding the prepare workers;
  * 3. apply the plans as one group: one journal transaction, one publish pass,
  *    one fsync per touched directory, one commit marker.
  *
@@ -17,9 +19,9 @@
  * @module
  */
 
-import { writeFilesDurably } from "../core/durable_fs.ts";
+import { syncFiles, writeFiles } from "../core/durable_fs.ts";
 import { type ErrorPayload, failurePayload } from "../core/errors.ts";
-import type { StagedDocument } from "../core/types.ts";
+import { type StagedDocument, stagedFiles } from "../core/types.ts";
 import type { ChangeSession } from "./change_session.ts";
 import {
   type DocumentOutcome,
@@ -77,9 +79,12 @@ export async function commitGroup(
     }
   });
   const planned = new Map<MutationPlan, number>();
-  const writes = results.map((result) =>
-    "plan" in result ? writeFilesDurably([result.summary]) : Promise.resolve()
-  );
+  const writes = results.map(async (result, i) => {
+    if (!("plan" in result)) return;
+    const files = stagedFiles(documents[i].stagingDir, documents[i].stagingName);
+    await writeFiles([result.summary], { sync: false });
+    await syncFiles([files.raw, files.source, files.summary]);
+  });
   for (const [i, written] of (await Promise.allSettled(writes)).entries()) {
     const result = results[i];
     if (!("plan" in result)) continue;

@@ -16,9 +16,10 @@
  * files, the registry change, the log entry, the shared pages to rebuild)
  * and hands them, a **group** at a time, to {@linkcode Coordinator.applyGroup}
  * (`apply` is a group of one). Every staged file of a group must already be
- * durable: prepare workers fsync what they write, in parallel, and the
- * batch runner writes the group's summary pages and fsyncs them at once
- * (`commit_group.ts`). The coordinator then runs, for the whole group:
+ * durable: prepare workers write the originals and source pages, and the
+ * batch runner writes the group's summary pages and then fsyncs every
+ * staged file of the group at once (`commit_group.ts`), so the filesystem
+ * commits them together. The coordinator then runs, for the whole group:
  *
  * 1. `writeJournal`: one transaction writes a `mutations` row per plan,
  *    status `active`, with every touched path and the rollback location of

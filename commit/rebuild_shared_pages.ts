@@ -29,12 +29,7 @@ import { crashPoint } from "../core/crash_point.ts";
 import { conceptPage, INDEX_PAGE, type KbLayout, LOG_PAGE } from "../core/layout.ts";
 import { inTransaction, rows, statement } from "../core/registry.ts";
 import { ConceptLookup, type ConceptRule } from "./pages/concept_pages.ts";
-import {
-  ensureDirectory,
-  removeIfExists,
-  syncDirectory,
-  writeFilesDurably,
-} from "../core/durable_fs.ts";
+import { ensureDirectory, removeIfExists, syncDirectory, writeFiles } from "../core/durable_fs.ts";
 import { coOccurringConcepts, isLivePage, renderConceptPage } from "./pages/render_concept_page.ts";
 import { renderIndexPage } from "./pages/render_index_page.ts";
 import { renderLogPage } from "./pages/render_log_page.ts";
@@ -100,7 +95,7 @@ async function rebuildChunk(
     writes.push({ page, path: text === null ? null : path, tmp, data: text ?? "" });
   }
   queueSharedPages(db, related);
-  await writeFilesDurably(
+  await writeFiles(
     writes.filter((w) => w.path !== null).map((w) => ({
       path: w.tmp,
       data: w.data,

@@ -17,8 +17,9 @@
  * Outcomes are reported in input order once their group is done.
  *
  * Dedup is checked twice: a cheap check before dispatch (a local file whose
- * hash is already registered is skipped without preparing), and the
- * authoritative one at commit.
+ * source is registered with the same content is skipped without preparing),
+ * and the authoritative one at commit (which also finds new sources whose
+ * content is registered under another one).
  *
  * One input failing fails that input only. A rollback that fails stops the
  * batch (no later document is committed) and is reported as
@@ -49,7 +50,7 @@ import {
 import type { ChangeSession } from "./change_session.ts";
 import type { DocumentOutcome } from "./commit_document.ts";
 import { commitGroup } from "./commit_group.ts";
-import { decideDedup } from "./decide_dedup.ts";
+import { findDocumentBySource } from "../core/queries.ts";
 
 /** Most documents in one commit group. */
 export const GROUP_DOCUMENTS = 64;
@@ -134,23 +135,26 @@ export function emptyBatchResult(jobs: number): BatchResult {
   };
 }
 
+/**
+ * Skips a local file without preparing it when its source is registered
+ * with the same content (re-adding an unchanged folder). Only then is the
+ * file hashed here: a new source is hashed by its worker, and if its
+ * content turns out to be registered already, the authoritative check at
+ * commit skips it.
+ */
 async function cheapCheck(session: ChangeSession, input: PrepareInput): Promise<Skip | null> {
   if (input.kind !== "file") return null;
+  const existing = findDocumentBySource(session.db, input.path);
+  if (existing === undefined) return null;
   let hash: string;
   try {
     hash = (await sha256File(input.path)).hash;
   } catch {
     return null; // Let the worker report the read error properly.
   }
-  const decision = decideDedup(session.db, input.path, hash);
-  if (decision.kind !== "duplicate") return null;
+  if (hash !== existing.hash) return null;
   return {
-    skipped: {
-      kind: "skipped",
-      source: input.path,
-      reason: "duplicate",
-      existing: decision.existing.name,
-    },
+    skipped: { kind: "skipped", source: input.path, reason: "duplicate", existing: existing.name },
   };
 }
 

@@ -13,9 +13,9 @@
  * Most of these functions are synchronous on purpose. The coordinator applies
  * a group as a chain of small file operations; the asynchronous variants
  * send each one to a thread pool and back, which measured about twice the
- * wall time per step here. The exception is {@linkcode writeFilesDurably}:
- * many files that must each be fsynced are written in parallel, so that
- * their waits for the disk overlap. Nothing here reads or writes anything
+ * wall time per step here. The exceptions are {@linkcode writeFiles} and
+ * {@linkcode syncFiles}: many files that must each be fsynced are handled in
+ * parallel, so that their waits for the disk overlap. Nothing here reads or writes anything
  * large except the writers, whose cost is the data's own size.
  *
  * @module
@@ -62,15 +62,23 @@ export function writeFileDurably(path: string, data: string | Uint8Array): void 
   file.syncSync();
 }
 
+/** Options of {@linkcode writeFiles}. */
+export interface WriteFilesOptions {
+  /** Fsync each file before resolving. @default true */
+  sync?: boolean;
+}
+
 /**
- * Writes several new files and fsyncs them, all at once: each file's open,
- * write, fsync and close run as asynchronous operations on the runtime's I/O
- * threads, so the waits for the disk overlap (a filesystem commits
- * concurrent fsyncs together) and the calling thread stays free. Resolves
- * once every file is durable; rejects with the first error.
+ * Writes several new files (and, unless `sync: false`, fsyncs them), all at
+ * once: each file's open, write, fsync and close run as asynchronous
+ * operations on the runtime's I/O threads, so the waits for the disk
+ * overlap (a filesystem commits concurrent fsyncs together) and the calling
+ * thread stays free. Resolves once every file is written (and durable);
+ * rejects with the first error.
  */
-export async function writeFilesDurably(
+export async function writeFiles(
   files: { path: string; data: string | Uint8Array }[],
+  options: WriteFilesOptions = {},
 ): Promise<void> {
   const encoder = new TextEncoder();
   await Promise.all(files.map(async ({ path, data }) => {
@@ -79,6 +87,18 @@ export async function writeFilesDurably(
     for (let written = 0; written < bytes.length;) {
       written += await file.write(bytes.subarray(written));
     }
+    if (options.sync ?? true) await file.sync();
+  }));
+}
+
+/**
+ * Fsyncs several files at once (as {@linkcode writeFiles} does), so that
+ * files written earlier without a sync become durable together: one wait
+ * for the disk instead of one per file.
+ */
+export async function syncFiles(paths: string[]): Promise<void> {
+  await Promise.all(paths.map(async (path) => {
+    using file = await Deno.open(path, { read: true, write: true });
     await file.sync();
   }));
 }

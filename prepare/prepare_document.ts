@@ -5,10 +5,14 @@
  *
  * The batch's staging directory ends up holding `<stagingName>.raw` (the
  * original bytes, exactly those that were hashed and converted) and
- * `<stagingName>.source.md` (the finished `wiki/sources` page), both written
- * and fsynced at once, so the coordinator can publish them by rename. What
- * is returned is a {@linkcode StagedDocument}: data only. A failure after
- * the first write removes what was written.
+ * `<stagingName>.source.md` (the finished `wiki/sources` page), so the
+ * coordinator can publish them by rename. They are written here but not
+ * fsynced: the coordinator fsyncs every staged file of a commit group at
+ * once, before its commit marker (on a journaling filesystem one fsync per
+ * document here would force one journal commit per document; a group's
+ * fsyncs issued together share one). What is returned is a
+ * {@linkcode StagedDocument}: data only. A failed write removes what was
+ * written.
  *
  * Local files larger than {@linkcode MAX_FILE_BYTES} are refused rather than
  * read into memory.
@@ -19,7 +23,7 @@
 import { basename } from "node:path";
 import { errorMessage, InputError } from "../core/errors.ts";
 import type { PrepareSettings } from "../core/config.ts";
-import { removeIfExists, writeFilesDurably } from "../core/durable_fs.ts";
+import { removeIfExists, writeFiles } from "../core/durable_fs.ts";
 import { sha256Bytes } from "../core/hash.ts";
 import { fileStem } from "../core/naming.ts";
 import {
@@ -154,47 +158,79 @@ async function compile(
   }
 }
 
+/** An input whose files are being written; see {@linkcode stageDocument}. */
+export interface StagingDocument {
+  document: StagedDocument;
+  /** Settles once the staged files are written (or rejects, their files removed). */
+  written: Promise<void>;
+}
+
+/** What {@linkcode prepareDocument} is asked to do. */
+export interface PrepareRequestData {
+  index: number;
+  input: PrepareInput;
+  stagingDir: string;
+  stagingName: string;
+}
+
 /**
  * Prepares input number `index` into the staging directory `stagingDir`, as
- * the files named after `stagingName`.
+ * the files named after `stagingName`, and returns as soon as the work is
+ * done and the files' writes have started: `written` settles when they are
+ * written, so that a worker can begin its next input meanwhile.
  * @throws {InputError} when the input cannot be read, converted or compiled.
  */
-export async function prepareDocument(
-  request: { index: number; input: PrepareInput; stagingDir: string; stagingName: string },
+export async function stageDocument(
+  request: PrepareRequestData,
   settings: PrepareSettings,
-): Promise<StagedDocument> {
+): Promise<StagingDocument> {
   const started = performance.now();
   const { index, input, stagingDir, stagingName } = request;
   const { bytes, document, nameHint } = await readInput(input, settings);
   const compiled = await compile(document, settings);
   const files = stagedFiles(stagingDir, stagingName);
   const markdown = document.markdown.endsWith("\n") ? document.markdown : document.markdown + "\n";
-  try {
-    await writeFilesDurably([{ path: files.raw, data: bytes }, {
-      path: files.source,
-      data: markdown,
-    }]);
-  } catch (error) {
+  const written = writeFiles([
+    { path: files.raw, data: bytes },
+    { path: files.source, data: markdown },
+  ], { sync: false }).catch((error) => {
     removeIfExists(files.raw);
     removeIfExists(files.source);
     throw error;
-  }
+  });
   // The staging directory itself needs no fsync: publishing renames these
   // files out of it and fsyncs their destination directories.
   const { markdown: _, ...rest } = document;
   return {
-    index,
-    source: sourceOf(input),
-    origin: input.kind === "stored" ? input.origin : input.kind,
-    stagingDir,
-    stagingName,
-    rawFile: basename(files.raw),
-    sourceFile: basename(files.source),
-    hash: sha256Bytes(bytes),
-    bytes: bytes.length,
-    nameHint,
-    document: { ...rest, title: rest.title || nameHint },
-    compiled,
-    ms: Math.round(performance.now() - started),
+    written,
+    document: {
+      index,
+      source: sourceOf(input),
+      origin: input.kind === "stored" ? input.origin : input.kind,
+      stagingDir,
+      stagingName,
+      rawFile: basename(files.raw),
+      sourceFile: basename(files.source),
+      hash: sha256Bytes(bytes),
+      bytes: bytes.length,
+      nameHint,
+      document: { ...rest, title: rest.title || nameHint },
+      compiled,
+      ms: Math.round(performance.now() - started),
+    },
   };
+}
+
+/**
+ * Prepares input number `index` like {@linkcode stageDocument}, and returns
+ * once its files are written.
+ * @throws {InputError} when the input cannot be read, converted or compiled.
+ */
+export async function prepareDocument(
+  request: PrepareRequestData,
+  settings: PrepareSettings,
+): Promise<StagedDocument> {
+  const { document, written } = await stageDocument(request, settings);
+  await written;
+  return document;
 }

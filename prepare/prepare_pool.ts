@@ -15,10 +15,14 @@
  *   registry, and could not write them if it tried. It may read files (its
  *   input, its modules) and the environment (libraries consult variables
  *   such as `NODE_ENV`), and use the network (URLs, the LLM, PageIndex).
- * - **Pipelining.** Each worker is sent up to `depth` inputs (default 2) and
- *   works through them one at a time, in order, so that it starts its next
- *   input at once instead of waiting for the main thread to read its reply
- *   and send another (the main thread may be busy committing a group).
+ * - **Pipelining.** Each worker is sent several inputs and works through
+ *   them one at a time, in order, so that it starts its next input at once
+ *   instead of waiting for the main thread to read its reply and send
+ *   another (the main thread may be busy committing a group for a few
+ *   milliseconds). How many: enough for about {@linkcode PIPELINE_MS} of
+ *   work at the average time an input has taken so far, between 2 and
+ *   `depth` (default 16). So tiny notes queue deep, and large PDFs two at a
+ *   time, which keeps the workers' shares of the batch even.
  * - **Failures.** A worker that throws, dies or does not answer within
  *   `timeoutMs` of starting an input fails that input only: the worker is
  *   terminated and replaced, the inputs queued behind it are sent again, and
@@ -40,6 +44,9 @@ import { safeName } from "../core/naming.ts";
 import type { PrepareReply, PrepareRequest } from "../core/protocol.ts";
 import { type PrepareInput, sourceOf, type StagedDocument, stagedFiles } from "../core/types.ts";
 
+/** Milliseconds of work each worker is given ahead (see the module comment). */
+export const PIPELINE_MS = 25;
+
 /** Options of {@linkcode PreparePool}. */
 export interface PreparePoolOptions {
   /** Number of workers. */
@@ -52,7 +59,7 @@ export interface PreparePoolOptions {
   settings: PrepareSettings;
   /** Inputs planned ahead of the one being consumed. @default 2 * jobs */
   bound?: number;
-  /** Inputs sent to one worker at a time (it works through them in order). @default 2 */
+  /** Most inputs sent to one worker at a time (it works through them in order). @default 16 */
   depth?: number;
   /** The worker module (tests substitute misbehaving ones). @default prepare_worker.ts */
   workerUrl?: URL;
@@ -104,13 +111,15 @@ export class PreparePool implements Disposable {
   #results = new Map<number, PoolOutcome<never>>();
   #wake: (() => void) | undefined;
   #stopped = false;
+  /** Moving average of the time an input takes in a worker, milliseconds. */
+  #averageMs: number | undefined;
   /** Counters for tests and progress. */
   readonly stats: PoolStats = { maxAhead: 0, maxWaiting: 0, workersStarted: 0 };
 
   constructor(options: PreparePoolOptions) {
     this.#options = {
       bound: 2 * options.jobs,
-      depth: 2,
+      depth: 16,
       workerUrl: new URL("./prepare_worker.ts", import.meta.url),
       ...options,
     };
@@ -180,7 +189,8 @@ export class PreparePool implements Disposable {
       // An idle worker first, then a new one, then a second input for a busy one.
       let slot = this.#slots.find((s) => s.tasks.length === 0);
       if (slot === undefined && this.#slots.length < this.#options.jobs) slot = this.#startWorker();
-      slot ??= this.#slots.filter((s) => s.tasks.length < this.#options.depth)
+      const depth = this.#depth();
+      slot ??= this.#slots.filter((s) => s.tasks.length < depth)
         .sort((a, b) => a.tasks.length - b.tasks.length)[0];
       if (slot === undefined) return;
       const task = this.#queue.shift()!;
@@ -193,6 +203,13 @@ export class PreparePool implements Disposable {
       };
       slot.worker.postMessage(request);
     }
+  }
+
+  /** Inputs to send one worker: about PIPELINE_MS of work, at least 2. */
+  #depth(): number {
+    if (this.#averageMs === undefined) return 2;
+    const wanted = Math.ceil(PIPELINE_MS / Math.max(this.#averageMs, 0.1));
+    return Math.max(2, Math.min(this.#options.depth, wanted));
   }
 
   /** Starts the time-out of the task a worker works on now. */
@@ -241,6 +258,9 @@ export class PreparePool implements Disposable {
     if (slot.tasks.length > 0) this.#startTimer(slot);
     switch (reply.type) {
       case "staged":
+        this.#averageMs = this.#averageMs === undefined
+          ? reply.document.ms
+          : 0.8 * this.#averageMs + 0.2 * reply.document.ms;
         this.#settle({ kind: "staged", index: reply.index, document: reply.document });
         break;
       case "rejected":

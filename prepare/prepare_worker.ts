@@ -12,32 +12,38 @@
 
 import { InputError, toErrorPayload } from "../core/errors.ts";
 import type { PrepareReply, PrepareRequest } from "../core/protocol.ts";
-import { sourceOf } from "../core/types.ts";
-import { prepareDocument } from "./prepare_document.ts";
+import { type PrepareInput, sourceOf } from "../core/types.ts";
+import { stageDocument } from "./prepare_document.ts";
 
-function reply(message: PrepareReply): void {
-  self.postMessage(message);
+function failure(index: number, input: PrepareInput, error: unknown): PrepareReply {
+  const payload = toErrorPayload(error, sourceOf(input));
+  return { type: error instanceof InputError ? "rejected" : "failed", index, error: payload };
 }
 
-async function handle(message: PrepareRequest): Promise<void> {
+/**
+ * Does the work of one input; resolves once that work is done, with the
+ * reply to send, which itself settles once the input's files are written.
+ */
+async function begin(message: PrepareRequest): Promise<Promise<PrepareReply>> {
   switch (message.type) {
     case "prepare": {
       const { index, input, stagingDir, stagingName, settings } = message;
       try {
-        const document = await prepareDocument(
+        const { document, written } = await stageDocument(
           { index, input, stagingDir, stagingName },
           settings,
         );
-        reply({ type: "staged", index, document });
+        return written.then(
+          (): PrepareReply => ({ type: "staged", index, document }),
+          (error) => failure(index, input, error),
+        );
       } catch (error) {
-        const payload = toErrorPayload(error, sourceOf(input));
-        reply({ type: error instanceof InputError ? "rejected" : "failed", index, error: payload });
+        return Promise.resolve(failure(index, input, error));
       }
-      return;
     }
     case "shutdown":
       self.close();
-      return;
+      return new Promise(() => {});
     default: {
       const unknown: never = message;
       throw new Error(`Unknown request ${JSON.stringify(unknown)}`);
@@ -45,10 +51,15 @@ async function handle(message: PrepareRequest): Promise<void> {
   }
 }
 
-// Requests are handled one at a time, in the order they arrive: the pool
+// Inputs are worked on one at a time, in the order they arrive: the pool
 // sends the next input before this one is done, so that no time is lost
-// between the two, but the time-out of an input starts when it starts.
-let queue = Promise.resolve();
+// between the two. The next one starts as soon as this one's files are
+// being written (the writes overlap with the next input's work), and
+// replies go out in order, each once its input's files are written.
+let work: Promise<unknown> = Promise.resolve();
+let replies: Promise<unknown> = Promise.resolve();
 self.onmessage = (event: MessageEvent<PrepareRequest>) => {
-  queue = queue.then(() => handle(event.data));
+  const started = work.then(() => begin(event.data));
+  work = started.catch(() => {});
+  replies = replies.catch(() => {}).then(async () => self.postMessage(await (await started)));
 };
