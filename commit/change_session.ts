@@ -1,8 +1,9 @@
 /**
  * A change session: what every mutating command holds while it works. Opening
  * one takes the exclusive lock, opens (and if needed migrates) the registry,
- * loads the config and runs recovery, in that order; disposing it closes
- * the registry and releases the lock.
+ * loads the config and runs recovery, in that order (then, once after the
+ * registry upgrade that added file sizes, measures the files); disposing it
+ * closes the registry and releases the lock.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import type { KbLayout } from "../core/layout.ts";
 import { openRegistry } from "../core/registry.ts";
 import { Coordinator } from "./coordinator.ts";
 import { acquireExclusiveLock, type ExclusiveLock } from "./lock.ts";
+import { measureFiles } from "./measure_files.ts";
 import { rebuildSharedPages } from "./rebuild_shared_pages.ts";
 import { recoverKnowledgeBase, type RecoveryReport } from "./recover.ts";
 
@@ -56,6 +58,7 @@ export async function openChangeSession(
     const config = await loadConfig(layout.config);
     const rule = config.concepts;
     const recovery = await recoverKnowledgeBase(layout, db, { rule });
+    await measureFiles(layout, db);
     const coordinator = new Coordinator(layout, db, lock);
     const open = db;
     return {

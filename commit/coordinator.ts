@@ -139,7 +139,7 @@ export class Coordinator {
       const parents = new Set<string>();
       for (const item of items) {
         try {
-          publishChanges(layout, item.entry, parents);
+          item.files = publishChanges(layout, item.entry, parents);
         } catch (error) {
           leaveOut(item, error);
         }

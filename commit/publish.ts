@@ -7,25 +7,41 @@
  * @module
  */
 
+import { statSync } from "node:fs";
 import { dirname } from "node:path";
 import { crashPoint } from "../core/crash_point.ts";
 import type { KbLayout } from "../core/layout.ts";
 import { ensureDirectory, removeIfExists, syncDirectory } from "../core/durable_fs.ts";
 import type { JournalEntry } from "./journal.ts";
 
+/** A published path (kb-relative) and its size, or null once deleted. */
+export type PublishedFile = [path: string, bytes: number | null];
+
 /**
  * Moves a journaled mutation's staged files into place, and adds the
- * directories it changed to `parents`. Not durable until {@linkcode syncPublished}.
+ * directories it changed to `parents`; returns each path's new size, for the
+ * registry's `files` table. Not durable until {@linkcode syncPublished}.
  */
-export function publishChanges(layout: KbLayout, entry: JournalEntry, parents: Set<string>): void {
+export function publishChanges(
+  layout: KbLayout,
+  entry: JournalEntry,
+  parents: Set<string>,
+): PublishedFile[] {
+  const published: PublishedFile[] = [];
   for (const [i, touched] of entry.touched.entries()) {
     const path = layout.resolve(touched.path);
     ensureDirectory(dirname(path));
-    if (touched.staged === null) removeIfExists(path);
-    else Deno.renameSync(layout.resolve(touched.staged), path);
+    if (touched.staged === null) {
+      removeIfExists(path);
+      published.push([touched.path, null]);
+    } else {
+      Deno.renameSync(layout.resolve(touched.staged), path);
+      published.push([touched.path, statSync(path).size]);
+    }
     parents.add(dirname(path));
     if (i === 0) crashPoint("publish-partial");
   }
+  return published;
 }
 
 /** Fsyncs every directory a group's publish changed, so that its renames are durable. */

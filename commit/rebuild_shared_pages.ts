@@ -33,6 +33,8 @@ import { ensureDirectory, removeIfExists, syncDirectory, writeFiles } from "../c
 import { coOccurringConcepts, isLivePage, renderConceptPage } from "./pages/render_concept_page.ts";
 import { renderIndexPage } from "./pages/render_index_page.ts";
 import { renderLogPage } from "./pages/render_log_page.ts";
+import type { PublishedFile } from "./publish.ts";
+import { recordFiles } from "./write_commit_marker.ts";
 
 async function readIfExists(path: string): Promise<string | null> {
   try {
@@ -71,14 +73,15 @@ export const REBUILD_CHUNK = 256;
 async function rebuildChunk(
   layout: KbLayout,
   concepts: ConceptLookup,
-  chunk: { pages: string[]; seen: Set<string>; parents: Set<string> },
+  chunk: { pages: string[]; seen: Set<string>; parents: Set<string>; files: PublishedFile[] },
 ): Promise<string[]> {
   const { db } = concepts;
   const tmpDir = `${layout.staging}/pages`;
   ensureDirectory(tmpDir);
   const existing = await Promise.all(chunk.pages.map((page) => readIfExists(layout.resolve(page))));
   const related: string[] = [];
-  const writes: { page: string; path: string | null; tmp: string; data: string }[] = [];
+  const writes: { page: string; path: string | null; tmp: string; data: Uint8Array }[] = [];
+  const encoder = new TextEncoder();
   for (const [i, page] of chunk.pages.entries()) {
     const path = layout.resolve(page);
     const text = renderSharedPage(concepts, page, existing[i]);
@@ -92,7 +95,9 @@ async function rebuildChunk(
       }
     }
     const tmp = `${tmpDir}/${basename(path)}.tmp-${crypto.randomUUID()}`;
-    writes.push({ page, path: text === null ? null : path, tmp, data: text ?? "" });
+    const data = encoder.encode(text ?? "");
+    writes.push({ page, path: text === null ? null : path, tmp, data });
+    chunk.files.push([page, text === null ? null : data.length]);
   }
   queueSharedPages(db, related);
   await writeFiles(
@@ -129,17 +134,19 @@ export async function rebuildSharedPages(
   if (queued.length === 0) return 0;
   const seen = new Set(queued);
   const parents = new Set<string>();
+  const files: PublishedFile[] = [];
   const concepts = new ConceptLookup(db, options.rule);
   // Related pages found along the way join the end of the queue.
   for (let start = 0; start < queued.length;) {
     const pages = queued.slice(start, start + REBUILD_CHUNK);
     start += pages.length;
-    queued.push(...await rebuildChunk(layout, concepts, { pages, seen, parents }));
+    queued.push(...await rebuildChunk(layout, concepts, { pages, seen, parents, files }));
   }
   for (const parent of [...parents].sort()) syncDirectory(parent);
   inTransaction(db, () => {
     const drop = statement(db, "DELETE FROM pending_pages WHERE path = ?");
     for (const page of queued) drop.run(page);
+    recordFiles(db, files);
   });
   removeIfExists(`${layout.staging}/pages`);
   return queued.length;

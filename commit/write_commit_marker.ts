@@ -20,6 +20,7 @@ import { crashPoint } from "../core/crash_point.ts";
 import { inTransaction, statement } from "../core/registry.ts";
 import type { JournalEntry } from "./journal.ts";
 import type { MutationPlan, RegistryChange } from "./mutation_plan.ts";
+import type { PublishedFile } from "./publish.ts";
 
 /** Options of {@linkcode writeCommitMarker}. */
 export interface CommitMarkerOptions {
@@ -96,12 +97,27 @@ function applyRegistryChange(db: DatabaseSync, change: RegistryChange): void {
 export interface MarkerItem {
   entry: JournalEntry;
   plan: MutationPlan;
+  /** The sizes of its published paths (null: deleted), once published. */
+  files?: PublishedFile[];
 }
 
 /** A mutation left out of the marker, and why. */
 export interface RejectedItem {
   item: MarkerItem;
   error: unknown;
+}
+
+/** Records the sizes of written files (null: the file is gone) in the `files` table. */
+export function recordFiles(db: DatabaseSync, files: PublishedFile[]): void {
+  const put = statement(
+    db,
+    "INSERT INTO files (path, bytes) VALUES (?, ?) ON CONFLICT (path) DO UPDATE SET bytes = excluded.bytes",
+  );
+  const drop = statement(db, "DELETE FROM files WHERE path = ?");
+  for (const [path, bytes] of files) {
+    if (bytes === null) drop.run(path);
+    else put.run(path, bytes);
+  }
 }
 
 function recordMutation(db: DatabaseSync, item: MarkerItem, at: string): void {
@@ -111,6 +127,7 @@ function recordMutation(db: DatabaseSync, item: MarkerItem, at: string): void {
     .run(at, plan.log.op, plan.log.name, plan.log.detail);
   const queue = statement(db, "INSERT OR IGNORE INTO pending_pages (path) VALUES (?)");
   for (const page of plan.rebuild) queue.run(page);
+  recordFiles(db, item.files ?? []);
   statement(db, "UPDATE mutations SET status = 'committed' WHERE id = ?").run(entry.id);
 }
 

@@ -2,7 +2,8 @@
  * `quire status`, read-only: counts, size on disk, pending journals, the last
  * operation, and whether a change is in progress or a recovery is pending.
  * It takes no lock and reads one consistent registry snapshot, so it works
- * while a long `add` runs.
+ * while a long `add` runs. Its cost does not grow with the knowledge base:
+ * every total is a counter the commits keep in the registry.
  *
  * "In progress" means the lock file names a live process; otherwise any
  * journal row, queued page or staging entry means the last change was
@@ -26,7 +27,11 @@ export interface KbStatus {
   concepts: number;
   /** Bytes of the original documents. */
   documentBytes: number;
-  /** Bytes of everything under `raw/` and `wiki/`. */
+  /**
+   * Bytes of the files under `raw/` and `wiki/`, as Quire wrote them (kept
+   * in the registry by every commit; a file edited by hand outside Quire
+   * counts with the size Quire gave it).
+   */
   diskBytes: number;
   pendingJournals: number;
   pendingPages: number;
@@ -38,6 +43,7 @@ export interface KbStatus {
   recoveryPending: boolean;
 }
 
+/** Adds up a tree's file sizes: only for a registry whose files were never measured. */
 async function treeBytes(dir: string): Promise<number> {
   let total = 0;
   let entries: Deno.DirEntry[];
@@ -107,7 +113,7 @@ export async function readStatus(layout: KbLayout): Promise<KbStatus> {
     documents: counts.documents,
     concepts: counts.concepts,
     documentBytes: counts.bytes,
-    diskBytes: await treeBytes(layout.raw) + await treeBytes(layout.wiki),
+    diskBytes: counts.diskBytes ?? await treeBytes(layout.raw) + await treeBytes(layout.wiki),
     pendingJournals: counts.pendingMutations,
     pendingPages: counts.pendingPages,
     stagingEntries,

@@ -15,6 +15,17 @@
  * - `log`: the operations timeline that `wiki/log.md` shows.
  * - `pending_pages`: shared pages queued for rebuilding by committed changes.
  * - `explorations`: answers saved by `query --save`.
+ * - `concepts`: per concept slug, how many documents name it and how many
+ *   of them prominently; kept by triggers on `document_concepts`, so that
+ *   "does this concept have a page" and "the most connected concepts" are
+ *   index lookups, not scans.
+ * - `files`: the size of every file Quire wrote under `raw/` and `wiki/`
+ *   (written by the commit marker and the shared-page rebuild).
+ * - `counters`: running totals kept by triggers (documents, their bytes,
+ *   distinct concepts, bytes under `raw/` and `wiki/`), so that `status`
+ *   reads four numbers instead of counting or walking anything. `disk_bytes`
+ *   is -1 until the files of a migrated knowledge base have been measured
+ *   (see `measureFiles`).
  *
  * The schema is versioned with `PRAGMA user_version`; {@linkcode MIGRATIONS}
  * holds forward migrations, applied in order inside one transaction each.
@@ -92,6 +103,63 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX document_concepts_slug;
   CREATE INDEX document_concepts_slug ON document_concepts (slug, label, prominent);
   CREATE INDEX document_concepts_rank ON document_concepts (slug, score, document_id);
+  `,
+  // 3: counters kept by triggers, so that `status` and the shared pages read
+  // totals instead of scanning; existing knowledge bases get exact counts
+  // here, and their file sizes are measured once at the next change session.
+  `
+  CREATE TABLE concepts (
+    slug TEXT PRIMARY KEY,
+    documents INTEGER NOT NULL,
+    prominent INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX concepts_documents ON concepts (documents, slug);
+  CREATE TABLE files (path TEXT PRIMARY KEY, bytes INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+  INSERT INTO concepts (slug, documents, prominent)
+    SELECT slug, count(*), sum(prominent) FROM document_concepts GROUP BY slug;
+  INSERT INTO counters (name, value) VALUES
+    ('documents', (SELECT count(*) FROM documents)),
+    ('document_bytes', (SELECT coalesce(sum(bytes), 0) FROM documents)),
+    ('concepts', (SELECT count(*) FROM concepts)),
+    ('disk_bytes', -1);
+  CREATE TRIGGER document_added AFTER INSERT ON documents BEGIN
+    UPDATE counters SET value = value + 1 WHERE name = 'documents';
+    UPDATE counters SET value = value + new.bytes WHERE name = 'document_bytes';
+  END;
+  CREATE TRIGGER document_removed AFTER DELETE ON documents BEGIN
+    UPDATE counters SET value = value - 1 WHERE name = 'documents';
+    UPDATE counters SET value = value - old.bytes WHERE name = 'document_bytes';
+  END;
+  CREATE TRIGGER document_resized AFTER UPDATE OF bytes ON documents BEGIN
+    UPDATE counters SET value = value - old.bytes + new.bytes WHERE name = 'document_bytes';
+  END;
+  CREATE TRIGGER concept_noted AFTER INSERT ON document_concepts BEGIN
+    INSERT INTO concepts (slug, documents, prominent) VALUES (new.slug, 1, new.prominent)
+      ON CONFLICT (slug) DO UPDATE SET
+        documents = documents + 1, prominent = prominent + excluded.prominent;
+  END;
+  CREATE TRIGGER concept_unnoted AFTER DELETE ON document_concepts BEGIN
+    UPDATE concepts SET documents = documents - 1, prominent = prominent - old.prominent
+      WHERE slug = old.slug;
+    DELETE FROM concepts WHERE slug = old.slug AND documents = 0;
+  END;
+  CREATE TRIGGER concept_added AFTER INSERT ON concepts BEGIN
+    UPDATE counters SET value = value + 1 WHERE name = 'concepts';
+  END;
+  CREATE TRIGGER concept_removed AFTER DELETE ON concepts BEGIN
+    UPDATE counters SET value = value - 1 WHERE name = 'concepts';
+  END;
+  CREATE TRIGGER file_added AFTER INSERT ON files BEGIN
+    UPDATE counters SET value = value + new.bytes WHERE name = 'disk_bytes' AND value >= 0;
+  END;
+  CREATE TRIGGER file_removed AFTER DELETE ON files BEGIN
+    UPDATE counters SET value = value - old.bytes WHERE name = 'disk_bytes' AND value >= 0;
+  END;
+  CREATE TRIGGER file_resized AFTER UPDATE OF bytes ON files BEGIN
+    UPDATE counters SET value = value - old.bytes + new.bytes
+      WHERE name = 'disk_bytes' AND value >= 0;
+  END;
   `,
 ];
 

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { row, rows, statement } from "../../core/registry.ts";
+import { row, rows } from "../../core/registry.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type { QuireConfig } from "../../core/config.ts";
 
@@ -21,22 +21,17 @@ export interface ConceptSummary {
 export type ConceptRule = Pick<QuireConfig["concepts"], "minDocuments" | "prominentMakesPage">;
 
 /**
- * Returns true when concept `slug` qualifies for a page. It reads at most
- * `minDocuments` index entries (and then one more for the prominent flag), so
- * its cost does not grow with the number of documents sharing the concept.
+ * Returns true when concept `slug` qualifies for a page: one lookup in the
+ * `concepts` table, whose counts the registry's triggers keep.
  */
 export function hasConceptPage(db: DatabaseSync, slug: string, rule: ConceptRule): boolean {
-  const n = row<{ n: number }>(
+  const found = row<{ documents: number; prominent: number }>(
     db,
-    "SELECT count(*) AS n FROM (SELECT 1 FROM document_concepts WHERE slug = ? LIMIT ?)",
+    "SELECT documents, prominent FROM concepts WHERE slug = ?",
     slug,
-    Math.max(1, rule.minDocuments),
-  )?.n ?? 0;
-  if (n === 0) return false;
-  if (n >= rule.minDocuments) return true;
-  return rule.prominentMakesPage &&
-    statement(db, "SELECT 1 FROM document_concepts WHERE slug = ? AND prominent = 1 LIMIT 1")
-        .get(slug) !== undefined;
+  );
+  if (found === undefined || found.documents === 0) return false;
+  return found.documents >= rule.minDocuments || (rule.prominentMakesPage && found.prominent > 0);
 }
 
 /** Returns the spelling of concept `slug` that most documents use (ties: the smallest). */
