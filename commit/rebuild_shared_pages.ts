@@ -1,5 +1,6 @@
 /**
- * Rebuilding shared pages (`index.md`, `log.md`, `concepts/*.md`): each is a
+ * Rebuilding shared pages (`index.md`, `index/*.md`, `log.md`,
+ * `concepts/*.md`): each is a
  * pure function of the registry, so it is never snapshotted. Commits queue
  * the pages they affect in `pending_pages`; this rebuilds the queue once per
  * batch (and during recovery) and only then clears the queue. A crash in
@@ -15,10 +16,12 @@
  * length.
  *
  * When a concept page appears or disappears, the pages of the concepts it
- * shares documents with list it (or should) under "Related concepts", so
- * they are queued too — durably, before any page of the chunk changes, so
- * that a crash in between cannot leave a related link pointing at a page
- * that is gone.
+ * shares documents with list it (or should) under "Related concepts", and
+ * so does the concept list of its first letter (`index/concepts-<b>.md`),
+ * so they are queued too — durably, before any page of the chunk changes,
+ * so that a crash in between cannot leave a link pointing at a page that is
+ * gone. (The commit marker queues the document index's volume of every
+ * document it adds, updates or removes.)
  *
  * @module
  */
@@ -26,13 +29,22 @@
 import { basename, dirname } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { crashPoint } from "../core/crash_point.ts";
-import { conceptPage, INDEX_PAGE, type KbLayout, LOG_PAGE } from "../core/layout.ts";
+import {
+  conceptBucket,
+  conceptListPage,
+  conceptPage,
+  INDEX_PAGE,
+  type KbLayout,
+  LOG_PAGE,
+} from "../core/layout.ts";
 import { inTransaction, rows, statement } from "../core/registry.ts";
 import { ConceptLookup, type ConceptRule } from "./pages/concept_pages.ts";
 import { ensureDirectory, removeIfExists, syncDirectory, writeFiles } from "../core/durable_fs.ts";
 import { coOccurringConcepts, isLivePage, renderConceptPage } from "./pages/render_concept_page.ts";
+import { renderConceptListPage } from "./pages/render_concept_list_page.ts";
 import { renderIndexPage } from "./pages/render_index_page.ts";
 import { renderLogPage } from "./pages/render_log_page.ts";
+import { renderVolumePage } from "./pages/render_volume_page.ts";
 import type { PublishedFile } from "./publish.ts";
 import { recordFiles } from "./write_commit_marker.ts";
 
@@ -46,6 +58,8 @@ async function readIfExists(path: string): Promise<string | null> {
 }
 
 const CONCEPT_PAGE = /^wiki\/concepts\/([^/]+)\.md$/;
+const VOLUME_PAGE = /^wiki\/index\/documents-(\d+)\.md$/;
+const CONCEPT_LIST_PAGE = /^wiki\/index\/concepts-([^/]+)\.md$/;
 
 /** Renders one shared page; null means the page should not exist. */
 function renderSharedPage(
@@ -53,10 +67,14 @@ function renderSharedPage(
   page: string,
   existing: string | null,
 ): string | null {
-  if (page === INDEX_PAGE) return renderIndexPage(concepts.db, concepts.rule);
+  if (page === INDEX_PAGE) return renderIndexPage(concepts);
   if (page === LOG_PAGE) return renderLogPage(concepts.db);
   const concept = CONCEPT_PAGE.exec(page);
   if (concept) return renderConceptPage(concepts, concept[1], existing);
+  const volume = VOLUME_PAGE.exec(page);
+  if (volume) return renderVolumePage(concepts.db, Number(volume[1]));
+  const list = CONCEPT_LIST_PAGE.exec(page);
+  if (list) return renderConceptListPage(concepts.db, list[1], concepts.rule);
   throw new Error(`Unknown shared page '${page}' in the rebuild queue`);
 }
 
@@ -87,7 +105,9 @@ async function rebuildChunk(
     const text = renderSharedPage(concepts, page, existing[i]);
     const concept = CONCEPT_PAGE.exec(page);
     if (concept && isLivePage(existing[i]) !== isLivePage(text)) {
-      for (const other of coOccurringConcepts(db, concept[1]).map(conceptPage)) {
+      const list = conceptListPage(conceptBucket(concept[1]));
+      const others = coOccurringConcepts(db, concept[1]).map(conceptPage);
+      for (const other of [list, ...others]) {
         if (!chunk.seen.has(other)) {
           chunk.seen.add(other);
           related.push(other);

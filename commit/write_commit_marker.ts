@@ -1,7 +1,8 @@
 /**
  * The commit marker: one SQLite transaction that records a whole group of
  * mutations in the registry (document rows, concepts, full-text rows, log
- * entries, shared pages to rebuild) and flips their journal rows to
+ * entries, file sizes, shared pages to rebuild: those the plan names, and
+ * the document index's volume of each document) and flips their journal rows to
  * `committed`. Before it, recovery rolls the group back; after it, recovery
  * keeps the published files.
  *
@@ -17,6 +18,7 @@
 
 import type { DatabaseSync } from "node:sqlite";
 import { crashPoint } from "../core/crash_point.ts";
+import { volumeOf, volumePage } from "../core/layout.ts";
 import { inTransaction, statement } from "../core/registry.ts";
 import type { JournalEntry } from "./journal.ts";
 import type { MutationPlan, RegistryChange } from "./mutation_plan.ts";
@@ -72,11 +74,14 @@ function applyRegistryChange(db: DatabaseSync, change: RegistryChange): void {
       }
       statement(db, "INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)")
         .run(id, `${d.title}\n${d.description}`, change.searchText);
+      // The document's volume of the index is known only now that it has an id.
+      queuePages(db, [volumePage(volumeOf(id))]);
       return;
     }
     case "delete-document":
       statement(db, "DELETE FROM search_index WHERE rowid = ?").run(change.id);
       statement(db, "DELETE FROM documents WHERE id = ?").run(change.id);
+      queuePages(db, [volumePage(volumeOf(change.id))]);
       return;
     case "put-exploration":
       statement(
@@ -107,6 +112,12 @@ export interface RejectedItem {
   error: unknown;
 }
 
+/** Queues shared pages for the next rebuild, inside the caller's transaction. */
+function queuePages(db: DatabaseSync, pages: string[]): void {
+  const queue = statement(db, "INSERT OR IGNORE INTO pending_pages (path) VALUES (?)");
+  for (const page of pages) queue.run(page);
+}
+
 /** Records the sizes of written files (null: the file is gone) in the `files` table. */
 export function recordFiles(db: DatabaseSync, files: PublishedFile[]): void {
   const put = statement(
@@ -125,8 +136,7 @@ function recordMutation(db: DatabaseSync, item: MarkerItem, at: string): void {
   applyRegistryChange(db, plan.record);
   statement(db, "INSERT INTO log (at, op, name, detail) VALUES (?, ?, ?, ?)")
     .run(at, plan.log.op, plan.log.name, plan.log.detail);
-  const queue = statement(db, "INSERT OR IGNORE INTO pending_pages (path) VALUES (?)");
-  for (const page of plan.rebuild) queue.run(page);
+  queuePages(db, plan.rebuild);
   recordFiles(db, item.files ?? []);
   statement(db, "UPDATE mutations SET status = 'committed' WHERE id = ?").run(entry.id);
 }

@@ -160,6 +160,43 @@ export const MIGRATIONS: readonly string[] = [
     UPDATE counters SET value = value - old.bytes + new.bytes
       WHERE name = 'disk_bytes' AND value >= 0;
   END;
+  -- The index is now split (index.md, index/documents-<n>.md, and
+  -- index/concepts-<bucket>.md): queue every part for a knowledge base
+  -- that has documents, so the next change session writes them.
+  INSERT OR IGNORE INTO pending_pages (path)
+    SELECT DISTINCT printf('wiki/index/documents-%03d.md', (id - 1) / 1000 + 1) FROM documents;
+  INSERT OR IGNORE INTO pending_pages (path)
+    SELECT column1 FROM (VALUES
+      ('wiki/index.md'),
+      ('wiki/index/concepts-a.md'),
+      ('wiki/index/concepts-b.md'),
+      ('wiki/index/concepts-c.md'),
+      ('wiki/index/concepts-d.md'),
+      ('wiki/index/concepts-e.md'),
+      ('wiki/index/concepts-f.md'),
+      ('wiki/index/concepts-g.md'),
+      ('wiki/index/concepts-h.md'),
+      ('wiki/index/concepts-i.md'),
+      ('wiki/index/concepts-j.md'),
+      ('wiki/index/concepts-k.md'),
+      ('wiki/index/concepts-l.md'),
+      ('wiki/index/concepts-m.md'),
+      ('wiki/index/concepts-n.md'),
+      ('wiki/index/concepts-o.md'),
+      ('wiki/index/concepts-p.md'),
+      ('wiki/index/concepts-q.md'),
+      ('wiki/index/concepts-r.md'),
+      ('wiki/index/concepts-s.md'),
+      ('wiki/index/concepts-t.md'),
+      ('wiki/index/concepts-u.md'),
+      ('wiki/index/concepts-v.md'),
+      ('wiki/index/concepts-w.md'),
+      ('wiki/index/concepts-x.md'),
+      ('wiki/index/concepts-y.md'),
+      ('wiki/index/concepts-z.md'),
+      ('wiki/index/concepts-0-9.md'),
+      ('wiki/index/concepts-other.md'))
+    WHERE EXISTS (SELECT 1 FROM documents);
   `,
 ];
 

@@ -6,16 +6,9 @@
  * @module
  */
 
-import { row, rows } from "../../core/registry.ts";
+import { row } from "../../core/registry.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type { QuireConfig } from "../../core/config.ts";
-
-/** A concept with a page: its slug, display label and number of documents. */
-export interface ConceptSummary {
-  slug: string;
-  label: string;
-  documents: number;
-}
 
 /** The concept-page rule, from the config. */
 export type ConceptRule = Pick<QuireConfig["concepts"], "minDocuments" | "prominentMakesPage">;
@@ -43,38 +36,6 @@ export function conceptLabel(db: DatabaseSync, slug: string): string {
     slug,
   );
   return found?.label ?? slug;
-}
-
-/**
- * Lists every concept that has a page, most connected first (then by slug).
- * The label is the spelling most documents use (ties: the smallest).
- */
-export function listConceptPages(db: DatabaseSync, rule: ConceptRule): ConceptSummary[] {
-  const found = rows<{ slug: string; label: string; n: number; p: number }>(
-    db,
-    `SELECT slug, label, count(*) AS n, max(prominent) AS p FROM document_concepts
-     GROUP BY slug, label ORDER BY slug, n DESC, label`,
-  );
-  const concepts: ConceptSummary[] = [];
-  let current: (ConceptSummary & { prominent: boolean }) | undefined;
-  const flush = () => {
-    if (
-      current &&
-      (current.documents >= rule.minDocuments || (rule.prominentMakesPage && current.prominent))
-    ) concepts.push({ slug: current.slug, label: current.label, documents: current.documents });
-  };
-  for (const row of found) {
-    if (current?.slug !== row.slug) {
-      flush();
-      current = { slug: row.slug, label: row.label, documents: 0, prominent: false };
-    }
-    current.documents += row.n;
-    current.prominent ||= row.p === 1;
-  }
-  flush();
-  return concepts.sort((a, b) =>
-    b.documents - a.documents || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0)
-  );
 }
 
 /**
