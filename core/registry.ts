@@ -16,9 +16,10 @@
  * - `pending_pages`: shared pages queued for rebuilding by committed changes.
  * - `explorations`: answers saved by `query --save`.
  * - `concepts`: per concept slug, how many documents name it and how many
- *   of them prominently; kept by triggers on `document_concepts`, so that
- *   "does this concept have a page" and "the most connected concepts" are
- *   index lookups, not scans.
+ *   of them prominently, and `concept_labels`: per slug, how many use each
+ *   spelling; kept by triggers on `document_concepts`, so that "does this
+ *   concept have a page", its label and "the most connected concepts" are
+ *   index lookups, not scans of every document naming the concept.
  * - `files`: the size of every file Quire wrote under `raw/` and `wiki/`
  *   (written by the commit marker and the shared-page rebuild).
  * - `counters`: running totals kept by triggers (documents, their bytes,
@@ -114,6 +115,14 @@ export const MIGRATIONS: readonly string[] = [
     prominent INTEGER NOT NULL
   ) WITHOUT ROWID;
   CREATE INDEX concepts_documents ON concepts (documents, slug);
+  CREATE TABLE concept_labels (
+    slug TEXT NOT NULL,
+    label TEXT NOT NULL,
+    documents INTEGER NOT NULL,
+    PRIMARY KEY (slug, label)
+  ) WITHOUT ROWID;
+  INSERT INTO concept_labels (slug, label, documents)
+    SELECT slug, label, count(*) FROM document_concepts GROUP BY slug, label;
   CREATE TABLE files (path TEXT PRIMARY KEY, bytes INTEGER NOT NULL) WITHOUT ROWID;
   CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
   INSERT INTO concepts (slug, documents, prominent)
@@ -138,11 +147,16 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO concepts (slug, documents, prominent) VALUES (new.slug, 1, new.prominent)
       ON CONFLICT (slug) DO UPDATE SET
         documents = documents + 1, prominent = prominent + excluded.prominent;
+    INSERT INTO concept_labels (slug, label, documents) VALUES (new.slug, new.label, 1)
+      ON CONFLICT (slug, label) DO UPDATE SET documents = documents + 1;
   END;
   CREATE TRIGGER concept_unnoted AFTER DELETE ON document_concepts BEGIN
     UPDATE concepts SET documents = documents - 1, prominent = prominent - old.prominent
       WHERE slug = old.slug;
     DELETE FROM concepts WHERE slug = old.slug AND documents = 0;
+    UPDATE concept_labels SET documents = documents - 1
+      WHERE slug = old.slug AND label = old.label;
+    DELETE FROM concept_labels WHERE slug = old.slug AND label = old.label AND documents = 0;
   END;
   CREATE TRIGGER concept_added AFTER INSERT ON concepts BEGIN
     UPDATE counters SET value = value + 1 WHERE name = 'concepts';

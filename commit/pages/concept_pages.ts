@@ -31,8 +31,7 @@ export function hasConceptPage(db: DatabaseSync, slug: string, rule: ConceptRule
 export function conceptLabel(db: DatabaseSync, slug: string): string {
   const found = row<{ label: string }>(
     db,
-    `SELECT label, count(*) AS n FROM document_concepts WHERE slug = ?
-     GROUP BY label ORDER BY n DESC, label LIMIT 1`,
+    "SELECT label FROM concept_labels WHERE slug = ? ORDER BY documents DESC, label LIMIT 1",
     slug,
   );
   return found?.label ?? slug;

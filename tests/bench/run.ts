@@ -7,14 +7,16 @@
  *     deno task bench --quick         # tiny inputs: only checks that it runs
  *     deno task bench --profile       # profile even when targets are met
  *
- * Cases: `startup`, `jobs` (issue 3), `growth` and `search` (issue 5; they
- * share one 10,000-document knowledge base, built once), `pdf` (PDF
- * extraction). Quick mode is also on when `QUIRE_BENCH_QUICK` is set.
+ * Cases: `startup`, `commit` (issue 15: group commit against the
+ * per-document floor), `jobs` (issue 3), `growth` and `search` (issue 5;
+ * they share one 10,000-document knowledge base, built once), `scale`
+ * (issue 15: a 100,000-document knowledge base), `pdf` (PDF extraction). Quick mode is also on when `QUIRE_BENCH_QUICK` is set.
  * Everything is written under the system temp folder and removed afterwards.
  *
  * @module
  */
 
+import { benchCommit } from "./commit_bench.ts";
 import { benchGrowth } from "./growth_bench.ts";
 import { benchJobs } from "./jobs_bench.ts";
 import { benchPdf } from "./pdf_bench.ts";
@@ -30,6 +32,7 @@ type Case = (options: BenchOptions) => Promise<string[]>;
 
 const CASES: Record<string, Case> = {
   startup: benchStartup,
+  commit: benchCommit,
   jobs: benchJobs,
   growth: benchGrowth,
   search: benchSearch,
