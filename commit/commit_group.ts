@@ -82,8 +82,11 @@ export async function commitGroup(
   const writes = results.map(async (result, i) => {
     if (!("plan" in result)) return;
     const files = stagedFiles(documents[i].stagingDir, documents[i].stagingName);
-    await writeFiles([result.summary], { sync: false });
-    await syncFiles([files.raw, files.source, files.summary]);
+    // The worker created the summary's file; writing into it is cheap.
+    await Promise.all([
+      writeFiles([result.summary], { existing: true }),
+      syncFiles([files.raw, files.source]),
+    ]);
   });
   for (const [i, written] of (await Promise.allSettled(writes)).entries()) {
     const result = results[i];

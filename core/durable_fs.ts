@@ -66,6 +66,8 @@ export function writeFileDurably(path: string, data: string | Uint8Array): void 
 export interface WriteFilesOptions {
   /** Fsync each file before resolving. @default true */
   sync?: boolean;
+  /** The files exist already (they are opened and truncated, not created). @default false */
+  existing?: boolean;
 }
 
 /**
@@ -82,7 +84,8 @@ export async function writeFiles(
 ): Promise<void> {
   const encoder = new TextEncoder();
   await Promise.all(files.map(async ({ path, data }) => {
-    using file = await Deno.open(path, { write: true, create: true, truncate: true });
+    const create = !(options.existing ?? false);
+    using file = await Deno.open(path, { write: true, create, truncate: true });
     const bytes = typeof data === "string" ? encoder.encode(data) : data;
     for (let written = 0; written < bytes.length;) {
       written += await file.write(bytes.subarray(written));

@@ -115,6 +115,9 @@ export const MIGRATIONS: readonly string[] = [
     prominent INTEGER NOT NULL
   ) WITHOUT ROWID;
   CREATE INDEX concepts_documents ON concepts (documents, slug);
+  -- Labels and prominence per slug now come from these tables; the rank
+  -- index (slug, score, document_id) serves every lookup by slug.
+  DROP INDEX document_concepts_slug;
   CREATE TABLE concept_labels (
     slug TEXT NOT NULL,
     label TEXT NOT NULL,

@@ -6,7 +6,8 @@
  * The batch's staging directory ends up holding `<stagingName>.raw` (the
  * original bytes, exactly those that were hashed and converted) and
  * `<stagingName>.source.md` (the finished `wiki/sources` page), so the
- * coordinator can publish them by rename. They are written here but not
+ * coordinator can publish them by rename, and an empty
+ * `<stagingName>.summary.md` for the coordinator to write the summary into. They are written here but not
  * fsynced: the coordinator fsyncs every staged file of a commit group at
  * once, before its commit marker (on a journaling filesystem one fsync per
  * document here would force one journal commit per document; a group's
@@ -23,7 +24,7 @@
 import { basename } from "node:path";
 import { errorMessage, InputError } from "../core/errors.ts";
 import type { PrepareSettings } from "../core/config.ts";
-import { removeIfExists, writeFiles } from "../core/durable_fs.ts";
+import { removeIfExists } from "../core/durable_fs.ts";
 import { sha256Bytes } from "../core/hash.ts";
 import { fileStem } from "../core/naming.ts";
 import {
@@ -44,9 +45,9 @@ import { pageIndexDocument, type PageIndexRaw } from "./fetch/pageindex_document
 /** Largest local file Quire reads (512 MiB). */
 export const MAX_FILE_BYTES = 512 * 1024 * 1024;
 
-async function readLocalFile(path: string): Promise<Uint8Array> {
+function readLocalFile(path: string): Uint8Array {
   try {
-    const info = await Deno.stat(path);
+    const info = Deno.statSync(path);
     if (!info.isFile) {
       throw new InputError("UNREADABLE", `Cannot add '${path}': not a regular file`, path);
     }
@@ -57,7 +58,7 @@ async function readLocalFile(path: string): Promise<Uint8Array> {
         path,
       );
     }
-    return await Deno.readFile(path);
+    return Deno.readFileSync(path);
   } catch (error) {
     if (error instanceof InputError) throw error;
     if (error instanceof Deno.errors.NotFound) {
@@ -95,7 +96,7 @@ async function readInput(input: PrepareInput, settings: PrepareSettings): Promis
   const source = sourceOf(input);
   switch (input.kind) {
     case "file": {
-      const bytes = await readLocalFile(input.path);
+      const bytes = readLocalFile(input.path);
       const fileName = basename(input.path);
       const document = await convertDocument({ bytes, fileName, source }, settings);
       return { bytes, document, nameHint: fileStem(fileName) };
@@ -119,7 +120,7 @@ async function readInput(input: PrepareInput, settings: PrepareSettings): Promis
       };
     }
     case "stored": {
-      const bytes = await readLocalFile(input.path);
+      const bytes = readLocalFile(input.path);
       const document = input.type === "pageindex"
         ? storedPageIndexDocument(bytes, source)
         : await convertDocument({
@@ -158,13 +159,6 @@ async function compile(
   }
 }
 
-/** An input whose files are being written; see {@linkcode stageDocument}. */
-export interface StagingDocument {
-  document: StagedDocument;
-  /** Settles once the staged files are written (or rejects, their files removed). */
-  written: Promise<void>;
-}
-
 /** What {@linkcode prepareDocument} is asked to do. */
 export interface PrepareRequestData {
   index: number;
@@ -175,62 +169,47 @@ export interface PrepareRequestData {
 
 /**
  * Prepares input number `index` into the staging directory `stagingDir`, as
- * the files named after `stagingName`, and returns as soon as the work is
- * done and the files' writes have started: `written` settles when they are
- * written, so that a worker can begin its next input meanwhile.
- * @throws {InputError} when the input cannot be read, converted or compiled.
- */
-export async function stageDocument(
-  request: PrepareRequestData,
-  settings: PrepareSettings,
-): Promise<StagingDocument> {
-  const started = performance.now();
-  const { index, input, stagingDir, stagingName } = request;
-  const { bytes, document, nameHint } = await readInput(input, settings);
-  const compiled = await compile(document, settings);
-  const files = stagedFiles(stagingDir, stagingName);
-  const markdown = document.markdown.endsWith("\n") ? document.markdown : document.markdown + "\n";
-  const written = writeFiles([
-    { path: files.raw, data: bytes },
-    { path: files.source, data: markdown },
-  ], { sync: false }).catch((error) => {
-    removeIfExists(files.raw);
-    removeIfExists(files.source);
-    throw error;
-  });
-  // The staging directory itself needs no fsync: publishing renames these
-  // files out of it and fsyncs their destination directories.
-  const { markdown: _, ...rest } = document;
-  return {
-    written,
-    document: {
-      index,
-      source: sourceOf(input),
-      origin: input.kind === "stored" ? input.origin : input.kind,
-      stagingDir,
-      stagingName,
-      rawFile: basename(files.raw),
-      sourceFile: basename(files.source),
-      hash: sha256Bytes(bytes),
-      bytes: bytes.length,
-      nameHint,
-      document: { ...rest, title: rest.title || nameHint },
-      compiled,
-      ms: Math.round(performance.now() - started),
-    },
-  };
-}
-
-/**
- * Prepares input number `index` like {@linkcode stageDocument}, and returns
- * once its files are written.
+ * the files named after `stagingName`.
  * @throws {InputError} when the input cannot be read, converted or compiled.
  */
 export async function prepareDocument(
   request: PrepareRequestData,
   settings: PrepareSettings,
 ): Promise<StagedDocument> {
-  const { document, written } = await stageDocument(request, settings);
-  await written;
-  return document;
+  const started = performance.now();
+  const { index, input, stagingDir, stagingName } = request;
+  const { bytes, document, nameHint } = await readInput(input, settings);
+  const compiled = await compile(document, settings);
+  const files = stagedFiles(stagingDir, stagingName);
+  const markdown = document.markdown.endsWith("\n") ? document.markdown : document.markdown + "\n";
+  try {
+    Deno.writeFileSync(files.raw, bytes);
+    Deno.writeTextFileSync(files.source, markdown);
+    // The summary page is rendered by the coordinator (it names the
+    // document); its file is created here, empty, because creating a file
+    // costs far more than writing into one, and the coordinator's thread is
+    // the one to spare.
+    Deno.writeFileSync(files.summary, new Uint8Array());
+  } catch (error) {
+    for (const file of [files.raw, files.source, files.summary]) removeIfExists(file);
+    throw error;
+  }
+  // The staging directory itself needs no fsync: publishing renames these
+  // files out of it and fsyncs their destination directories.
+  const { markdown: _, ...rest } = document;
+  return {
+    index,
+    source: sourceOf(input),
+    origin: input.kind === "stored" ? input.origin : input.kind,
+    stagingDir,
+    stagingName,
+    rawFile: basename(files.raw),
+    sourceFile: basename(files.source),
+    hash: sha256Bytes(bytes),
+    bytes: bytes.length,
+    nameHint,
+    document: { ...rest, title: rest.title || nameHint },
+    compiled,
+    ms: Math.round(performance.now() - started),
+  };
 }

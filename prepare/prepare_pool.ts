@@ -305,7 +305,7 @@ export class PreparePool implements Disposable {
     // The input's staged files are removed before the failure is reported.
     try {
       const files = stagedFiles(task.stagingDir, task.stagingName);
-      for (const file of [files.raw, files.source]) removeIfExists(file);
+      for (const file of [files.raw, files.source, files.summary]) removeIfExists(file);
     } catch {
       // Recovery removes it later.
     }
