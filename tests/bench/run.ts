@@ -20,6 +20,7 @@ import { benchCommit } from "./commit_bench.ts";
 import { benchGrowth } from "./growth_bench.ts";
 import { benchJobs } from "./jobs_bench.ts";
 import { benchPdf } from "./pdf_bench.ts";
+import { benchScale } from "./scale_bench.ts";
 import { benchSearch } from "./search_bench.ts";
 import { benchStartup } from "./startup_bench.ts";
 import { type BenchOptions, isQuick } from "./_bench_options.ts";
@@ -36,6 +37,7 @@ const CASES: Record<string, Case> = {
   jobs: benchJobs,
   growth: benchGrowth,
   search: benchSearch,
+  scale: benchScale,
   pdf: async () => ["## pdf: PDF extraction", "", "```text", ...await benchPdf(), "```"],
 };
 
