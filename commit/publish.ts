@@ -11,7 +11,7 @@ import { statSync } from "node:fs";
 import { dirname } from "node:path";
 import { crashPoint } from "../core/crash_point.ts";
 import type { KbLayout } from "../core/layout.ts";
-import { ensureDirectory, removeIfExists, syncDirectory } from "../core/durable_fs.ts";
+import { ensureDirectory, removeIfExists, renamePath, syncDirectory } from "../core/durable_fs.ts";
 import type { JournalEntry } from "./journal.ts";
 
 /** A published path (kb-relative) and its size, or null once deleted. */
@@ -35,7 +35,7 @@ export function publishChanges(
       removeIfExists(path);
       published.push([touched.path, null]);
     } else {
-      Deno.renameSync(layout.resolve(touched.staged), path);
+      renamePath(layout.resolve(touched.staged), path);
       published.push([touched.path, statSync(path).size]);
     }
     parents.add(dirname(path));

@@ -39,7 +39,13 @@ import {
 } from "../core/layout.ts";
 import { inTransaction, rows, statement } from "../core/registry.ts";
 import { ConceptLookup, type ConceptRule } from "./pages/concept_pages.ts";
-import { ensureDirectory, removeIfExists, syncDirectory, writeFiles } from "../core/durable_fs.ts";
+import {
+  ensureDirectory,
+  removeIfExists,
+  renamePath,
+  syncDirectory,
+  writeFiles,
+} from "../core/durable_fs.ts";
 import { coOccurringConcepts, isLivePage, renderConceptPage } from "./pages/render_concept_page.ts";
 import { renderConceptListPage } from "./pages/render_concept_list_page.ts";
 import { renderIndexPage } from "./pages/render_index_page.ts";
@@ -132,7 +138,7 @@ async function rebuildChunk(
       removeIfExists(path);
     } else {
       ensureDirectory(dirname(path));
-      Deno.renameSync(write.tmp, path);
+      renamePath(write.tmp, path);
     }
     chunk.parents.add(dirname(path));
     if (i === 0) crashPoint("rebuild-partial");

@@ -22,6 +22,7 @@ import {
   linkOrCopy,
   removeIfEmpty,
   removeIfExists,
+  renamePath,
   syncDirectory,
 } from "../core/durable_fs.ts";
 import type { JournalEntry } from "./journal.ts";
@@ -63,7 +64,7 @@ export function restoreSnapshot(layout: KbLayout, entry: JournalEntry): void {
       // No copy means the path was never replaced (or is already restored).
       if (!exists(backup)) continue;
       ensureDirectory(dirname(path));
-      Deno.renameSync(backup, path);
+      renamePath(backup, path);
     }
     parents.add(dirname(path));
     if (++restored === 1) crashPoint("rollback-partial");

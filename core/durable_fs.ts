@@ -18,12 +18,40 @@
  * parallel, so that their waits for the disk overlap. Nothing here reads or writes anything
  * large except the writers, whose cost is the data's own size.
  *
+ * For the power-cut test, `QUIRE_FS_TRACE=<file>` makes every operation
+ * here append one line to that file (`write`, `fsync`, `syncdir`,
+ * `rename`, `link`, `mkdir`, `remove`, with absolute paths), after it is
+ * done: what a power cut could undo can then be worked out from what was
+ * and was not fsynced (see `tests/_power_cut.ts`). Unset, tracing costs one
+ * comparison per operation.
+ *
  * @module
  */
 
 import { lstatSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { crashPoint } from "./crash_point.ts";
+
+let traceFile: string | null | undefined;
+
+/** Appends one operation to the `QUIRE_FS_TRACE` file, when it is set. */
+function trace(op: string, ...paths: string[]): void {
+  if (traceFile === undefined) {
+    try {
+      traceFile = Deno.env.get("QUIRE_FS_TRACE") || null;
+    } catch {
+      traceFile = null; // No env permission (a worker): no tracing.
+    }
+  }
+  if (traceFile === null) return;
+  Deno.writeTextFileSync(traceFile, JSON.stringify([op, ...paths]) + "\n", { append: true });
+}
+
+/** Renames `from` to `to` (atomically replacing `to`); durable once both directories are fsynced. */
+export function renamePath(from: string, to: string): void {
+  Deno.renameSync(from, to);
+  trace("rename", from, to);
+}
 
 /** Fsyncs a directory so that renames and new entries in it are durable. */
 export function syncDirectory(path: string): void {
@@ -44,12 +72,14 @@ export function syncDirectory(path: string): void {
   } finally {
     dir.close();
   }
+  trace("syncdir", path);
 }
 
 /** Fsyncs a file's data. */
 export function syncFile(path: string): void {
   using file = Deno.openSync(path, { read: true, write: true });
   file.syncSync();
+  trace("fsync", path);
 }
 
 /** Writes data to a new file and fsyncs it (write, sync, close). */
@@ -59,7 +89,9 @@ export function writeFileDurably(path: string, data: string | Uint8Array): void 
   for (let written = 0; written < bytes.length;) {
     written += file.writeSync(bytes.subarray(written));
   }
+  trace("write", path);
   file.syncSync();
+  trace("fsync", path);
 }
 
 /** Options of {@linkcode writeFiles}. */
@@ -90,7 +122,11 @@ export async function writeFiles(
     for (let written = 0; written < bytes.length;) {
       written += await file.write(bytes.subarray(written));
     }
-    if (options.sync ?? true) await file.sync();
+    trace("write", path);
+    if (options.sync ?? true) {
+      await file.sync();
+      trace("fsync", path);
+    }
   }));
 }
 
@@ -103,6 +139,7 @@ export async function syncFiles(paths: string[]): Promise<void> {
   await Promise.all(paths.map(async (path) => {
     using file = await Deno.open(path, { read: true, write: true });
     await file.sync();
+    trace("fsync", path);
   }));
 }
 
@@ -119,7 +156,7 @@ export function replaceFile(path: string, data: string | Uint8Array, tmpDir: str
   writeFileDurably(tmp, data);
   crashPoint("file-staged");
   ensureDirectory(dirname(path));
-  Deno.renameSync(tmp, path);
+  renamePath(tmp, path);
   syncDirectory(dirname(path));
 }
 
@@ -129,6 +166,7 @@ export function ensureDirectory(path: string): void {
   ensureDirectory(dirname(path));
   try {
     Deno.mkdirSync(path);
+    trace("mkdir", path);
   } catch (error) {
     if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
   }
@@ -154,6 +192,7 @@ export function removeIfExists(path: string): void {
   for (let attempt = 1;; attempt++) {
     try {
       Deno.removeSync(path, { recursive: true });
+      trace("remove", path);
       return;
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return;
@@ -167,6 +206,7 @@ export function removeIfExists(path: string): void {
 export function removeIfEmpty(path: string): void {
   try {
     Deno.removeSync(path);
+    trace("remove", path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return;
     // A directory that still holds entries stays (ENOTEMPTY has no class of its own).
@@ -182,9 +222,11 @@ export function removeIfEmpty(path: string): void {
 export function linkOrCopy(from: string, to: string): void {
   try {
     Deno.linkSync(from, to);
+    trace("link", from, to);
   } catch (error) {
     if (error instanceof Deno.errors.AlreadyExists) throw error;
     Deno.copyFileSync(from, to);
+    trace("write", to);
     syncFile(to);
   }
 }
