@@ -13,29 +13,36 @@
  * keeps what every shared page is rebuilt from (concepts and notes, the log,
  * the full-text index) and the journal.
  *
- * **Staging artifact.** What a prepare worker produces for one input: a
- * private directory under `.quire/staging/prepare/` holding the original bytes
- * and the finished source page, plus a {@linkcode StagedDocument} manifest
- * (plain data) describing them. It is self-contained and disposable.
+ * **Staging artifact.** What a prepare worker produces for one input: files
+ * in `.quire/staging/prepare/` named after the input's staging name (the
+ * original bytes, the finished source page, and an empty file for the
+ * summary; see {@linkcode stagedFiles}), plus a {@linkcode StagedDocument}
+ * manifest (plain data) describing them. It is self-contained and disposable.
  *
- * **Journal.** The `mutations` row written (and made durable) before a
- * mutation changes any official path: the paths it touches and where their
- * rollback copies go.
+ * **Group.** The documents the coordinator commits together: one journal
+ * transaction, one publish pass, one fsync per touched directory, one commit
+ * marker. Each document stays all-or-nothing; a group commits whole or not
+ * at all, except that a document failing in it is left out.
+ *
+ * **Journal.** The `mutations` rows written (and made durable, one
+ * transaction per group) before a mutation changes any official path: the
+ * paths it touches and where their rollback copies go.
  *
  * **Snapshot.** The rollback copies of the official paths a mutation will
  * replace or delete (hard links under `.quire/staging/rollback/`). Only
  * touched paths are copied; shared pages never are.
  *
  * **Publish.** Renaming staged files over their official paths in `raw/` and
- * `wiki/`, then fsyncing the directories.
+ * `wiki/`, then fsyncing the directories (once per group).
  *
  * **Commit marker.** The one SQLite transaction that records a published
- * mutation in the registry and flips its journal row to `committed`. It is
- * the instant a mutation commits: before it, recovery rolls back; after it,
+ * group in the registry and flips its journal rows to `committed`. It is
+ * the instant a group commits: before it, recovery rolls back; after it,
  * recovery keeps.
  *
- * **Shared pages.** `index.md`, `log.md` and `concepts/*.md`: pure functions
- * of the registry, rebuilt once per batch from a queue, never snapshotted.
+ * **Shared pages.** `index.md`, `index/*.md`, `log.md` and `concepts/*.md`:
+ * pure functions of the registry, rebuilt once per batch from a queue, never
+ * snapshotted.
  *
  * **Recovery.** What runs at every exclusive lock acquisition: roll back
  * uncommitted mutations, finish committed ones, rebuild queued pages, remove
