@@ -41,7 +41,9 @@
  * Cost: one walk of `raw/`, `wiki/` and `.quire/staging/`, one read of
  * every wiki page (a few at a time), and a few registry queries; every
  * check after that is a set lookup, so lint is linear in the size of the
- * knowledge base.
+ * knowledge base. A page's links are checked as soon as it is read and not
+ * kept; what stays in memory is the heading keys of every page (anchors are
+ * checked against them) and the set of linked pages.
  *
  * @module
  */
@@ -51,7 +53,7 @@ import { posix } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { documentPages, explorationPage, type KbLayout } from "./layout.ts";
 import { activeWriter } from "./read_status.ts";
-import { headingKey, headingText, scanPage, type WikiLink } from "./scan_page.ts";
+import { headingKey, headingText, type ScannedPage, scanPage } from "./scan_page.ts";
 
 /** The kinds of problem lint reports, in the order reports list them. */
 export const LINT_KINDS = [
@@ -116,18 +118,21 @@ async function listFiles(dir: string, prefix = "", files: string[] = []): Promis
   return files;
 }
 
-/** What one page contributes: its links and the keys of its headings. */
-interface PageScan {
-  links: WikiLink[];
-  headings: Set<string>;
-}
-
+/**
+ * Reads every page (a few at a time), puts the keys of its headings (what
+ * anchors are checked against) in `headings`, and hands its scan to `visit`
+ * as soon as it is read, so that no page's links are kept.
+ */
 async function scanPages(
   wiki: string,
   pages: string[],
-  concurrency: number,
-): Promise<Map<string, PageScan>> {
-  const scans = new Map<string, PageScan>();
+  options: {
+    concurrency: number;
+    headings: Map<string, Set<string>>;
+    visit: (page: string, scanned: ScannedPage) => void;
+  },
+): Promise<void> {
+  const headings = options.headings;
   let next = 0;
   const work = async () => {
     while (next < pages.length) {
@@ -139,16 +144,16 @@ async function scanPages(
         text = ""; // A page that vanished or cannot be read has no links and no headings.
       }
       const scanned = scanPage(text);
-      const headings = new Set<string>();
+      const keys = new Set<string>();
       for (const heading of scanned.headings) {
-        headings.add(headingKey(heading));
-        headings.add(headingKey(headingText(heading)));
+        keys.add(headingKey(heading));
+        keys.add(headingKey(headingText(heading)));
       }
-      scans.set(page, { links: scanned.links, headings });
+      headings.set(page, keys);
+      options.visit(page, scanned);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, work));
-  return scans;
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, work));
 }
 
 /** Resolves wikilink targets against the set of wiki files. */
@@ -203,38 +208,72 @@ class LinkResolver {
   }
 }
 
-function checkLinks(scans: Map<string, PageScan>, resolver: LinkResolver) {
-  const problems: LintProblem[] = [];
-  const linkedTo = new Set<string>();
-  for (const [page, scan] of scans) {
-    for (const link of scan.links) {
+/** A problem with the line it is on, for ordering the report. */
+interface Found {
+  problem: LintProblem;
+  line: number;
+}
+
+/**
+ * Checks links page by page as pages are scanned: a link's target resolves
+ * against the list of wiki files at once; an anchor is checked at once when
+ * its target page was scanned already, and after the scan otherwise. Pages
+ * are read in path order, so `sources/` comes before `summaries/`, whose
+ * outlines link into it: most anchors are checked at once.
+ */
+class LinkChecker {
+  readonly found: Found[] = [];
+  readonly linkedTo = new Set<string>();
+  #resolver: LinkResolver;
+  #pending: { page: string; file: string; anchor: string; where: string; line: number }[] = [];
+
+  constructor(resolver: LinkResolver) {
+    this.#resolver = resolver;
+  }
+
+  visit(page: string, scanned: ScannedPage, headings: Map<string, Set<string>>): void {
+    for (const link of scanned.links) {
       const where = `${link.raw} on line ${link.line}`;
-      const resolved = resolver.resolve(link.target, page);
+      const resolved = this.#resolver.resolve(link.target, page);
       if ("error" in resolved) {
         // A source page is the document's own text, links and all; its links
         // point into the author's world, not this wiki, and are not ours to fix.
         if (page.startsWith("sources/")) continue;
-        problems.push({
-          kind: "broken-link",
-          path: `wiki/${page}`,
-          detail: `${where}: ${resolved.error}`,
-        });
+        this.#report(page, `${where}: ${resolved.error}`, link.line);
         continue;
       }
-      if (resolved.file !== page) linkedTo.add(resolved.file);
+      if (resolved.file !== page) this.linkedTo.add(resolved.file);
       if (link.anchor === null || link.anchor.startsWith("^")) continue;
-      const target = scans.get(resolved.file);
-      if (target === undefined) continue; // Not a markdown page: nothing to anchor into.
-      if (!target.headings.has(headingKey(link.anchor))) {
-        problems.push({
-          kind: "broken-link",
-          path: `wiki/${page}`,
-          detail: `${where}: no heading '${link.anchor}' in 'wiki/${resolved.file}'`,
-        });
-      }
+      if (!resolved.file.toLowerCase().endsWith(".md")) continue; // Nothing to anchor into.
+      const pending = { page, file: resolved.file, anchor: link.anchor, where, line: link.line };
+      if (resolved.file === page || headings.has(resolved.file)) {
+        this.#checkAnchor(pending, headings);
+      } else this.#pending.push(pending);
     }
   }
-  return { problems, linkedTo };
+
+  /** Checks the anchors whose target page was read after the linking page. */
+  finish(headings: Map<string, Set<string>>): void {
+    for (const pending of this.#pending) this.#checkAnchor(pending, headings);
+    this.#pending = [];
+  }
+
+  #checkAnchor(
+    link: { page: string; file: string; anchor: string; where: string; line: number },
+    headings: Map<string, Set<string>>,
+  ): void {
+    const target = headings.get(link.file);
+    if (target === undefined || target.has(headingKey(link.anchor))) return;
+    this.#report(
+      link.page,
+      `${link.where}: no heading '${link.anchor}' in 'wiki/${link.file}'`,
+      link.line,
+    );
+  }
+
+  #report(page: string, detail: string, line: number): void {
+    this.found.push({ problem: { kind: "broken-link", path: `wiki/${page}`, detail }, line });
+  }
 }
 
 function checkOrphans(pages: string[], linkedTo: Set<string>): LintProblem[] {
@@ -369,22 +408,31 @@ export async function lintKnowledgeBase(
   const wikiFiles = (await listFiles(layout.wiki)).sort();
   const rawFiles = await listFiles(layout.raw);
   const pages = wikiFiles.filter((file) => file.toLowerCase().endsWith(".md"));
-  const scans = await scanPages(layout.wiki, pages, options.concurrency ?? 8);
-  // Visit pages in path order so that the report does not depend on read order.
-  const ordered = new Map([...scans].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const links = checkLinks(ordered, new LinkResolver(wikiFiles));
+  const checker = new LinkChecker(new LinkResolver(wikiFiles));
+  const headings = new Map<string, Set<string>>();
+  await scanPages(layout.wiki, pages, {
+    concurrency: options.concurrency ?? 8,
+    headings,
+    visit: (page, scanned) => checker.visit(page, scanned, headings),
+  });
+  checker.finish(headings);
   const onDisk = new Set([
     ...rawFiles.map((file) => `raw/${file}`),
     ...wikiFiles.map((file) => `wiki/${file}`),
   ]);
-  const problems = [
-    ...links.problems,
-    ...checkOrphans(pages, links.linkedTo),
-    ...checkFiles(db, onDisk),
+  const found: Found[] = [
+    ...checker.found,
+    ...[...checkOrphans(pages, checker.linkedTo), ...checkFiles(db, onDisk)].map((problem) => ({
+      problem,
+      line: 0,
+    })),
   ];
   if (!writerActive) {
-    problems.push(...await checkStaging(layout), ...checkRegistryQueues(db));
+    for (const problem of [...await checkStaging(layout), ...checkRegistryQueues(db)]) {
+      found.push({ problem, line: 0 });
+    }
   }
-  // A stable sort keeps line order within a page and registry order within a path.
-  return { problems: problems.sort(compareProblems) };
+  // By kind, path and line; a stable sort keeps registry order within a path.
+  found.sort((a, b) => compareProblems(a.problem, b.problem) || a.line - b.line);
+  return { problems: found.map((f) => f.problem) };
 }
