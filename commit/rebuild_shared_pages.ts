@@ -17,7 +17,7 @@
  *
  * When a concept page appears or disappears, the pages of the concepts it
  * shares documents with list it (or should) under "Related concepts", and
- * so does the concept list of its first letter (`index/concepts-<b>.md`),
+ * so does the concept list of its stretch of the alphabet (`index/concepts-<n>.md`),
  * so they are queued too — durably, before any page of the chunk changes,
  * so that a crash in between cannot leave a link pointing at a page that is
  * gone. (The commit marker queues the document index's volume of every
@@ -30,7 +30,6 @@ import { basename, dirname } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { crashPoint } from "../core/crash_point.ts";
 import {
-  conceptBucket,
   conceptListPage,
   conceptPage,
   INDEX_PAGE,
@@ -47,6 +46,7 @@ import {
   writeFiles,
 } from "../core/durable_fs.ts";
 import { coOccurringConcepts, isLivePage, renderConceptPage } from "./pages/render_concept_page.ts";
+import { conceptListOf, cutConceptList } from "./pages/concept_lists.ts";
 import { renderConceptListPage } from "./pages/render_concept_list_page.ts";
 import { renderIndexPage } from "./pages/render_index_page.ts";
 import { renderLogPage } from "./pages/render_log_page.ts";
@@ -65,7 +65,7 @@ async function readIfExists(path: string): Promise<string | null> {
 
 const CONCEPT_PAGE = /^wiki\/concepts\/([^/]+)\.md$/;
 const VOLUME_PAGE = /^wiki\/index\/documents-(\d+)\.md$/;
-const CONCEPT_LIST_PAGE = /^wiki\/index\/concepts-([^/]+)\.md$/;
+const CONCEPT_LIST_PAGE = /^wiki\/index\/concepts-(\d+)\.md$/;
 
 /** Renders one shared page; null means the page should not exist. */
 function renderSharedPage(
@@ -80,7 +80,7 @@ function renderSharedPage(
   const volume = VOLUME_PAGE.exec(page);
   if (volume) return renderVolumePage(concepts.db, Number(volume[1]));
   const list = CONCEPT_LIST_PAGE.exec(page);
-  if (list) return renderConceptListPage(concepts.db, list[1], concepts.rule);
+  if (list) return renderConceptListPage(concepts.db, Number(list[1]), concepts.rule);
   throw new Error(`Unknown shared page '${page}' in the rebuild queue`);
 }
 
@@ -97,7 +97,15 @@ export const REBUILD_CHUNK = 256;
 async function rebuildChunk(
   layout: KbLayout,
   concepts: ConceptLookup,
-  chunk: { pages: string[]; seen: Set<string>; parents: Set<string>; files: PublishedFile[] },
+  chunk: {
+    pages: string[];
+    /** Pages queued (to render, or rendered) in this rebuild. */
+    seen: Set<string>;
+    /** Pages rendered in this rebuild. */
+    rendered: Set<string>;
+    parents: Set<string>;
+    files: PublishedFile[];
+  },
 ): Promise<string[]> {
   const { db } = concepts;
   const tmpDir = `${layout.staging}/pages`;
@@ -108,10 +116,29 @@ async function rebuildChunk(
   const encoder = new TextEncoder();
   for (const [i, page] of chunk.pages.entries()) {
     const path = layout.resolve(page);
+    const list = CONCEPT_LIST_PAGE.exec(page);
+    if (list) {
+      // A list grown too long is cut first, durably, with its new parts
+      // queued: the page is then rendered with its shorter stretch, and the
+      // index, which links every list, again if it was rendered already.
+      inTransaction(db, () => {
+        const added = cutConceptList(db, Number(list[1]), concepts.rule).map(conceptListPage);
+        if (added.length === 0) return;
+        queueSharedPages(db, [...added, INDEX_PAGE]);
+        related.push(...added);
+        for (const other of added) chunk.seen.add(other);
+        if (chunk.rendered.has(INDEX_PAGE) || !chunk.seen.has(INDEX_PAGE)) {
+          chunk.rendered.delete(INDEX_PAGE);
+          chunk.seen.add(INDEX_PAGE);
+          related.push(INDEX_PAGE);
+        }
+      });
+    }
+    chunk.rendered.add(page);
     const text = renderSharedPage(concepts, page, existing[i]);
     const concept = CONCEPT_PAGE.exec(page);
     if (concept && isLivePage(existing[i]) !== isLivePage(text)) {
-      const list = conceptListPage(conceptBucket(concept[1]));
+      const list = conceptListPage(conceptListOf(db, concept[1]));
       const others = coOccurringConcepts(db, concept[1]).map(conceptPage);
       for (const other of [list, ...others]) {
         if (!chunk.seen.has(other)) {
@@ -155,10 +182,12 @@ export async function rebuildSharedPages(
   db: DatabaseSync,
   options: RebuildOptions,
 ): Promise<number> {
+  // The index goes last: it links every concept list, which may be cut on the way.
   const queued = rows<{ path: string }>(db, "SELECT path FROM pending_pages ORDER BY path")
-    .map((row) => row.path);
+    .map((row) => row.path).sort((a, b) => Number(a === INDEX_PAGE) - Number(b === INDEX_PAGE));
   if (queued.length === 0) return 0;
   const seen = new Set(queued);
+  const rendered = new Set<string>();
   const parents = new Set<string>();
   const files: PublishedFile[] = [];
   const concepts = new ConceptLookup(db, options.rule);
@@ -166,7 +195,9 @@ export async function rebuildSharedPages(
   for (let start = 0; start < queued.length;) {
     const pages = queued.slice(start, start + REBUILD_CHUNK);
     start += pages.length;
-    queued.push(...await rebuildChunk(layout, concepts, { pages, seen, parents, files }));
+    queued.push(
+      ...await rebuildChunk(layout, concepts, { pages, seen, rendered, parents, files }),
+    );
   }
   for (const parent of [...parents].sort()) syncDirectory(parent);
   inTransaction(db, () => {
@@ -175,14 +206,16 @@ export async function rebuildSharedPages(
     recordFiles(db, files);
   });
   removeIfExists(`${layout.staging}/pages`);
-  return queued.length;
+  return seen.size;
 }
 
 /** Queues shared pages for the next rebuild (outside a commit marker, e.g. at init). */
 export function queueSharedPages(db: DatabaseSync, pages: string[]): void {
   if (pages.length === 0) return;
-  inTransaction(db, () => {
-    const queue = statement(db, "INSERT OR IGNORE INTO pending_pages (path) VALUES (?)");
-    for (const page of pages) queue.run(page);
-  });
+  const queue = () => {
+    const insert = statement(db, "INSERT OR IGNORE INTO pending_pages (path) VALUES (?)");
+    for (const page of pages) insert.run(page);
+  };
+  if (db.isTransaction) queue();
+  else inTransaction(db, queue);
 }

@@ -8,7 +8,7 @@
  * <kb>/wiki/AGENTS.md              conventions of the wiki (user-editable)
  * <kb>/wiki/index.md, log.md       derived from the registry
  * <kb>/wiki/index/documents-<n>.md every document of volume n (derived)
- * <kb>/wiki/index/concepts-<b>.md  every concept page of bucket b (derived)
+ * <kb>/wiki/index/concepts-<n>.md  an alphabetical stretch of the concept pages (derived)
  * <kb>/wiki/sources/<name>.md      full text as markdown
  * <kb>/wiki/summaries/<name>.md    front matter + summary + outline
  * <kb>/wiki/concepts/<slug>.md     one page per concept
@@ -91,24 +91,9 @@ export function volumePage(n: number): string {
   return `wiki/index/documents-${String(n).padStart(3, "0")}.md`;
 }
 
-/** The buckets of the concept lists: one per letter, digits, then everything else. */
-export const CONCEPT_BUCKETS: readonly string[] = [
-  ..."abcdefghijklmnopqrstuvwxyz",
-  "0-9",
-  "other",
-];
-
-/** Returns the bucket of the concept list that holds concept `slug`. */
-export function conceptBucket(slug: string): string {
-  const first = slug[0] ?? "";
-  if (first >= "a" && first <= "z") return first;
-  if (first >= "0" && first <= "9") return "0-9";
-  return "other";
-}
-
-/** Returns the kb-relative path of the index page listing the concepts of `bucket`. */
-export function conceptListPage(bucket: string): string {
-  return `wiki/index/concepts-${bucket}.md`;
+/** Returns the kb-relative path of the index page listing concepts, number `id` (see `concept_lists.ts`). */
+export function conceptListPage(id: number): string {
+  return `wiki/index/concepts-${String(id).padStart(3, "0")}.md`;
 }
 
 /** Returns the wikilink target of a kb-relative wiki page (`wiki/x/y.md` → `x/y`). */

@@ -20,6 +20,8 @@
  *   spelling; kept by triggers on `document_concepts`, so that "does this
  *   concept have a page", its label and "the most connected concepts" are
  *   index lookups, not scans of every document naming the concept.
+ * - `concept_lists`: where each alphabetical concept list of the index
+ *   starts (see `commit/pages/concept_lists.ts`).
  * - `files`: the size of every file Quire wrote under `raw/` and `wiki/`
  *   (written by the commit marker and the shared-page rebuild).
  * - `counters`: running totals kept by triggers (documents, their bytes,
@@ -177,42 +179,17 @@ export const MIGRATIONS: readonly string[] = [
     UPDATE counters SET value = value - old.bytes + new.bytes
       WHERE name = 'disk_bytes' AND value >= 0;
   END;
-  -- The index is now split (index.md, index/documents-<n>.md, and
-  -- index/concepts-<bucket>.md): queue every part for a knowledge base
-  -- that has documents, so the next change session writes them.
+  -- The concept lists of the index: list n holds the concept pages from
+  -- slug \`first\` up to the next list's first slug (see concept_lists.ts).
+  CREATE TABLE concept_lists (id INTEGER PRIMARY KEY, first TEXT NOT NULL UNIQUE);
+  INSERT INTO concept_lists (id, first) VALUES (1, '');
+  -- The index is now split (index.md, index/documents-<n>.md and
+  -- index/concepts-<n>.md): queue every part for a knowledge base that has
+  -- documents, so the next change session writes them.
   INSERT OR IGNORE INTO pending_pages (path)
     SELECT DISTINCT printf('wiki/index/documents-%03d.md', (id - 1) / 1000 + 1) FROM documents;
   INSERT OR IGNORE INTO pending_pages (path)
-    SELECT column1 FROM (VALUES
-      ('wiki/index.md'),
-      ('wiki/index/concepts-a.md'),
-      ('wiki/index/concepts-b.md'),
-      ('wiki/index/concepts-c.md'),
-      ('wiki/index/concepts-d.md'),
-      ('wiki/index/concepts-e.md'),
-      ('wiki/index/concepts-f.md'),
-      ('wiki/index/concepts-g.md'),
-      ('wiki/index/concepts-h.md'),
-      ('wiki/index/concepts-i.md'),
-      ('wiki/index/concepts-j.md'),
-      ('wiki/index/concepts-k.md'),
-      ('wiki/index/concepts-l.md'),
-      ('wiki/index/concepts-m.md'),
-      ('wiki/index/concepts-n.md'),
-      ('wiki/index/concepts-o.md'),
-      ('wiki/index/concepts-p.md'),
-      ('wiki/index/concepts-q.md'),
-      ('wiki/index/concepts-r.md'),
-      ('wiki/index/concepts-s.md'),
-      ('wiki/index/concepts-t.md'),
-      ('wiki/index/concepts-u.md'),
-      ('wiki/index/concepts-v.md'),
-      ('wiki/index/concepts-w.md'),
-      ('wiki/index/concepts-x.md'),
-      ('wiki/index/concepts-y.md'),
-      ('wiki/index/concepts-z.md'),
-      ('wiki/index/concepts-0-9.md'),
-      ('wiki/index/concepts-other.md'))
+    SELECT column1 FROM (VALUES ('wiki/index.md'), ('wiki/index/concepts-001.md'))
     WHERE EXISTS (SELECT 1 FROM documents);
   `,
 ];

@@ -1,7 +1,7 @@
 /**
  * The split index: `index.md` (counts, recent documents, top concepts, links
  * to the rest), volumes of 1,000 documents (`index/documents-<n>.md`) and
- * concept lists by first letter (`index/concepts-<b>.md`). Every document
+ * alphabetical concept lists of at most 400 (`index/concepts-<n>.md`). Every document
  * is at most two links from `index.md`, lint stays clean, and a batch queues
  * only the parts it touched.
  */
@@ -11,6 +11,8 @@ import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { openRegistry } from "../core/registry.ts";
 import { ConceptLookup } from "../commit/pages/concept_pages.ts";
+import { conceptListOf, conceptLists, cutConceptList } from "../commit/pages/concept_lists.ts";
+import { renderConceptListPage } from "../commit/pages/render_concept_list_page.ts";
 import { renderIndexPage } from "../commit/pages/render_index_page.ts";
 import { renderVolumePage } from "../commit/pages/render_volume_page.ts";
 import { HARBOUR_WORDS, runQuire, runQuireJson, tempDir, writeFiles } from "./_helpers.ts";
@@ -87,6 +89,30 @@ Deno.test("renderIndexPage() links one volume per 1,000 ids, and renderVolumePag
   }
 });
 
+Deno.test("a concept list grown past 400 entries is cut into lists of 200, all linked from the index", async () => {
+  await using dir = await tempDir();
+  const db = openRegistry(join(dir.path, "registry.db"), { create: true });
+  try {
+    const insert = db.prepare("INSERT INTO concepts (slug, documents, prominent) VALUES (?, 2, 0)");
+    for (let i = 0; i < 450; i++) insert.run(`c${String(i).padStart(3, "0")}`);
+    db.prepare("INSERT INTO concepts (slug, documents, prominent) VALUES ('c100x', 1, 0)").run();
+    assert.deepEqual(cutConceptList(db, 1, RULE), [2, 3]);
+    assert.deepEqual(cutConceptList(db, 1, RULE), []);
+    const lists = conceptLists(db);
+    assert.deepEqual(lists.map((l) => [l.id, l.first]), [[1, ""], [2, "c200"], [3, "c400"]]);
+    const page = (id: number) => links(renderConceptListPage(db, id, RULE)!).slice(1);
+    assert.equal(page(1).length, 200);
+    assert.equal(page(1)[0], "concepts/c000");
+    assert.ok(!page(1).includes("concepts/c100x")); // one document: no page, not listed
+    assert.deepEqual([page(2).length, page(3).length], [200, 50]);
+    assert.equal(conceptListOf(db, "c399"), 2);
+    const index = renderIndexPage(new ConceptLookup(db, RULE));
+    for (const id of [1, 2, 3]) assert.match(index, new RegExp(`\\[\\[index/concepts-00${id}\\|`));
+  } finally {
+    db.close();
+  }
+});
+
 Deno.test("a batch queues only the index volume of its documents and the concept lists that change", async () => {
   await using dir = await tempDir();
   const kb = join(dir.path, "kb");
@@ -109,11 +135,12 @@ Deno.test("a batch queues only the index volume of its documents and the concept
   // Its volume, and the lists of the letters of its new concept pages; no other.
   assert.ok(index.includes("wiki/index.md"), queued.join(", "));
   assert.ok(index.includes("wiki/index/documents-001.md"), queued.join(", "));
-  assert.ok(index.includes("wiki/index/concepts-q.md"), queued.join(", "));
-  assert.deepEqual(
-    index.filter((p) => !/^wiki\/index(\.md|\/documents-001\.md|\/concepts-[qz]\.md)$/.test(p)),
-    [],
-  );
+  assert.ok(index.includes("wiki/index/concepts-001.md"), queued.join(", "));
+  assert.deepEqual(index, [
+    "wiki/index.md",
+    "wiki/index/concepts-001.md",
+    "wiki/index/documents-001.md",
+  ]);
   assert.equal((await runQuire(["--kb", kb, "recover"])).code, 0);
   const lint = await runQuireJson<{ problems: unknown[] }>(["--kb", kb, "lint"]);
   assert.deepEqual(lint.json.problems, []);

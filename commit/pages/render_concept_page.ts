@@ -32,7 +32,7 @@ export const END_MARK = "<!-- quire:end -->";
 const RELATED_LIMIT = 10;
 
 /** Documents sampled to find a concept's related concepts. */
-export const RELATED_SAMPLE = 200;
+export const RELATED_SAMPLE = 100;
 
 /** Most documents listed on one concept page. */
 export const CONCEPT_PAGE_DOCUMENTS = 100;

@@ -8,31 +8,26 @@
  *   (`index/documents-<n>.md`, 1,000 documents each, see
  *   `render_volume_page.ts`): every document is two links away;
  * - the {@linkcode TOP_CONCEPTS} most connected concepts, and a link to
- *   every bucket of the concept index (`index/concepts-<letter>.md`, see
- *   `render_concept_list_page.ts`);
+ *   every alphabetical list of the concept index (`index/concepts-<n>.md`,
+ *   at most 400 concepts each, see `concept_lists.ts`);
  * - the saved explorations.
  *
  * Each part is read with indexed lookups (newest ids, the first and last
  * document of each volume, the top of the `concepts` table by document
- * count), so rendering it costs about the same at 100 documents and at
- * 100,000 (one line more per 1,000 documents). A pure function of the
- * registry.
+ * count, the `concept_lists` table), so rendering it costs about the same at
+ * 100 documents and at 100,000 (one line more per 1,000 documents, one link
+ * more per 200 to 400 concept pages). A pure function of the registry.
  *
  * @module
  */
 
 import type { DatabaseSync } from "node:sqlite";
-import {
-  CONCEPT_BUCKETS,
-  conceptListPage,
-  pageLink,
-  volumeOf,
-  volumePage,
-} from "../../core/layout.ts";
+import { conceptListPage, pageLink, volumeOf, volumePage } from "../../core/layout.ts";
 import { inlineText, wikilink } from "../../core/markdown.ts";
 import { row, rows } from "../../core/registry.ts";
 import type { ConceptLookup } from "./concept_pages.ts";
-import { hasBucketConcepts } from "./render_concept_list_page.ts";
+import { conceptLists } from "./concept_lists.ts";
+import { conceptListLabel } from "./render_concept_list_page.ts";
 import { volumeIds } from "./render_volume_page.ts";
 
 /** Documents listed under "Recent documents". */
@@ -136,9 +131,10 @@ export function renderIndexPage(concepts: ConceptLookup): string {
         })`,
       );
     }
-    const buckets = CONCEPT_BUCKETS.filter((b) => hasBucketConcepts(db, b, rule))
-      .map((b) => wikilink(pageLink(conceptListPage(b)), b));
-    lines.push("", `Every concept with a page, by first letter: ${buckets.join(" · ")}`);
+    const lists = conceptLists(db).map((list) =>
+      wikilink(pageLink(conceptListPage(list.id)), conceptListLabel(list.first))
+    );
+    lines.push("", `Every concept with a page, in alphabetical lists: ${lists.join(" · ")}`);
   }
   const explorations = rows<{ name: string; question: string }>(
     db,
