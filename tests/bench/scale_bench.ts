@@ -7,10 +7,10 @@
  *   files, see `_bench_corpus.ts`), added in batches of 10,000 with
  *   `add DIR --jobs 2 --quiet`: the rate and maximum RSS of each batch.
  * - **Adding 100 documents** (whole process: startup, recovery check,
- *   prepare, commit, shared-page rebuild; default `--jobs 1`), three times
- *   at each size with a different set of 100 new documents: into a fresh
- *   empty knowledge base, and into the grown one (which so gains 300
- *   documents at each size, less than 3%). Targets: 10,000 / empty at most
+ *   prepare, commit, shared-page rebuild; default `--jobs 1`), five times at
+ *   each size, each time a new set of 100, into the grown knowledge base
+ *   (which so gains 500 documents at each size, 5% at 10,000), each paired
+ *   with an add into a fresh empty one, pairs in alternating order. Targets: 10,000 / empty at most
  *   {@linkcode RATIO_10K}, 100,000 / empty at most {@linkcode RATIO_100K}.
  * - **Read commands** at 10,000 and 100,000 (whole process, median of five,
  *   maximum RSS): `status` (target {@linkcode STATUS_TARGET_MS} ms),
@@ -35,6 +35,8 @@ import { LARGE_KB_SIZES } from "./_large_kb.ts";
 export const RATIO_10K = 1.15;
 /** Largest acceptable ratio: adding 100 documents into 100,000 over into an empty kb. */
 export const RATIO_100K = 1.3;
+/** Timed adds of 100 documents at each size (and as many into empty knowledge bases). */
+const REPS = 5;
 /** Longest acceptable `status` on 10,000 documents, whole process. */
 export const STATUS_TARGET_MS = 150;
 
@@ -79,35 +81,33 @@ export async function benchScale(options: BenchOptions = {}): Promise<string[]> 
   const root = await Deno.makeTempDir({ prefix: "quire-bench-scale-" });
   const kb = join(root, "kb");
   try {
-    // The sets of new documents, written once; each timed add uses one.
-    const sets: string[] = [];
-    for (let s = 0; s < 3 * (stages.length + 1); s++) {
-      const dir = join(root, `new-${s}`);
-      await writeTextCorpus(dir, {
-        count: add,
-        seed: 7000 + s,
-        prefix: `new${s}`,
-        ...LARGE_KB_SIZES,
-      });
-      sets.push(dir);
-    }
+    // Each timed add uses a set of new documents of its own, written just before.
     let nextSet = 0;
     const addInto = async (target: string): Promise<number> => {
-      const run = await runCli(["--kb", target, "add", sets[nextSet++], "--quiet"], {
-        measure: true,
+      const dir = join(root, `new-${nextSet}`);
+      await writeTextCorpus(dir, {
+        count: add,
+        seed: 7000 + nextSet,
+        prefix: `new${nextSet++}`,
+        ...LARGE_KB_SIZES,
       });
+      const run = await runCli(["--kb", target, "add", dir, "--quiet"], { measure: true });
+      await removeTree(dir);
       return run.ms;
     };
-    const emptyAdds: number[] = [];
-    for (let rep = 0; rep < 3; rep++) {
-      const empty = join(root, `empty-${rep}`);
+    /** One add into a fresh empty knowledge base. */
+    const addIntoEmpty = async (): Promise<number> => {
+      const empty = join(root, "empty");
       await runCli(["init", empty]);
-      emptyAdds.push(await addInto(empty));
-      await removeTree(empty);
-    }
+      try {
+        return await addInto(empty);
+      } finally {
+        await removeTree(empty);
+      }
+    };
 
     const build: { after: number; ms: number; rss: number }[] = [];
-    const adds: { documents: number; ms: number[] }[] = [];
+    const adds: { documents: number; ms: number[]; empty: number[] }[] = [];
     const reads: ReadFigures[] = [];
     let documents = 0;
     let batchIndex = 0;
@@ -135,10 +135,16 @@ export async function benchScale(options: BenchOptions = {}): Promise<string[]> 
         await removeTree(dir);
         batchIndex++;
       }
+      // Pairs in alternating order, so that drift in the host's speed hits both alike.
       const ms: number[] = [];
-      for (let rep = 0; rep < 3; rep++) ms.push(await addInto(kb));
-      documents += 3 * add;
-      adds.push({ documents: stage, ms });
+      const empty: number[] = [];
+      for (let rep = 0; rep < REPS; rep++) {
+        if (rep % 2 === 0) empty.push(await addIntoEmpty());
+        ms.push(await addInto(kb));
+        if (rep % 2 === 1) empty.push(await addIntoEmpty());
+      }
+      documents += REPS * add;
+      adds.push({ documents: stage, ms, empty });
       const rare = fileTags("kb0", 7).unique;
       reads.push({
         documents,
@@ -150,9 +156,8 @@ export async function benchScale(options: BenchOptions = {}): Promise<string[]> 
       });
     }
 
-    const empty = median(emptyAdds);
     const ratioLine = (i: number, target: number) => {
-      const ratio = median(adds[i].ms) / empty;
+      const ratio = median(adds[i].ms) / median(adds[i].empty);
       return `${fixed(ratio, 2)} (target ≤ ${target}: ${ratio <= target ? "met" : "**missed**"})`;
     };
     const buildMs = build.reduce((s, b) => s + b.ms, 0);
@@ -177,14 +182,16 @@ export async function benchScale(options: BenchOptions = {}): Promise<string[]> 
         ]),
       ),
       "",
-      `Adding ${add} new documents (whole process, default --jobs 1, median of 3): into an empty ` +
-      `knowledge base ${fixed(empty, 0)} ms (${emptyAdds.map((m) => fixed(m, 0)).join(", ")}).`,
+      `Adding ${add} new documents (whole process, default --jobs 1; each time a new set), ` +
+      `${REPS} times at each size, each paired with an add into a fresh empty knowledge base ` +
+      "(pairs in alternating order):",
       "",
       ...markdownTable(
-        ["knowledge base", `add ${add}, median (runs)`, "× empty"],
+        ["knowledge base", `add ${add}: median (runs)`, "into empty: median (runs)", "× empty"],
         adds.map((a, i) => [
           `${a.documents.toLocaleString("en-US")} documents`,
           `${fixed(median(a.ms), 0)} ms (${a.ms.map((m) => fixed(m, 0)).join(", ")})`,
+          `${fixed(median(a.empty), 0)} ms (${a.empty.map((m) => fixed(m, 0)).join(", ")})`,
           ratioLine(i, i === 0 ? RATIO_10K : RATIO_100K),
         ]),
       ),
