@@ -59,6 +59,13 @@ function withFollowSymlinks(command: Command): Command {
   );
 }
 
+function parseCount(value: string): number {
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new InvalidArgumentError("expected a whole number");
+  }
+  return Number(value);
+}
+
 /** Adds the prepare options shared by add, sync, watch and recompile. */
 function withBatchOptions(command: Command): Command {
   return command
@@ -246,8 +253,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action((_flags, command: Command) => run(() => lintCommand(globals(command)))());
 
   program.command("list")
-    .description("list documents: name, type, size, added")
-    .action((_flags, command: Command) => run(() => listCommand(globals(command)))());
+    .description("list documents by name: name, type, size, added")
+    .option("--limit <n>", "at most N documents (default: all)", parseCount)
+    .option("--offset <n>", "skip the first N documents", parseCount, 0)
+    .action((flags: { limit?: number; offset: number }, command: Command) =>
+      run(() => listCommand(flags, globals(command)))()
+    );
 
   program.command("status")
     .description("counts, size on disk, pending journals, last operation")

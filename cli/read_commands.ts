@@ -41,13 +41,20 @@ async function notePendingRecovery(layout: KbLayout, db: DatabaseSync): Promise<
   }
 }
 
-/** `quire list`. */
-export async function listCommand(options: GlobalOptions): Promise<number> {
+/**
+ * `quire list [--limit N] [--offset N]`: documents ordered by name; a page of
+ * them costs the same however many there are (the name index is read from
+ * the offset on).
+ */
+export async function listCommand(
+  flags: { limit?: number; offset?: number },
+  options: GlobalOptions,
+): Promise<number> {
   const layout = locateKnowledgeBase(options);
   const db = openKbRegistry(layout, { readOnly: true });
   let documents;
   try {
-    documents = listDocuments(db);
+    documents = listDocuments(db, { limit: flags.limit, offset: flags.offset });
     await notePendingRecovery(layout, db);
   } finally {
     db.close();
@@ -67,7 +74,11 @@ export async function listCommand(options: GlobalOptions): Promise<number> {
     return EXIT.ok;
   }
   if (documents.length === 0) {
-    say("No documents yet; add some with `quire add PATH`");
+    say(
+      flags.offset
+        ? "No documents past that offset"
+        : "No documents yet; add some with `quire add PATH`",
+    );
     return EXIT.ok;
   }
   const rows = documents.map((d) => [

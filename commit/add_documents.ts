@@ -11,7 +11,9 @@ import type { KbLayout } from "../core/layout.ts";
 import { type DiscoveredInput, discoverInputs } from "../prepare/mod.ts";
 import { openChangeSession } from "./change_session.ts";
 import type { RecoveryReport } from "./recover.ts";
-import { type BatchOptions, type BatchResult, rebuildAfterBatch, runBatch } from "./run_batch.ts";
+import { rebuildAfterBatch } from "./rebuild_after_batch.ts";
+import type { BatchOptions, BatchResult } from "./batch_result.ts";
+import { runBatch } from "./run_batch.ts";
 
 /** The result of `add` (the `--json` shape). */
 export interface AddResult extends BatchResult {

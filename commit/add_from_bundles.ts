@@ -16,7 +16,9 @@ import type { KbLayout } from "../core/layout.ts";
 import { openBundles, type OpenedBundle } from "../prepare/mod.ts";
 import type { AddResult } from "./add_documents.ts";
 import { openChangeSession } from "./change_session.ts";
-import { type BatchOptions, rebuildAfterBatch, runBatch } from "./run_batch.ts";
+import { rebuildAfterBatch } from "./rebuild_after_batch.ts";
+import type { BatchOptions } from "./batch_result.ts";
+import { runBatch } from "./run_batch.ts";
 
 /** Options of {@linkcode addFromBundles}. */
 export interface AddFromBundlesOptions extends BatchOptions {

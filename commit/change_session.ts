@@ -4,7 +4,9 @@
  * holds a symbolic link), opens (and if needed migrates) the registry
  * (refused when it is damaged, or missing while documents exist: see
  * `core/open_kb_registry.ts`), loads the config and runs recovery, in that
- * order; disposing it closes the registry and releases the lock.
+ * order (then, once after the registry upgrade that added file sizes,
+ * measures the files); disposing it closes the registry and releases the
+ * lock.
  *
  * @module
  */
@@ -15,6 +17,7 @@ import type { KbLayout } from "../core/layout.ts";
 import { openKbRegistry } from "../core/open_kb_registry.ts";
 import { Coordinator } from "./coordinator.ts";
 import { acquireExclusiveLock, type ExclusiveLock } from "./lock.ts";
+import { measureFiles } from "./measure_files.ts";
 import { rebuildSharedPages } from "./rebuild_shared_pages.ts";
 import { recoverKnowledgeBase, type RecoveryReport } from "./recover.ts";
 
@@ -61,6 +64,7 @@ export async function openChangeSession(
     const config = await loadConfig(layout.config);
     const rule = config.concepts;
     const recovery = await recoverKnowledgeBase(layout, db, { rule });
+    await measureFiles(layout, db);
     const coordinator = new Coordinator(layout, db, lock);
     const open = db;
     return {

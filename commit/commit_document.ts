@@ -1,20 +1,21 @@
 /**
- * Committing one prepared document: the coordinator-side steps 1–3 of the
- * add pipeline (dedup check, final name, per-document pages with the source
- * page's links resolved (resolve_links.ts), touched paths), then one
- * {@linkcode Coordinator.apply} for steps 4–7.
+ * Planning the commit of one prepared document: the coordinator-side steps
+ * 1–3 of the add pipeline (dedup check, final name, per-document pages with
+ * the source page's links resolved (resolve_links.ts) and the summary's
+ * "Linked from" block, touched paths). The plan is applied with the rest of its group by
+ * `commit_group.ts`; the summary page it renders is returned as text, to be
+ * written and fsynced together with the group's other summaries.
  *
  * @module
  */
 
-import { join } from "node:path";
 import { timestamp } from "../core/clock.ts";
-import { exists, removeIfExists, writeFileDurably } from "../core/durable_fs.ts";
+import { exists, removeIfExists } from "../core/durable_fs.ts";
 import { conceptPage, documentPages, INDEX_PAGE, type KbLayout, LOG_PAGE } from "../core/layout.ts";
 import { safeName, uniqueName } from "../core/naming.ts";
 import { documentConcepts, isNameTaken } from "../core/queries.ts";
+import { type StagedDocument, stagedFiles } from "../core/types.ts";
 import { recordedLinks, storedLinks } from "../core/wiki_links.ts";
-import type { StagedDocument } from "../core/types.ts";
 import type { ChangeSession } from "./change_session.ts";
 import { decideDedup } from "./decide_dedup.ts";
 import type { MutationPlan, PathChange } from "./mutation_plan.ts";
@@ -38,21 +39,36 @@ export type DocumentOutcome =
   /** A symlink in a walked folder whose target is outside it (not followed). */
   | { kind: "skipped"; source: string; reason: "outside-folder"; target: string };
 
+/** A document ready to be committed with its group. */
+export interface PlannedDocument {
+  plan: MutationPlan;
+  /** What to report once it commits. */
+  outcome: DocumentOutcome & { kind: "added" | "updated" };
+  /** The summary page to write (absolute staged path) before the group is applied. */
+  summary: { path: string; data: string };
+}
+
 function relative(layout: KbLayout, absolute: string): string {
   return absolute.slice(layout.root.length + 1).split(/[\\/]/).join("/");
 }
 
 /**
  * Chooses a new document's name: its hint made safe, then made unique. A name
- * is taken by a registry row, or by any file at one of its pages' paths (a
- * file Quire does not know about is never overwritten).
+ * is taken by a registry row, by a document of the same group (`taken`,
+ * lowercase), or by any file at one of its pages' paths (a file Quire does
+ * not know about is never overwritten).
  */
-function chooseName(session: ChangeSession, hint: string, ext: string): string {
+function chooseName(
+  session: ChangeSession,
+  staged: StagedDocument,
+  taken: Set<string>,
+): string {
   const { layout, db } = session;
-  return uniqueName(safeName(hint), (name) => {
-    const pages = documentPages(name, ext);
-    return isNameTaken(db, name) || exists(layout.resolve(pages.raw)) ||
-      exists(layout.resolve(pages.source)) || exists(layout.resolve(pages.summary));
+  return uniqueName(safeName(staged.nameHint), (name) => {
+    const pages = documentPages(name, staged.document.ext);
+    return taken.has(name.toLowerCase()) || isNameTaken(db, name) ||
+      exists(layout.resolve(pages.raw)) || exists(layout.resolve(pages.source)) ||
+      exists(layout.resolve(pages.summary));
   });
 }
 
@@ -76,20 +92,28 @@ function firstBytes(text: string, maxBytes: number): string {
   return new TextDecoder().decode(bytes.subarray(0, maxBytes), { stream: true });
 }
 
-/** Options of {@linkcode commitStagedDocument}. */
-export interface CommitDocumentOptions {
+/** Options of {@linkcode planStagedDocument}. */
+export interface PlanDocumentOptions {
   /** Replace the document with this source even if its content is unchanged. @default false */
   force?: boolean;
-  /** Sources of the batch's inputs still to come (see resolve_links.ts). @default none */
+  /** Names (lowercase) chosen by earlier documents of the same group; the new name is added. */
+  taken?: Set<string>;
+  /** Sources of the batch's inputs not committed yet (see resolve_links.ts). @default none */
   pending?: ReadonlySet<string>;
 }
 
-/** Renders the document's pages, plans the mutation and applies it. */
-export function commitStagedDocument(
+/**
+ * Decides what a prepared document is (new, an update, a duplicate), chooses
+ * its name, renders its summary and plans its mutation. A duplicate's staging
+ * is removed and it is returned as skipped. Its group must not hold another
+ * document with the same source or content (the caller closes the group
+ * first), so that deciding against the registry alone is exact.
+ */
+export function planStagedDocument(
   session: ChangeSession,
   staged: StagedDocument,
-  options: CommitDocumentOptions = {},
-): DocumentOutcome {
+  options: PlanDocumentOptions = {},
+): PlannedDocument | (DocumentOutcome & { kind: "skipped" }) {
   const { layout, db } = session;
   let decision = decideDedup(db, staged.source, staged.hash);
   if (
@@ -98,7 +122,7 @@ export function commitStagedDocument(
     decision = { kind: "update", existing: decision.existing };
   }
   if (decision.kind === "duplicate") {
-    removeIfExists(staged.stagingDir);
+    removeStagedFiles(staged);
     return {
       kind: "skipped",
       source: staged.source,
@@ -107,7 +131,9 @@ export function commitStagedDocument(
     };
   }
   const old = decision.kind === "update" ? decision.existing : undefined;
-  const name = old?.name ?? chooseName(session, staged.nameHint, staged.document.ext);
+  const taken = options.taken ?? new Set<string>();
+  const name = old?.name ?? chooseName(session, staged, taken);
+  taken.add(name.toLowerCase());
   const now = timestamp();
   const addedAt = old?.addedAt ?? now;
   const pages = documentPages(name, staged.document.ext);
@@ -125,8 +151,9 @@ export function commitStagedDocument(
     compiled: staged.compiled,
     linkProminent: session.config.concepts.prominentMakesPage,
   });
-  const sourcePath = join(staged.stagingDir, staged.sourceFile);
-  let sourceText = Deno.readTextFileSync(sourcePath);
+
+  const files = stagedFiles(staged.stagingDir, staged.stagingName);
+  let sourceText = Deno.readTextFileSync(files.source);
   let forward: string[] = [];
   if ((staged.document.links ?? []).length > 0) {
     const resolved = resolveLinks(sourceText, staged.document.links ?? [], {
@@ -136,21 +163,17 @@ export function commitStagedDocument(
     }, { db, pending: options.pending });
     sourceText = resolved.markdown;
     forward = resolved.forward;
-    writeFileDurably(sourcePath, sourceText);
+    // Not fsynced here: the group fsyncs every staged file at once (commit_group.ts).
+    Deno.writeTextFileSync(files.source, sourceText);
   }
   const links = recordedLinks(`summaries/${name}`, [body, sourceText]);
   const before = old === undefined ? [] : storedLinks(db, `summaries/${name}`);
   const retitled = old !== undefined && old.title !== staged.document.title;
-  writeFileDurably(
-    join(staged.stagingDir, "summary.md"),
-    body + summaryBacklinksBlock(db, name),
-  );
-
-  const staging = relative(layout, staged.stagingDir);
+  const summary = body + summaryBacklinksBlock(db, name);
   const changes: PathChange[] = [
-    { path: pages.raw, staged: `${staging}/${staged.rawFile}` },
-    { path: pages.source, staged: `${staging}/${staged.sourceFile}` },
-    { path: pages.summary, staged: `${staging}/summary.md` },
+    { path: pages.raw, staged: relative(layout, files.raw) },
+    { path: pages.source, staged: relative(layout, files.source) },
+    { path: pages.summary, staged: relative(layout, files.summary) },
   ];
   if (old !== undefined && old.ext !== staged.document.ext) {
     changes.push({ path: documentPages(old.name, old.ext).raw, staged: null });
@@ -161,7 +184,9 @@ export function commitStagedDocument(
   const plan: MutationPlan = {
     kind: op,
     target: name,
-    staging,
+    // The staged files are renamed away when the plan commits; what a failed
+    // plan leaves goes with the batch's staging directory.
+    staging: null,
     changes,
     record: {
       op: "put-document",
@@ -190,15 +215,24 @@ export function commitStagedDocument(
       INDEX_PAGE,
       LOG_PAGE,
       ...[...concepts].sort().map(conceptPage),
-      ...backlinkPages(db, before, links, retitled),
+      ...backlinkPages(before, links, retitled),
     ],
   };
-  session.coordinator.apply(plan);
   return {
-    kind: old === undefined ? "added" : "updated",
-    name,
-    hash: staged.hash,
-    source: staged.source,
-    ...(forward.length > 0 ? { forward } : {}),
+    plan,
+    outcome: {
+      kind: old === undefined ? "added" : "updated",
+      name,
+      hash: staged.hash,
+      source: staged.source,
+      ...(forward.length > 0 ? { forward } : {}),
+    },
+    summary: { path: files.summary, data: summary },
   };
+}
+
+/** Removes the staged files of a document that will not be committed. */
+export function removeStagedFiles(staged: StagedDocument): void {
+  const files = stagedFiles(staged.stagingDir, staged.stagingName);
+  for (const file of [files.raw, files.source, files.summary]) removeIfExists(file);
 }

@@ -1,7 +1,10 @@
 /**
  * The commit coordinator: the only writer of a knowledge base. It applies
- * {@linkcode MutationPlan}s one at a time, under the exclusive lock, in the
- * steps described in `commit/mod.ts`.
+ * {@linkcode MutationPlan}s in groups, under the exclusive lock, in the steps
+ * described in `commit/mod.ts`: one journal transaction, one publish pass,
+ * one fsync per touched directory and one commit-marker transaction for the
+ * whole group. Each plan is still all-or-nothing, and a plan that fails is
+ * rolled back alone while the rest of its group commits.
  *
  * @module
  */
@@ -20,9 +23,9 @@ import { exists } from "../core/durable_fs.ts";
 import { deleteJournal, type JournalEntry, journalStatus, writeJournal } from "./journal.ts";
 import type { ExclusiveLock } from "./lock.ts";
 import type { MutationPlan } from "./mutation_plan.ts";
-import { publishChanges } from "./publish.ts";
-import { discardSnapshot, restoreSnapshot, takeSnapshot } from "./snapshot.ts";
-import { writeCommitMarker } from "./write_commit_marker.ts";
+import { publishChanges, syncPublished } from "./publish.ts";
+import { discardSnapshot, restoreSnapshot, syncSnapshots, takeSnapshot } from "./snapshot.ts";
+import { type MarkerItem, writeCommitMarker } from "./write_commit_marker.ts";
 
 /** The coordinator's states; see the transition table in `commit/mod.ts`. */
 export type CoordinatorState =
@@ -33,7 +36,27 @@ export type CoordinatorState =
   | "committed"
   | "failed";
 
-/** Applies mutation plans to one knowledge base, serially. */
+/** A plan of a group that did not commit, and why. It was rolled back. */
+export interface FailedPlan {
+  plan: MutationPlan;
+  error: unknown;
+}
+
+/** What became of a group. */
+export interface GroupOutcome {
+  /** The plans that committed, in group order. */
+  committed: MutationPlan[];
+  /** The plans that failed and were rolled back, in group order. */
+  failed: FailedPlan[];
+  /**
+   * Set when a plan left out of the commit marker could not be rolled back
+   * afterwards: the coordinator is poisoned and the batch must stop (the
+   * plans in `committed` did commit).
+   */
+  rollbackFailed: RollbackFailedError | null;
+}
+
+/** Applies mutation plans to one knowledge base, serially, a group at a time. */
 export class Coordinator {
   #layout: KbLayout;
   #db: DatabaseSync;
@@ -47,48 +70,118 @@ export class Coordinator {
     this.#lock = lock;
   }
 
-  /** The current state (`idle` between mutations, `failed` once poisoned). */
+  /** The current state (`idle` between groups, `failed` once poisoned). */
   get state(): CoordinatorState {
     return this.#state;
   }
 
   /**
    * Applies one mutation: all of it, or (on any error before the commit
-   * marker) none of it. Synchronous: nothing else runs on the main thread
-   * while a mutation is between its journal and its cleanup.
+   * marker) none of it, in which case the error is thrown.
    * @throws {QuireError} `NOT_LOCKED` when the lock is not held.
    * @throws {CoordinatorPoisonedError} after an earlier failure of unknown outcome.
    * @throws {RollbackFailedError} when the mutation failed and so did its rollback.
    */
   apply(plan: MutationPlan): void {
+    const outcome = this.applyGroup([plan]);
+    if (outcome.rollbackFailed !== null) throw outcome.rollbackFailed;
+    if (outcome.failed.length > 0) throw outcome.failed[0].error;
+  }
+
+  /**
+   * Applies a group of mutations whose paths do not overlap, with one commit
+   * marker. Synchronous: nothing else runs on the main thread while a group
+   * is between its journal and its cleanup.
+   * @throws {QuireError} `NOT_LOCKED` when the lock is not held.
+   * @throws {CoordinatorPoisonedError} after an earlier failure of unknown outcome.
+   * @throws {RollbackFailedError} when a rollback failed before the marker
+   *   (nothing committed); the journal rows are kept for recovery.
+   */
+  applyGroup(plans: MutationPlan[]): GroupOutcome {
     this.#assertUsable();
+    const outcome: GroupOutcome = { committed: [], failed: [], rollbackFailed: null };
+    if (plans.length === 0) return outcome;
     const layout = this.#layout;
-    let entry: JournalEntry | undefined;
+    let entries: JournalEntry[];
     try {
-      entry = writeJournal(this.#db, plan, {
+      entries = writeJournal(this.#db, plans, {
         exists: (path) => exists(layout.resolve(path)),
         createdAt: timestamp(),
       });
-      this.#state = "journaled";
-      crashPoint("journal-written");
-
-      takeSnapshot(layout, entry);
+    } catch (error) {
+      // No row was written, so nothing needs undoing.
+      outcome.failed = plans.map((plan) => ({ plan, error }));
+      return outcome;
+    }
+    this.#state = "journaled";
+    crashPoint("journal-written");
+    const all: MarkerItem[] = entries.map((entry, k) => ({ entry, plan: plans[k] }));
+    let items = all;
+    const failed = new Map<MarkerItem, unknown>();
+    const leaveOut = (item: MarkerItem, error: unknown) => {
+      this.#rollBack([item], error);
+      failed.set(item, error);
+    };
+    try {
+      let snapshots = false;
+      for (const item of items) {
+        try {
+          snapshots = takeSnapshot(layout, item.entry) || snapshots;
+        } catch (error) {
+          leaveOut(item, error);
+        }
+      }
+      items = items.filter((item) => !failed.has(item));
+      if (snapshots) syncSnapshots(layout, entries[0]);
       this.#state = "snapshotted";
       crashPoint("snapshot-taken");
 
-      publishChanges(layout, entry);
+      const parents = new Set<string>();
+      for (const item of items) {
+        try {
+          item.files = publishChanges(layout, item.entry, parents);
+        } catch (error) {
+          leaveOut(item, error);
+        }
+      }
+      items = items.filter((item) => !failed.has(item));
+      syncPublished(parents);
       this.#state = "published";
       crashPoint("published");
 
-      // This is the instant where the mutation commits.
-      writeCommitMarker(this.#db, entry, plan, { at: timestamp() });
+      // This is the instant where the group commits.
+      const rejected = writeCommitMarker(this.#db, items, { at: timestamp() });
       this.#state = "committed";
+      for (const { item, error } of rejected) failed.set(item, error);
+      items = items.filter((item) => !failed.has(item));
     } catch (error) {
-      if (this.#rollBack(entry, plan, error)) return;
-      throw error;
+      if (error instanceof RollbackFailedError) throw error;
+      if (!this.#committedAfterAll(items, error)) {
+        this.#rollBack(items, error);
+        for (const item of items) failed.set(item, error);
+        items = [];
+      }
     }
-    crashPoint("committed");
-    this.#cleanUp(entry);
+    outcome.committed = items.map((item) => item.plan);
+    if (items.length > 0) {
+      crashPoint("committed");
+      this.#cleanUp(items.map((item) => item.entry));
+    }
+    // Plans left out of the marker are still journaled as active: undo them now.
+    for (const [item, error] of failed) {
+      if (!this.#poisoned() && journalStatus(this.#db, item.entry.id) === "active") {
+        try {
+          this.#rollBack([item], error);
+        } catch (rollbackError) {
+          if (!(rollbackError instanceof RollbackFailedError)) throw rollbackError;
+          outcome.rollbackFailed = rollbackError;
+        }
+      }
+    }
+    outcome.failed = all.filter((item) => failed.has(item))
+      .map((item) => ({ plan: item.plan, error: failed.get(item) }));
+    if (!this.#poisoned()) this.#state = "idle";
+    return outcome;
   }
 
   #assertUsable(): void {
@@ -107,57 +200,61 @@ export class Coordinator {
   }
 
   /**
-   * Undoes a failed mutation and returns false; returns true if the commit
-   * marker turns out to have committed after all. Poisons the coordinator
-   * when the rollback is impossible.
+   * True when the marker committed although its call reported an error.
+   * Poisons the coordinator when the registry cannot tell.
    */
-  #rollBack(entry: JournalEntry | undefined, plan: MutationPlan, cause: unknown): boolean {
-    if (entry === undefined) {
-      this.#state = "idle";
-      return false;
-    }
-    let status: JournalEntry["status"] | undefined;
+  #committedAfterAll(items: MarkerItem[], cause: unknown): boolean {
+    if (items.length === 0) return false;
     try {
-      status = journalStatus(this.#db, entry.id);
+      return journalStatus(this.#db, items[0].entry.id) === "committed";
     } catch (error) {
       this.#poisonWith(error);
       throw new RollbackFailedError(
-        `Cannot roll back '${plan.target}': the registry cannot tell whether it committed`,
+        `Cannot roll back '${items[0].plan.target}' after '${
+          errorMessage(cause)
+        }': the registry cannot tell whether it committed`,
         { cause: error, hint: "Run `quire recover`" },
       );
     }
-    if (status === "committed") {
-      // The marker committed although its call reported an error: keep it.
-      this.#state = "committed";
-      this.#cleanUp(entry);
-      return true;
-    }
+  }
+
+  /**
+   * Undoes mutations that did not commit (in reverse order) and deletes
+   * their journal rows. Poisons the coordinator when that is impossible; the
+   * rows are then kept for recovery.
+   */
+  #rollBack(items: MarkerItem[], cause: unknown): void {
+    let current: MarkerItem | undefined;
     try {
-      restoreSnapshot(this.#layout, entry);
-      deleteJournal(this.#db, entry.id);
-      this.#state = "idle";
-      return false;
+      for (const item of items.toReversed()) {
+        current = item;
+        restoreSnapshot(this.#layout, item.entry);
+      }
+      deleteJournal(this.#db, items.map((item) => item.entry.id));
     } catch (error) {
       this.#poisonWith(error);
+      const target = (current ?? items[0]).plan.target;
       throw new RollbackFailedError(
-        `Cannot roll back '${plan.target}' after '${errorMessage(cause)}': ${errorMessage(error)}`,
+        `Cannot roll back '${target}' after '${errorMessage(cause)}': ${errorMessage(error)}`,
         { cause: error, hint: "Its journal is kept; run `quire recover` once the cause is fixed" },
       );
     }
   }
 
-  /** Drops rollback copies and staging of a committed mutation, then its journal row. */
-  #cleanUp(entry: JournalEntry): void {
+  /** Drops rollback copies and staging of committed mutations, then their journal rows. */
+  #cleanUp(entries: JournalEntry[]): void {
     try {
-      discardSnapshot(this.#layout, entry);
+      for (const entry of entries) discardSnapshot(this.#layout, entry);
       crashPoint("cleaned");
-      deleteJournal(this.#db, entry.id);
-      this.#state = "idle";
+      deleteJournal(this.#db, entries.map((entry) => entry.id));
     } catch {
       // The change is committed; what is left is garbage that the next
-      // recovery removes (the journal row still says `committed`).
-      this.#state = "idle";
+      // recovery removes (the journal rows still say `committed`).
     }
+  }
+
+  #poisoned(): boolean {
+    return this.#state === "failed";
   }
 
   #poisonWith(error: unknown): void {

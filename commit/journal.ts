@@ -1,14 +1,16 @@
 /**
  * The journal: one row of the registry's `mutations` table per mutation in
- * flight. It is written and made durable (its own transaction, with
- * `synchronous=FULL`) before any official path changes, so that recovery
- * always knows which paths a crashed mutation may have touched and where
- * their rollback copies are.
+ * flight. The rows of a whole group are written and made durable in one
+ * transaction (with `synchronous=FULL`) before any official path changes,
+ * so that recovery always knows which paths a crashed mutation may have
+ * touched and where their rollback copies are. A group shares one rollback
+ * directory; each rollback copy is named after its mutation's place in the
+ * group and its path's place in the mutation (`<k>-<i>`).
  *
  * @module
  */
 
-import { row, rows } from "../core/registry.ts";
+import { inTransaction, row, rows, statement } from "../core/registry.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type { MutationPlan } from "./mutation_plan.ts";
 
@@ -30,7 +32,7 @@ export interface JournalEntry {
   target: string;
   /** kb-relative staging directory to remove once done, or null. */
   staging: string | null;
-  /** kb-relative directory holding this mutation's rollback copies. */
+  /** kb-relative directory holding the rollback copies (shared by the mutations of a group). */
   rollback: string;
   touched: TouchedPath[];
 }
@@ -54,36 +56,47 @@ export interface WriteJournalOptions {
 }
 
 /**
- * Records a mutation as `active`, with the paths it will touch and a rollback
- * location for each one that exists. Durable when it returns.
+ * Records a group of mutations as `active`, each with the paths it will touch
+ * and a rollback location for each one that exists, in one transaction.
+ * Durable when it returns; the entries are in the order of `plans`.
  */
 export function writeJournal(
   db: DatabaseSync,
-  plan: MutationPlan,
+  plans: MutationPlan[],
   options: WriteJournalOptions,
-): JournalEntry {
+): JournalEntry[] {
   const rollback = `.quire/staging/rollback/${crypto.randomUUID()}`;
-  const touched: TouchedPath[] = [];
-  for (const [i, change] of plan.changes.entries()) {
-    const existed = options.exists(change.path);
-    touched.push({
-      path: change.path,
-      staged: change.staged,
-      backup: existed ? `${rollback}/${i}` : null,
-    });
-  }
-  const { lastInsertRowid } = db.prepare(
-    "INSERT INTO mutations (kind, status, target, staging, rollback, touched, created_at) VALUES (?, 'active', ?, ?, ?, ?, ?)",
-  ).run(plan.kind, plan.target, plan.staging, rollback, JSON.stringify(touched), options.createdAt);
-  return {
-    id: Number(lastInsertRowid),
+  const entries = plans.map((plan, k): JournalEntry => ({
+    id: 0,
     kind: plan.kind,
     status: "active",
     target: plan.target,
     staging: plan.staging,
     rollback,
-    touched,
-  };
+    touched: plan.changes.map((change, i) => ({
+      path: change.path,
+      staged: change.staged,
+      backup: options.exists(change.path) ? `${rollback}/${k}-${i}` : null,
+    })),
+  }));
+  inTransaction(db, () => {
+    const insert = statement(
+      db,
+      "INSERT INTO mutations (kind, status, target, staging, rollback, touched, created_at) VALUES (?, 'active', ?, ?, ?, ?, ?)",
+    );
+    for (const entry of entries) {
+      const { lastInsertRowid } = insert.run(
+        entry.kind,
+        entry.target,
+        entry.staging,
+        rollback,
+        JSON.stringify(entry.touched),
+        options.createdAt,
+      );
+      entry.id = Number(lastInsertRowid);
+    }
+  });
+  return entries;
 }
 
 /** Reads every journaled mutation, oldest first. */
@@ -105,15 +118,19 @@ export function journalStatus(db: DatabaseSync, id: number): JournalEntry["statu
 }
 
 /**
- * Deletes a mutation's journal row once nothing of it is left on disk. This
+ * Deletes mutations' journal rows once nothing of them is left on disk. This
  * one write skips its own fsync (`synchronous=NORMAL` for the statement): if
- * it is lost in a crash, recovery finds the row, finds nothing to clean, and
- * deletes it again. The next durable transaction flushes it anyway.
+ * it is lost in a crash, recovery finds the rows, finds nothing to clean, and
+ * deletes them again. The next durable transaction flushes it anyway.
  */
-export function deleteJournal(db: DatabaseSync, id: number): void {
+export function deleteJournal(db: DatabaseSync, ids: number[]): void {
+  if (ids.length === 0) return;
   db.exec("PRAGMA synchronous = NORMAL");
   try {
-    db.prepare("DELETE FROM mutations WHERE id = ?").run(id);
+    inTransaction(db, () => {
+      const drop = statement(db, "DELETE FROM mutations WHERE id = ?");
+      for (const id of ids) drop.run(id);
+    });
   } finally {
     db.exec("PRAGMA synchronous = FULL");
   }

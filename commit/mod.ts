@@ -14,18 +14,31 @@
  *
  * It then builds {@linkcode MutationPlan}s (data: touched paths, staged
  * files, the registry change, the log entry, the shared pages to rebuild)
- * and hands each to {@linkcode Coordinator.apply}, which runs:
+ * and hands them, a **group** at a time, to {@linkcode Coordinator.applyGroup}
+ * (`apply` is a group of one). Every staged file of a group must already be
+ * durable: prepare workers write the originals and source pages, and the
+ * batch runner writes the group's summary pages and then fsyncs every
+ * staged file of the group at once (`commit_group.ts`), so the filesystem
+ * commits them together. The coordinator then runs, for the whole group:
  *
- * 1. `writeJournal`: the `mutations` row, status `active`, with every touched
- *    path and the rollback location of those that exist. Durable.
- * 2. `takeSnapshot`: hard-link rollback copies of existing touched paths.
+ * 1. `writeJournal`: one transaction writes a `mutations` row per plan,
+ *    status `active`, with every touched path and the rollback location of
+ *    those that exist. Durable.
+ * 2. `takeSnapshot`: hard-link rollback copies of existing touched paths
+ *    into the group's rollback directory, fsynced once.
  * 3. `publishChanges`: rename staged files over official paths (or delete
- *    them), fsync the directories.
- * 4. `writeCommitMarker`: one SQLite transaction records the change and
- *    flips the journal row to `committed`. **This is the instant where the
- *    mutation commits.**
+ *    them), then `syncPublished` fsyncs each touched directory once.
+ * 4. `writeCommitMarker`: one SQLite transaction records every plan's change
+ *    and flips their journal rows to `committed`. **This is the instant where
+ *    the group commits.**
  * 5. `discardSnapshot` and `deleteJournal`: drop rollback copies, staging and
- *    the journal row.
+ *    the journal rows.
+ *
+ * So the serial path does a constant number of fsyncs per group: the
+ * journal's, the rollback directory's (only when something is replaced),
+ * one per touched directory, and the marker's. How groups are formed (they
+ * close when the next prepared document is not ready yet, or at a size
+ * bound) is in `run_batch.ts`.
  *
  * After the batch, `rebuildSharedPages` rebuilds the queued shared pages
  * once; then the session releases the lock.
@@ -33,27 +46,44 @@
  * ## States
  *
  * `idle → journaled → snapshotted → published → committed → idle`, plus
- * `failed` (terminal for the process).
+ * `failed` (terminal for the process). A state is the group's.
  *
  * | from | to | by |
  * | --- | --- | --- |
  * | idle | journaled | `writeJournal` |
- * | journaled | snapshotted | `takeSnapshot` |
- * | snapshotted | published | `publishChanges` |
+ * | journaled | snapshotted | `takeSnapshot` (each plan), `syncSnapshots` |
+ * | snapshotted | published | `publishChanges` (each plan), `syncPublished` |
  * | published | committed | `writeCommitMarker` |
  * | committed | idle | `discardSnapshot`, `deleteJournal` |
  * | journaled, snapshotted, published | idle | `restoreSnapshot` (rollback) |
  * | any | failed | a rollback that fails, or a marker whose outcome cannot be read |
  *
+ * ## Crash semantics
+ *
+ * Groups commit in input order, each atomically: a crash before a group's
+ * marker leaves its journal rows `active`, and recovery rolls every plan of
+ * the group back; after the marker, recovery keeps all of them. So after any
+ * crash and recovery, the knowledge base equals the result of committing
+ * exactly the first k inputs, for some k, with nothing of a later input
+ * visible (inputs that failed count as never given). With groups of one
+ * (`QUIRE_GROUP=1`) this is the old "exactly before or after this document".
+ *
  * ## Error handling
  *
- * Any error before the marker rolls the mutation back (`restoreSnapshot`)
- * and is reported for that input; the batch goes on. If the rollback fails,
- * the journal row is kept, the coordinator enters `failed`
+ * A failure of one plan never rolls back the others of its group: **it is
+ * excluded before the group's marker.** A plan whose snapshot or publish
+ * fails is rolled back alone at once; a plan whose registry change fails in
+ * the marker transaction (a constraint, a full disk while its full-text row
+ * is written) makes the transaction roll back and be tried again without it,
+ * and is rolled back after the marker. Either way it is reported failed for
+ * that input, and the batch goes on. A failure that belongs to no single
+ * plan (the journal transaction, a directory fsync, the marker's `COMMIT`)
+ * rolls the whole group back and fails each of its inputs. If a rollback
+ * fails, the journal rows are kept, the coordinator enters `failed`
  * ({@linkcode CoordinatorPoisonedError} on every later call), and the batch
  * stops with exit 4. If the marker call throws but the registry shows it
- * committed, the mutation is kept. A crash anywhere is handled by the
- * recovery at the next lock.
+ * committed, the group is kept. A crash anywhere is handled by the recovery
+ * at the next lock.
  *
  * ## Invariants
  *
@@ -62,11 +92,14 @@
  *    explorations) and `rebuildSharedPages` (the derived shared pages, and
  *    the generated "Linked from" block of queued summary pages, rendered
  *    from the registry after commits and during recovery).
- * 2. A journal row must be durable before any official path changes.
- * 3. Published files and their directories must be fsynced before the marker.
+ * 2. A group's journal rows must be durable before any official path changes.
+ * 3. Published files (fsynced where they were written) and their directories
+ *    must be fsynced before the marker.
  * 4. A document exists exactly when its registry row exists; the files of
  *    every row must be in place once its marker commits.
- * 5. Commit order is input order, whatever order workers finish in.
+ * 5. Commit order is input order, whatever order workers finish in; the
+ *    plans of one group touch disjoint paths, and no two documents of one
+ *    group share a source or content (the second goes into the next group).
  * 6. No step of one commit may read or rewrite anything whose size grows with
  *    the number of documents; shared pages are rebuilt once per batch.
  * 7. Recovery must be idempotent: running it twice changes nothing the
@@ -93,9 +126,15 @@ export {
   type AddFromBundlesOptions,
   type AddFromBundlesResult,
 } from "./add_from_bundles.ts";
-export { type BatchEvent, type BatchResult, runBatch } from "./run_batch.ts";
+export type { BatchEvent, BatchResult } from "./batch_result.ts";
+export { runBatch } from "./run_batch.ts";
 export { type ChangeSession, openChangeSession } from "./change_session.ts";
-export { Coordinator, type CoordinatorState } from "./coordinator.ts";
+export {
+  Coordinator,
+  type CoordinatorState,
+  type FailedPlan,
+  type GroupOutcome,
+} from "./coordinator.ts";
 export { initKnowledgeBase, type InitResult } from "./init_knowledge_base.ts";
 export type { BatchLlmStats, FallbackDocument } from "./llm_batch.ts";
 export { acquireExclusiveLock, type ExclusiveLock } from "./lock.ts";

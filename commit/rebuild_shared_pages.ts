@@ -1,43 +1,65 @@
 /**
- * Rebuilding shared pages (`index.md`, `log.md`, `concepts/*.md`): each is a
- * pure function of the registry, so it is never snapshotted. Commits queue
+ * Rebuilding shared pages (`index.md`, `index/*.md`, `log.md`,
+ * `concepts/*.md`), and the generated "Linked from" block of summary pages:
+ * each is a pure function of the registry, so it is never snapshotted. A
+ * queued summary page gets only its block rewritten (the rest of the page
+ * is its document's, written by the coordinator), and is left alone when
+ * the block is unchanged or the document is gone. Commits queue
  * the pages they affect in `pending_pages`; this rebuilds the queue once per
- * batch (and during recovery), each page written to staging, fsynced and
- * renamed into place, and only then clears the queue. A crash in between
- * leaves the queue full, and the next recovery rebuilds the same pages again.
+ * batch (and during recovery) and only then clears the queue. A crash in
+ * between leaves the queue full, and the next recovery rebuilds the same
+ * pages again.
  *
- * A summary page can be queued too: then only its generated "Linked from"
- * block is re-rendered (`pages/render_backlinks_block.ts`), and the file is
- * left alone when the block is unchanged or the document is gone.
+ * Pages are rebuilt in chunks of {@linkcode REBUILD_CHUNK}: each page of a
+ * chunk is rendered and written under a temporary name in staging, all of
+ * them are fsynced at once (their waits for the disk overlap), then each is
+ * renamed over its page, so that any page is always either its old or its
+ * new version. The directories are fsynced once, at the end, before the
+ * queue is cleared. Memory holds one chunk of pages, whatever the queue's
+ * length.
  *
  * When a concept page appears or disappears, the pages of the concepts it
- * shares documents with list it (or should) under "Related concepts", so
- * they are queued too — durably, before the page changes, so that a crash in
- * between cannot leave a related link pointing at a page that is gone.
+ * shares documents with list it (or should) under "Related concepts", and
+ * so does the concept list of its stretch of the alphabet (`index/concepts-<n>.md`),
+ * so they are queued too — durably, before any page of the chunk changes,
+ * so that a crash in between cannot leave a link pointing at a page that is
+ * gone. (The commit marker queues the document index's volume of every
+ * document it adds, updates or removes.)
  *
  * @module
  */
 
-import { dirname } from "node:path";
+import { basename, dirname } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { crashPoint } from "../core/crash_point.ts";
-import { conceptPage, INDEX_PAGE, type KbLayout, LOG_PAGE } from "../core/layout.ts";
-import { inTransaction, rows } from "../core/registry.ts";
+import {
+  conceptListPage,
+  conceptPage,
+  INDEX_PAGE,
+  type KbLayout,
+  LOG_PAGE,
+} from "../core/layout.ts";
+import { inTransaction, rows, statement } from "../core/registry.ts";
 import { ConceptLookup, type ConceptRule } from "./pages/concept_pages.ts";
-import { removeIfExists, replaceFile, syncDirectory } from "../core/durable_fs.ts";
+import {
+  ensureDirectory,
+  removeIfExists,
+  renamePath,
+  syncDirectory,
+  writeFiles,
+} from "../core/durable_fs.ts";
 import { coOccurringConcepts, isLivePage, renderConceptPage } from "./pages/render_concept_page.ts";
+import { conceptListOf, cutConceptList } from "./pages/concept_lists.ts";
+import { renderConceptListPage } from "./pages/render_concept_list_page.ts";
 import { renderIndexPage } from "./pages/render_index_page.ts";
 import { renderLogPage } from "./pages/render_log_page.ts";
+import { renderVolumePage } from "./pages/render_volume_page.ts";
 import { refreshBacklinks } from "./pages/render_backlinks_block.ts";
+import type { PublishedFile } from "./publish.ts";
+import { recordFiles } from "./write_commit_marker.ts";
 
-/**
- * Reads the current page, if any. A page that is a symbolic link is not
- * read (its text is not ours to keep) and is then replaced by the rebuilt
- * page: the rename replaces the link, never what it points to.
- */
 async function readIfExists(path: string): Promise<string | null> {
   try {
-    if ((await Deno.lstat(path)).isSymlink) return null;
     return await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
@@ -46,6 +68,8 @@ async function readIfExists(path: string): Promise<string | null> {
 }
 
 const CONCEPT_PAGE = /^wiki\/concepts\/([^/]+)\.md$/;
+const VOLUME_PAGE = /^wiki\/index\/documents-(\d+)\.md$/;
+const CONCEPT_LIST_PAGE = /^wiki\/index\/concepts-(\d+)\.md$/;
 const SUMMARY_PAGE = /^wiki\/summaries\/([^/]+)\.md$/;
 
 /** Renders one shared page; null means the page should not exist. */
@@ -54,10 +78,14 @@ function renderSharedPage(
   page: string,
   existing: string | null,
 ): string | null {
-  if (page === INDEX_PAGE) return renderIndexPage(concepts.db, concepts.rule);
+  if (page === INDEX_PAGE) return renderIndexPage(concepts);
   if (page === LOG_PAGE) return renderLogPage(concepts.db);
   const concept = CONCEPT_PAGE.exec(page);
   if (concept) return renderConceptPage(concepts, concept[1], existing);
+  const volume = VOLUME_PAGE.exec(page);
+  if (volume) return renderVolumePage(concepts.db, Number(volume[1]));
+  const list = CONCEPT_LIST_PAGE.exec(page);
+  if (list) return renderConceptListPage(concepts.db, Number(list[1]), concepts.rule);
   throw new Error(`Unknown shared page '${page}' in the rebuild queue`);
 }
 
@@ -65,6 +93,99 @@ function renderSharedPage(
 export interface RebuildOptions {
   /** The concept-page rule from the config. */
   rule: ConceptRule;
+}
+
+/** Pages rendered and written at once. */
+export const REBUILD_CHUNK = 256;
+
+/** Rebuilds one chunk of pages; returns the related pages it queued. */
+async function rebuildChunk(
+  layout: KbLayout,
+  concepts: ConceptLookup,
+  chunk: {
+    pages: string[];
+    /** Pages queued (to render, or rendered) in this rebuild. */
+    seen: Set<string>;
+    /** Pages rendered in this rebuild. */
+    rendered: Set<string>;
+    parents: Set<string>;
+    files: PublishedFile[];
+  },
+): Promise<string[]> {
+  const { db } = concepts;
+  const tmpDir = `${layout.staging}/pages`;
+  ensureDirectory(tmpDir);
+  const existing = await Promise.all(chunk.pages.map((page) => readIfExists(layout.resolve(page))));
+  const related: string[] = [];
+  const writes: { page: string; path: string | null; tmp: string; data: Uint8Array }[] = [];
+  const encoder = new TextEncoder();
+  for (const [i, page] of chunk.pages.entries()) {
+    const path = layout.resolve(page);
+    const list = CONCEPT_LIST_PAGE.exec(page);
+    if (list) {
+      // A list grown too long is cut first, durably, with its new parts
+      // queued: the page is then rendered with its shorter stretch, and the
+      // index, which links every list, again if it was rendered already.
+      inTransaction(db, () => {
+        const added = cutConceptList(db, Number(list[1]), concepts.rule).map(conceptListPage);
+        if (added.length === 0) return;
+        queueSharedPages(db, [...added, INDEX_PAGE]);
+        related.push(...added);
+        for (const other of added) chunk.seen.add(other);
+        if (chunk.rendered.has(INDEX_PAGE) || !chunk.seen.has(INDEX_PAGE)) {
+          chunk.rendered.delete(INDEX_PAGE);
+          chunk.seen.add(INDEX_PAGE);
+          related.push(INDEX_PAGE);
+        }
+      });
+    }
+    chunk.rendered.add(page);
+    const summary = SUMMARY_PAGE.exec(page);
+    if (summary) {
+      const refreshed = refreshBacklinks(db, summary[1], existing[i]);
+      if (refreshed === null) continue;
+      const tmp = `${tmpDir}/${basename(path)}.tmp-${crypto.randomUUID()}`;
+      const data = encoder.encode(refreshed);
+      writes.push({ page, path, tmp, data });
+      chunk.files.push([page, data.length]);
+      continue;
+    }
+    const text = renderSharedPage(concepts, page, existing[i]);
+    const concept = CONCEPT_PAGE.exec(page);
+    if (concept && isLivePage(existing[i]) !== isLivePage(text)) {
+      const list = conceptListPage(conceptListOf(db, concept[1]));
+      const others = coOccurringConcepts(db, concept[1]).map(conceptPage);
+      for (const other of [list, ...others]) {
+        if (!chunk.seen.has(other)) {
+          chunk.seen.add(other);
+          related.push(other);
+        }
+      }
+    }
+    const tmp = `${tmpDir}/${basename(path)}.tmp-${crypto.randomUUID()}`;
+    const data = encoder.encode(text ?? "");
+    writes.push({ page, path: text === null ? null : path, tmp, data });
+    chunk.files.push([page, text === null ? null : data.length]);
+  }
+  queueSharedPages(db, related);
+  await writeFiles(
+    writes.filter((w) => w.path !== null).map((w) => ({
+      path: w.tmp,
+      data: w.data,
+    })),
+  );
+  for (const [i, write] of writes.entries()) {
+    const path = layout.resolve(write.page);
+    if (write.path === null) {
+      removeIfExists(path);
+    } else {
+      ensureDirectory(dirname(path));
+      renamePath(write.tmp, path);
+    }
+    chunk.parents.add(dirname(path));
+    if (i === 0) crashPoint("rebuild-partial");
+  }
+  return related;
 }
 
 /**
@@ -76,58 +197,40 @@ export async function rebuildSharedPages(
   db: DatabaseSync,
   options: RebuildOptions,
 ): Promise<number> {
-  const queued = (rows<{
-    path: string;
-  }>(db, "SELECT path FROM pending_pages ORDER BY path")).map((row) => row.path);
+  // The index goes last: it links every concept list, which may be cut on the way.
+  const queued = rows<{ path: string }>(db, "SELECT path FROM pending_pages ORDER BY path")
+    .map((row) => row.path).sort((a, b) => Number(a === INDEX_PAGE) - Number(b === INDEX_PAGE));
+  if (queued.length === 0) return 0;
   const seen = new Set(queued);
+  const rendered = new Set<string>();
+  const parents = new Set<string>();
+  const files: PublishedFile[] = [];
   const concepts = new ConceptLookup(db, options.rule);
-  let done = 0;
-  for (let i = 0; i < queued.length; i++) {
-    const page = queued[i];
-    const path = layout.resolve(page);
-    const existing = await readIfExists(path);
-    const summary = SUMMARY_PAGE.exec(page);
-    if (summary) {
-      const refreshed = refreshBacklinks(db, summary[1], existing);
-      if (refreshed === null) continue;
-      replaceFile(path, refreshed, `${layout.staging}/pages`);
-      if (++done === 1) crashPoint("rebuild-partial");
-      continue;
-    }
-    const text = renderSharedPage(concepts, page, existing);
-    const concept = CONCEPT_PAGE.exec(page);
-    if (concept && isLivePage(existing) !== isLivePage(text)) {
-      const relatedPages = coOccurringConcepts(db, concept[1]).map(conceptPage)
-        .filter((p) => !seen.has(p));
-      queueSharedPages(db, relatedPages);
-      for (const related of relatedPages) {
-        seen.add(related);
-        queued.push(related);
-      }
-    }
-    if (text === null) {
-      removeIfExists(path);
-      syncDirectory(dirname(path));
-    } else {
-      replaceFile(path, text, `${layout.staging}/pages`);
-    }
-    if (++done === 1) crashPoint("rebuild-partial");
+  // Related pages found along the way join the end of the queue.
+  for (let start = 0; start < queued.length;) {
+    const pages = queued.slice(start, start + REBUILD_CHUNK);
+    start += pages.length;
+    queued.push(
+      ...await rebuildChunk(layout, concepts, { pages, seen, rendered, parents, files }),
+    );
   }
-  if (queued.length > 0) {
-    inTransaction(db, () => {
-      const drop = db.prepare("DELETE FROM pending_pages WHERE path = ?");
-      for (const page of queued) drop.run(page);
-    });
-  }
+  for (const parent of [...parents].sort()) syncDirectory(parent);
+  inTransaction(db, () => {
+    const drop = statement(db, "DELETE FROM pending_pages WHERE path = ?");
+    for (const page of queued) drop.run(page);
+    recordFiles(db, files);
+  });
   removeIfExists(`${layout.staging}/pages`);
-  return done;
+  return seen.size;
 }
 
 /** Queues shared pages for the next rebuild (outside a commit marker, e.g. at init). */
 export function queueSharedPages(db: DatabaseSync, pages: string[]): void {
   if (pages.length === 0) return;
-  inTransaction(db, () => {
-    const queue = db.prepare("INSERT OR IGNORE INTO pending_pages (path) VALUES (?)");
-    for (const page of pages) queue.run(page);
-  });
+  const queue = () => {
+    const insert = statement(db, "INSERT OR IGNORE INTO pending_pages (path) VALUES (?)");
+    for (const page of pages) insert.run(page);
+  };
+  if (db.isTransaction) queue();
+  else inTransaction(db, queue);
 }

@@ -19,7 +19,9 @@ import type { DiscoveredInput } from "../prepare/mod.ts";
 import { openChangeSession } from "./change_session.ts";
 import type { RecoveryReport } from "./recover.ts";
 import { resolveDocument } from "./remove_documents.ts";
-import { type BatchOptions, type BatchResult, rebuildAfterBatch, runBatch } from "./run_batch.ts";
+import { rebuildAfterBatch } from "./rebuild_after_batch.ts";
+import type { BatchOptions, BatchResult } from "./batch_result.ts";
+import { runBatch } from "./run_batch.ts";
 import { storedInput } from "./stored_input.ts";
 
 /** What `recompile` did (the `--json` shape). */

@@ -8,6 +8,7 @@
  */
 
 import type { DatabaseSync } from "node:sqlite";
+import { safeName } from "../core/naming.ts";
 
 /** Replaces the link keys recorded for page `page` (a page key) with `links`. */
 export function recordLinks(db: DatabaseSync, page: string, links: string[]): void {
@@ -25,12 +26,14 @@ function documentOfKey(key: string): string | null {
 
 /**
  * The summary pages (kb-relative) whose "Linked from" block changes when a
- * page's recorded links go from `before` to `after`: those of the existing
- * documents named by a key in one list but not the other, or in either list
- * when `all` (the linking page's title changed, and the blocks show it).
+ * page's recorded links go from `before` to `after`: those of the documents
+ * named by a key in one list but not the other, or in either list when
+ * `all` (the linking page's title changed, and the blocks show it). A key
+ * need not name a registered document yet (it may be committed later in the
+ * same group); the rebuild leaves a page alone when its document does not
+ * exist. Only names Quire could have given are queued.
  */
 export function backlinkPages(
-  db: DatabaseSync,
   before: string[],
   after: string[],
   all = false,
@@ -40,11 +43,10 @@ export function backlinkPages(
   const changed = all
     ? new Set([...old, ...now])
     : new Set([...old, ...now].filter((key) => old.has(key) !== now.has(key)));
-  const taken = db.prepare("SELECT 1 FROM documents WHERE name = ?");
   const pages = new Set<string>();
   for (const key of changed) {
     const name = documentOfKey(key);
-    if (name !== null && taken.get(name) !== undefined) pages.add(`wiki/summaries/${name}.md`);
+    if (name !== null && safeName(name) === name) pages.add(`wiki/summaries/${name}.md`);
   }
   return [...pages].sort();
 }

@@ -53,12 +53,12 @@ function discardUncommitted(layout: KbLayout, db: DatabaseSync, entry: JournalEn
       { cause: error, hint: "Its journal is kept; fix the cause and run `quire recover` again" },
     );
   }
-  deleteJournal(db, entry.id);
+  deleteJournal(db, [entry.id]);
 }
 
 function finishCommitted(layout: KbLayout, db: DatabaseSync, entry: JournalEntry) {
   discardSnapshot(layout, entry);
-  deleteJournal(db, entry.id);
+  deleteJournal(db, [entry.id]);
 }
 
 /** Lists and removes everything under `.quire/staging/`; returns what was removed. */

@@ -22,7 +22,8 @@ import { type ChangeSession, openChangeSession } from "./change_session.ts";
 import type { MutationPlan } from "./mutation_plan.ts";
 import { backlinkPages } from "./record_links.ts";
 import type { RecoveryReport } from "./recover.ts";
-import { rebuildAfterBatch, rollbackFailure } from "./run_batch.ts";
+import { rebuildAfterBatch } from "./rebuild_after_batch.ts";
+import { rollbackFailure } from "./rollback_failure.ts";
 
 /** What `remove` did (the `--json` shape). */
 export interface RemoveResult {
@@ -81,7 +82,7 @@ export function planRemoval(db: DatabaseSync, document: StoredDocument): Mutatio
       INDEX_PAGE,
       LOG_PAGE,
       ...concepts.map(conceptPage),
-      ...backlinkPages(db, storedLinks(db, `summaries/${document.name}`), []),
+      ...backlinkPages(storedLinks(db, `summaries/${document.name}`), []),
     ],
   };
 }

@@ -1,23 +1,36 @@
 /**
  * One batch of the add pipeline, inside an open change session:
  *
- *   prepare pool (workers) → commit coordinator, strictly in input order.
+ *   prepare pool (workers) → commit coordinator, in groups, in input order.
+ *
+ * **Groups.** Prepared documents are committed in groups (`commit_group.ts`),
+ * each with one journal transaction, one publish pass and one commit marker.
+ * A group closes when the next input's outcome is not ready yet (so a single
+ * `add` of one file is not delayed, and a slow coordinator gets bigger
+ * groups), at {@linkcode GROUP_DOCUMENTS} documents or
+ * {@linkcode GROUP_BYTES} bytes of originals, at the end of the batch, and
+ * before a document whose source or content is already in the group (it
+ * goes into the next group, and is then decided against the registry: two
+ * identical files in one batch make the second a duplicate of the first).
+ * `QUIRE_GROUP=<n>` (for tests) makes groups close at exactly `n` documents
+ * instead of when the next one is not ready, so crash tests can fix them.
+ * Outcomes are reported in input order once their group is done.
  *
  * Dedup is checked twice: a cheap check before dispatch (a local file whose
- * hash is already registered is skipped without preparing), and the
- * authoritative one at commit (two identical files in one batch: the second
- * is a duplicate of the first).
+ * source is registered with the same content is skipped without preparing),
+ * and the authoritative one at commit (which also finds new sources whose
+ * content is registered under another one).
  *
  * One input failing fails that input only. A rollback that fails stops the
  * batch (no later document is committed) and is reported as
- * `rollbackFailed`. An abort (Ctrl-C) stops dispatching, lets the document in
- * the coordinator's hands finish or roll back, and reports what was done.
+ * `rollbackFailed`. An abort (Ctrl-C) stops dispatching, lets the group in
+ * the coordinator's hands finish (or roll back), and reports what was done.
  * This batch's staging is always removed before returning. Shared pages are
  * not rebuilt here: the caller rebuilds once, after all its batches.
  *
- * Links to documents later in the batch are resolved by preparing the
- * documents that hold them once more at the end (`relink`; see
- * resolve_links.ts for the design).
+ * Links to documents later in the batch (or later in the same group) are
+ * resolved by preparing the documents that hold them once more at the end
+ * (`relink`; see resolve_links.ts for the design).
  *
  * With a model configured, the prepare workers cache their results under
  * `.quire/cache/`, documents compiled offline because the model failed are
@@ -30,138 +43,67 @@
 import { join } from "node:path";
 import { prepareSettings } from "../core/config.ts";
 import { removeIfExists } from "../core/durable_fs.ts";
-import {
-  CoordinatorPoisonedError,
-  errorMessage,
-  type ErrorPayload,
-  failurePayload,
-  isDiskFull,
-  QuireError,
-  RollbackFailedError,
-} from "../core/errors.ts";
-import { InjectedFault } from "../core/crash_point.ts";
-import { sqliteCode } from "../core/registry_file.ts";
+import type { ErrorPayload } from "../core/errors.ts";
 import { sha256File } from "../core/hash.ts";
-import type { PrepareInput } from "../core/types.ts";
-import { type DiscoveredInput, PreparePool, type Settled } from "../prepare/mod.ts";
+import type { PrepareInput, StagedDocument } from "../core/types.ts";
+import {
+  type DiscoveredInput,
+  type PoolOutcome,
+  PreparePool,
+  type Settled,
+} from "../prepare/mod.ts";
 import type { ChangeSession } from "./change_session.ts";
-import { commitStagedDocument, type DocumentOutcome } from "./commit_document.ts";
-import { decideDedup } from "./decide_dedup.ts";
+import type { DocumentOutcome } from "./commit_document.ts";
+import { commitGroup } from "./commit_group.ts";
+import { rollbackFailure } from "./rollback_failure.ts";
 import { findDocumentByName, findDocumentBySource } from "../core/queries.ts";
 import { storedInput } from "./stored_input.ts";
+import { batchLlmStats, type FallbackDocument, fallbackOf, finishLlmBatch } from "./llm_batch.ts";
 import {
-  type BatchLlmStats,
-  batchLlmStats,
-  type FallbackDocument,
-  fallbackOf,
-  finishLlmBatch,
-} from "./llm_batch.ts";
-
-/** One failed input. */
-export interface FailedInput {
-  source: string;
-  code: string;
-  error: string;
-}
-
-/** One progress event, sent after each input is done. */
-export type BatchEvent =
-  | (DocumentOutcome & { done: number; total: number; ms: number; fallback?: FallbackDocument })
-  | { kind: "failed"; source: string; error: string; done: number; total: number; ms: number }
-  | { kind: "removed"; name: string; source: string; done: number; total: number; ms: number };
-
-/** What a batch did. */
-export interface BatchResult {
-  added: { name: string; hash: string; source: string }[];
-  updated: { name: string; hash: string; source: string }[];
-  /**
-   * Inputs not added: `duplicate` (with the `existing` document's name),
-   * `unsupported` (a file of a type Quire does not read, found by walking a
-   * folder), or `outside-folder` (a symlink in a walked folder whose
-   * `target` is outside it, not followed).
-   */
-  skipped: {
-    source: string;
-    reason: "duplicate" | "unsupported" | "outside-folder";
-    existing?: string;
-    target?: string;
-  }[];
-  failed: FailedInput[];
-  /** Documents (among added and updated) compiled offline because the model failed. */
-  fallbacks: FallbackDocument[];
-  /** True when the batch was stopped by an abort (Ctrl-C). */
-  interrupted: boolean;
-  /** The message of a rollback failure that stopped the batch. */
-  rollbackFailed: string | null;
-  /**
-   * Why the shared pages could not be rebuilt after the batch (a full disk,
-   * an I/O error), or null. What the batch committed stays committed; the
-   * pages stay queued for the next change or `quire recover`.
-   */
-  pagesPending: string | null;
-  /** Pool counters (jobs, the buffer bound, the largest buffer seen) and the model's use. */
-  stats: {
-    jobs: number;
-    bound: number;
-    maxAhead: number;
-    maxWaiting: number;
-    llm: BatchLlmStats | null;
-  };
-}
-
-/** Options of {@linkcode runBatch}. */
-export interface BatchOptions {
-  /** Number of prepare workers. @default 1 */
-  jobs?: number;
-  /** Seconds one input may take in a worker. @default the config's `limits.prepareTimeoutSeconds` */
-  timeoutSeconds?: number;
-  /** What to do when the LLM keeps failing. @default "fail" */
-  llmFallback?: "fail" | "offline";
-  /** Aborting stops the batch after the current document. */
-  signal?: AbortSignal;
-  /** Called after each input. */
-  onEvent?: (event: BatchEvent) => void;
-  /** Replace documents even when their content is unchanged (recompile). @default false */
-  force?: boolean;
-}
+  type BatchOptions,
+  type BatchResult,
+  emptyBatchResult,
+  GROUP_BYTES,
+  GROUP_DOCUMENTS,
+  poolBound,
+} from "./batch_result.ts";
 
 type Skip = { skipped: DocumentOutcome & { kind: "skipped" } } | { failed: ErrorPayload };
 
-/** Returns an empty batch result for `jobs` workers. */
-export function emptyBatchResult(jobs: number): BatchResult {
-  return {
-    added: [],
-    updated: [],
-    skipped: [],
-    failed: [],
-    fallbacks: [],
-    interrupted: false,
-    rollbackFailed: null,
-    pagesPending: null,
-    stats: { jobs, bound: 2 * jobs, maxAhead: 0, maxWaiting: 0, llm: null },
-  };
+/** The fixed group size of `QUIRE_GROUP`, or null (groups adapt). */
+function fixedGroupSize(): number | null {
+  let value: string | undefined;
+  try {
+    value = Deno.env.get("QUIRE_GROUP");
+  } catch {
+    return null;
+  }
+  const size = Number(value);
+  return value && Number.isInteger(size) && size > 0 ? size : null;
 }
 
+/**
+ * Skips a local file without preparing it when its source is registered
+ * with the same content (re-adding an unchanged folder). Only then is the
+ * file hashed here (and only a regular file within the size limit): a new
+ * source is hashed by its worker, and if its content turns out to be
+ * registered already, the authoritative check at commit skips it.
+ */
 async function cheapCheck(session: ChangeSession, input: PrepareInput): Promise<Skip | null> {
   if (input.kind !== "file") return null;
+  const existing = findDocumentBySource(session.db, input.path);
+  if (existing === undefined) return null;
   let hash: string;
   try {
-    // Only regular files within the size limit are hashed here; the worker refuses the others.
     const info = await Deno.stat(input.path);
     if (!info.isFile || info.size > session.config.limits.maxInputBytes) return null;
     hash = (await sha256File(input.path)).hash;
   } catch {
     return null; // Let the worker report the read error properly.
   }
-  const decision = decideDedup(session.db, input.path, hash);
-  if (decision.kind !== "duplicate") return null;
+  if (hash !== existing.hash) return null;
   return {
-    skipped: {
-      kind: "skipped",
-      source: input.path,
-      reason: "duplicate",
-      existing: decision.existing.name,
-    },
+    skipped: { kind: "skipped", source: input.path, reason: "duplicate", existing: existing.name },
   };
 }
 
@@ -211,7 +153,8 @@ export async function runBatch(
     } else fail(error, item.source);
   };
 
-  // Sources still to come, so that a link to one of them is known as a forward link.
+  // Sources not committed yet, so that a link to one of them is known as a
+  // forward link (resolved again at the end of the batch).
   const pending = new Set(items.filter((item) => item.kind === "input").map((i) => i.source));
   const forwardLinks = new Map<string, string[]>();
 
@@ -221,57 +164,98 @@ export async function runBatch(
   });
   using pool = new PreparePool({
     jobs,
+    bound: poolBound(jobs),
     timeoutMs: (options.timeoutSeconds ?? config.limits.prepareTimeoutSeconds) * 1000,
     stagingRoot,
     settings,
   });
   const onAbort = () => pool.stop();
   options.signal?.addEventListener("abort", onAbort);
+  const fixedSize = fixedGroupSize();
+  // The open group: every outcome since the last commit, in input order.
+  const open: PoolOutcome<Skip>[] = [];
+  const sources = new Set<string>();
+  const hashes = new Set<string>();
+  let groupDocuments = 0;
+  let groupBytes = 0;
+  /** Commits the open group and reports its outcomes; false when the batch must stop. */
+  const closeGroup = async (): Promise<boolean> => {
+    const documents = open.flatMap((o) => o.kind === "staged" ? [o.document] : []);
+    let results: Awaited<ReturnType<typeof commitGroup>>["results"] = [];
+    let stop: string | null = null;
+    try {
+      const group = await commitGroup(session, documents, { force: options.force, pending });
+      results = group.results;
+      stop = group.rollbackFailed;
+    } catch (error) {
+      stop = rollbackFailure(error);
+      if (stop === null) throw error;
+    }
+    let next = 0;
+    for (const outcome of open) {
+      pending.delete(items[outcome.index].source);
+      if (outcome.kind === "failed") failOrSkip(outcome.error, outcome.index);
+      else if (outcome.kind === "settled") {
+        if ("failed" in outcome.value) failOrSkip(outcome.value.failed, outcome.index);
+        else skip(outcome.value.skipped);
+      } else if (next < results.length) {
+        const committed = results[next++];
+        if (committed.kind === "skipped") skip(committed);
+        else if (committed.kind === "failed") fail(committed.error, items[outcome.index].source);
+        else {
+          const { name, hash } = committed;
+          result[committed.kind].push({ name, hash, source: committed.source });
+          if (committed.forward) forwardLinks.set(name, committed.forward);
+          const fallback = fallbackOf(outcome.document, name);
+          if (fallback !== null) result.fallbacks.push(fallback);
+          report(fallback === null ? committed : { ...committed, fallback });
+        }
+      }
+    }
+    open.length = 0;
+    sources.clear();
+    hashes.clear();
+    groupDocuments = 0;
+    groupBytes = 0;
+    result.rollbackFailed = stop;
+    return stop === null;
+  };
+  const conflicts = (document: StagedDocument) =>
+    sources.has(document.source) || hashes.has(document.hash);
   try {
     const plan = async (index: number): Promise<PrepareInput | Settled<Skip>> => {
       const item = items[index];
       if (item.kind === "error") return { kind: "settled", index, value: { failed: item.error } };
       if (item.kind === "skipped") {
         const { source, reason, target } = item;
-        const skipped = { kind: "skipped", source, reason, existing: null, target } as const;
-        return { kind: "settled", index, value: { skipped } };
+        return {
+          kind: "settled",
+          index,
+          value: { skipped: { kind: "skipped", source, reason, target } },
+        };
       }
       const cheap = options.force ? null : await cheapCheck(session, item.input);
       return cheap === null ? item.input : { kind: "settled", index, value: cheap };
     };
+    let going = true;
     for await (const outcome of pool.prepareInOrder(total, plan)) {
       if (options.signal?.aborted) break;
-      const source = items[outcome.index].source;
-      pending.delete(source);
-      if (outcome.kind === "failed") {
-        failOrSkip(outcome.error, outcome.index);
-      } else if (outcome.kind === "settled") {
-        if ("failed" in outcome.value) failOrSkip(outcome.value.failed, outcome.index);
-        else skip(outcome.value.skipped);
-      } else {
-        try {
-          const committed = commitStagedDocument(session, outcome.document, {
-            force: options.force,
-            pending,
-          });
-          if (committed.kind === "skipped") {
-            skip(committed);
-          } else {
-            const { name, hash } = committed;
-            result[committed.kind].push({ name, hash, source: committed.source });
-            if (committed.forward) forwardLinks.set(name, committed.forward);
-            const fallback = fallbackOf(outcome.document, name);
-            if (fallback !== null) result.fallbacks.push(fallback);
-            report(fallback === null ? committed : { ...committed, fallback });
-          }
-        } catch (error) {
-          result.rollbackFailed = rollbackFailure(error);
-          if (result.rollbackFailed !== null) break;
-          // The coordinator rolled the document back; report it and go on.
-          fail(failurePayload(error, source, { verb: "add", fallback: "PUBLISH" }), source);
-        }
+      if (outcome.kind === "staged") {
+        if (conflicts(outcome.document) && !(going = await closeGroup())) break;
+        sources.add(outcome.document.source);
+        hashes.add(outcome.document.hash);
+        groupDocuments++;
+        groupBytes += outcome.document.bytes;
       }
+      open.push(outcome);
+      const full = fixedSize !== null
+        ? groupDocuments >= fixedSize
+        : groupDocuments >= GROUP_DOCUMENTS || groupBytes >= GROUP_BYTES ||
+          !pool.isReady(outcome.index + 1);
+      if (full && !(going = await closeGroup())) break;
     }
+    // What is left: the last group, or the group in hand when Ctrl-C came.
+    if (going && open.length > 0) await closeGroup();
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
     result.interrupted = options.signal?.aborted ?? false;
@@ -332,62 +316,4 @@ async function removeBatchStaging(path: string): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
-}
-
-/**
- * The message of an error that must stop a batch: a failed rollback, or a
- * coordinator poisoned by one. Null for any other error, which fails only
- * the input it concerns. Every command that applies plans in a loop (`add`,
- * `sync`, `recompile`, `remove`) reports it the same way: `rollbackFailed`
- * in its result, exit 4.
- */
-export function rollbackFailure(error: unknown): string | null {
-  return error instanceof RollbackFailedError || error instanceof CoordinatorPoisonedError
-    ? error.message
-    : null;
-}
-
-/**
- * Rebuilds the shared pages after a batch. A failure of the disk or the
- * registry (full, read-only, damaged) does not undo anything committed: it
- * is recorded as `pagesPending` (the pages stay queued for the next
- * recovery) and the half-written temporary pages are removed. After a failed
- * rollback any failure here is left to recovery. Other errors are thrown.
- */
-export async function rebuildAfterBatch(
-  session: ChangeSession,
-  result: { rollbackFailed: string | null; pagesPending: string | null },
-): Promise<void> {
-  try {
-    await session.rebuild();
-  } catch (error) {
-    if (result.rollbackFailed !== null) return;
-    if (!isPageFailure(error)) throw error;
-    try {
-      removeIfExists(join(session.layout.staging, "pages"));
-    } catch {
-      // Recovery removes it.
-    }
-    const full = isDiskFull(error) || (error instanceof QuireError && error.code === "NO_SPACE");
-    result.pagesPending =
-      `Cannot rebuild the shared pages (index, log, concepts) of '${session.layout.root}': ${
-        full ? "the disk is full" : "an I/O error"
-      } (${errorMessage(error)}); everything above is committed; ${
-        full ? "free some space, then " : "fix the cause, then "
-      }run \`quire recover\` to rebuild them`;
-  }
-}
-
-/**
- * True for a failure of the disk or the registry rather than of Quire's code
- * (an `InjectedFault` stands for an I/O error in the tests).
- */
-function isPageFailure(error: unknown): boolean {
-  if (error instanceof QuireError) {
-    return ["NO_SPACE", "IO", "REGISTRY_DAMAGED"].includes(error.code);
-  }
-  if (error instanceof InjectedFault) return true;
-  if (isDiskFull(error) || sqliteCode(error) !== undefined) return true;
-  return Object.values(Deno.errors).some((kind) => error instanceof kind) ||
-    /\(os error \d+\)/.test(errorMessage(error));
 }

@@ -111,7 +111,7 @@ export async function saveExploration(
       changes: [{ path: page, staged }],
       record: { op: "put-exploration", name, question, createdAt, links },
       log: { op: "save", name, detail: question },
-      rebuild: [INDEX_PAGE, LOG_PAGE, ...backlinkPages(db, [], links)],
+      rebuild: [INDEX_PAGE, LOG_PAGE, ...backlinkPages([], links)],
     });
   } catch (error) {
     // After a failed rollback the journal may still need the staging; recovery removes it.

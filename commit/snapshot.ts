@@ -7,6 +7,9 @@
  * created. Both are idempotent: a rollback copy that is already back in
  * place is simply no longer there.
  *
+ * The mutations of a group share one rollback directory, so each mutation
+ * removes only its own copies, and the directory goes with the last of them.
+ *
  * @module
  */
 
@@ -17,21 +20,31 @@ import {
   ensureDirectory,
   exists,
   linkOrCopy,
+  removeIfEmpty,
   removeIfExists,
+  renamePath,
   syncDirectory,
 } from "../core/durable_fs.ts";
 import type { JournalEntry } from "./journal.ts";
 
-/** Makes the rollback copies of a journaled mutation's existing paths durable. */
-export function takeSnapshot(layout: KbLayout, entry: JournalEntry): void {
+/**
+ * Makes the rollback copies of a journaled mutation's existing paths; returns
+ * whether it made any. They are durable once the caller has fsynced the
+ * rollback directory ({@linkcode syncSnapshots}), once for a whole group.
+ */
+export function takeSnapshot(layout: KbLayout, entry: JournalEntry): boolean {
   const backups = entry.touched.filter((t) => t.backup !== null);
-  if (backups.length === 0) return;
-  const dir = layout.resolve(entry.rollback);
-  ensureDirectory(dir);
+  if (backups.length === 0) return false;
+  ensureDirectory(layout.resolve(entry.rollback));
   for (const touched of backups) {
     linkOrCopy(layout.resolve(touched.path), layout.resolve(touched.backup!));
   }
-  syncDirectory(dir);
+  return true;
+}
+
+/** Fsyncs the rollback directory shared by a group's mutations. */
+export function syncSnapshots(layout: KbLayout, entry: JournalEntry): void {
+  syncDirectory(layout.resolve(entry.rollback));
 }
 
 /**
@@ -51,7 +64,7 @@ export function restoreSnapshot(layout: KbLayout, entry: JournalEntry): void {
       // No copy means the path was never replaced (or is already restored).
       if (!exists(backup)) continue;
       ensureDirectory(dirname(path));
-      Deno.renameSync(backup, path);
+      renamePath(backup, path);
     }
     parents.add(dirname(path));
     if (++restored === 1) crashPoint("rollback-partial");
@@ -60,8 +73,14 @@ export function restoreSnapshot(layout: KbLayout, entry: JournalEntry): void {
   discardSnapshot(layout, entry);
 }
 
-/** Removes a mutation's rollback copies and staging directory (after commit or rollback). */
+/**
+ * Removes a mutation's rollback copies, the rollback directory once it is
+ * empty, and the mutation's staging directory (after commit or rollback).
+ */
 export function discardSnapshot(layout: KbLayout, entry: JournalEntry): void {
-  removeIfExists(layout.resolve(entry.rollback));
+  for (const touched of entry.touched) {
+    if (touched.backup !== null) removeIfExists(layout.resolve(touched.backup));
+  }
+  removeIfEmpty(layout.resolve(entry.rollback));
   if (entry.staging !== null) removeIfExists(layout.resolve(entry.staging));
 }

@@ -28,14 +28,10 @@ import { openChangeSession } from "./change_session.ts";
 import { decideDedup } from "./decide_dedup.ts";
 import type { RecoveryReport } from "./recover.ts";
 import { removeDocument } from "./remove_documents.ts";
-import {
-  type BatchOptions,
-  type BatchResult,
-  emptyBatchResult,
-  rebuildAfterBatch,
-  rollbackFailure,
-  runBatch,
-} from "./run_batch.ts";
+import { type BatchOptions, type BatchResult, emptyBatchResult } from "./batch_result.ts";
+import { runBatch } from "./run_batch.ts";
+import { rebuildAfterBatch } from "./rebuild_after_batch.ts";
+import { rollbackFailure } from "./rollback_failure.ts";
 
 /** What a sync would do. */
 export interface SyncPlan {

@@ -12,22 +12,29 @@
  *
  * Unset, a crash point costs one comparison.
  *
- * | point | where |
- * | --- | --- |
- * | `journal-written` | the mutation's journal row is durable; nothing official changed yet |
- * | `snapshot-taken` | rollback copies of existing paths are made |
- * | `publish-partial` | the first staged file has been moved into place (or the first path deleted) |
- * | `published` | every path is published and fsynced; the commit marker is not written |
- * | `committed` | the commit marker transaction is durable; cleanup has not run |
- * | `cleaned` | rollback copies and staging are removed; the journal row is not yet deleted |
- * | `file-staged` | a file being replaced (`replaceFile`: the config at `init`, a shared page) is written and fsynced under a temporary name, not yet renamed |
- * | `rebuild-partial` | the first shared page of a rebuild has been written |
- * | `bundle-entry-written` | `quire prepare`: an entry of the bundle is written (in its temporary folder) |
- * | `bundle-manifest-written` | `quire prepare`: `bundle.json` is durable; the folder is not yet renamed into place |
- * | `rollback-partial` | a rollback has restored its first path |
- * | `repair-built` | `repair` has written the new registry in staging; the old one is untouched |
- * | `repair-aside` | `repair` has moved the old registry aside; the new one is not in place yet |
- * | `repair-replaced` | the new registry is in place; the shared pages are not rebuilt yet |
+ * The coordinator commits mutations in groups (see `commit/mod.ts`), so most
+ * points are reached once per group: the n-th hit is the n-th group, whose
+ * size depends on timing unless `QUIRE_GROUP=<n>` (read by the batch runner)
+ * fixes it. `publish-partial` and `document-recorded` are reached once per
+ * mutation (document), in commit order, whatever the grouping.
+ *
+ * | point | where | reached once per |
+ * | --- | --- | --- |
+ * | `journal-written` | the group's journal rows are durable; nothing official changed yet | group |
+ * | `snapshot-taken` | rollback copies of the group's existing paths are made and fsynced | group |
+ * | `publish-partial` | a mutation's first staged file has been moved into place (or its first path deleted) | mutation |
+ * | `published` | every path of the group is published and fsynced; the commit marker is not written | group |
+ * | `document-recorded` | a mutation's registry change is written inside the (uncommitted) marker transaction | mutation |
+ * | `committed` | the group's commit marker transaction is durable; cleanup has not run | group |
+ * | `cleaned` | rollback copies and staging are removed; the journal rows are not yet deleted | group |
+ * | `file-staged` | a file being replaced (`replaceFile`: the config at `init`) is written and fsynced under a temporary name, not yet renamed | file |
+ * | `rebuild-partial` | the first shared page of a rebuild chunk is renamed into place (the directory not yet fsynced) | chunk of 256 pages |
+ * | `rollback-partial` | a rollback has restored a mutation's first path | mutation rolled back |
+ * | `bundle-entry-written` | `quire prepare`: an entry of the bundle is written (in its temporary folder) | entry |
+ * | `bundle-manifest-written` | `quire prepare`: `bundle.json` is durable; the folder is not yet renamed into place | bundle |
+ * | `repair-built` | `repair` has written the new registry in staging; the old one is untouched | repair |
+ * | `repair-aside` | `repair` has moved the old registry aside; the new one is not in place yet | repair |
+ * | `repair-replaced` | the new registry is in place; the shared pages are not rebuilt yet | repair |
  *
  * @module
  */
@@ -38,6 +45,7 @@ export type CrashPointName =
   | "snapshot-taken"
   | "publish-partial"
   | "published"
+  | "document-recorded"
   | "committed"
   | "cleaned"
   | "file-staged"
@@ -55,6 +63,7 @@ export const CRASH_POINTS: readonly CrashPointName[] = [
   "snapshot-taken",
   "publish-partial",
   "published",
+  "document-recorded",
   "committed",
   "cleaned",
   "file-staged",

@@ -7,6 +7,8 @@
  * <kb>/raw/<name>.<ext>            the original document, byte for byte
  * <kb>/wiki/AGENTS.md              conventions of the wiki (user-editable)
  * <kb>/wiki/index.md, log.md       derived from the registry
+ * <kb>/wiki/index/documents-<n>.md every document of volume n (derived)
+ * <kb>/wiki/index/concepts-<n>.md  an alphabetical stretch of the concept pages (derived)
  * <kb>/wiki/sources/<name>.md      full text as markdown
  * <kb>/wiki/summaries/<name>.md    front matter + summary + outline
  * <kb>/wiki/concepts/<slug>.md     one page per concept
@@ -79,6 +81,29 @@ export const INDEX_PAGE = "wiki/index.md";
 export const LOG_PAGE = "wiki/log.md";
 /** The wiki conventions page, kb-relative. */
 export const AGENTS_PAGE = "wiki/AGENTS.md";
+
+/** Documents per volume of the index: volume n holds ids (n-1)·1000+1 to n·1000. */
+export const VOLUME_DOCUMENTS = 1000;
+
+/** Returns the volume of the index that lists the document with registry id `id`. */
+export function volumeOf(id: number): number {
+  return Math.floor((id - 1) / VOLUME_DOCUMENTS) + 1;
+}
+
+/** Returns the kb-relative path of the index page of volume `n`. */
+export function volumePage(n: number): string {
+  return `wiki/index/documents-${String(n).padStart(3, "0")}.md`;
+}
+
+/** Returns the kb-relative path of the index page listing concepts, number `id` (see `concept_lists.ts`). */
+export function conceptListPage(id: number): string {
+  return `wiki/index/concepts-${String(id).padStart(3, "0")}.md`;
+}
+
+/** Returns the wikilink target of a kb-relative wiki page (`wiki/x/y.md` → `x/y`). */
+export function pageLink(page: string): string {
+  return page.replace(/^wiki\//, "").replace(/\.md$/, "");
+}
 
 /** Returns the kb-relative path of the page of concept `slug`. */
 export function conceptPage(slug: string): string {

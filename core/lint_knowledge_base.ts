@@ -42,18 +42,20 @@
  * Cost: one walk of `raw/`, `wiki/` and `.quire/staging/`, one read of
  * every wiki page (a few at a time), and a few registry queries; every
  * check after that is a set lookup, so lint is linear in the size of the
- * knowledge base.
+ * knowledge base. A page's links are checked as soon as it is read and not
+ * kept; what stays in memory is the heading keys of every page (anchors are
+ * checked against them) and the set of linked pages.
  *
  * @module
  */
 
 import { rows } from "./registry.ts";
-import { posix } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { documentPages, explorationPage, type KbLayout } from "./layout.ts";
 import { activeWriter } from "./read_status.ts";
 import { linkedFileProblems } from "./lint_symlinks.ts";
-import { headingKey, headingText, scanPage, type WikiLink } from "./scan_page.ts";
+import { type Found, LinkChecker, LinkResolver } from "./link_checker.ts";
+import { headingKey, headingText, type ScannedPage, scanPage } from "./scan_page.ts";
 
 /** The kinds of problem lint reports, in the order reports list them. */
 export const LINT_KINDS = [
@@ -123,18 +125,21 @@ async function listFiles(dir: string, links: string[], prefix = "", files: strin
   return files;
 }
 
-/** What one page contributes: its links and the keys of its headings. */
-interface PageScan {
-  links: WikiLink[];
-  headings: Set<string>;
-}
-
+/**
+ * Reads every page (a few at a time), puts the keys of its headings (what
+ * anchors are checked against) in `headings`, and hands its scan to `visit`
+ * as soon as it is read, so that no page's links are kept.
+ */
 async function scanPages(
   wiki: string,
   pages: string[],
-  concurrency: number,
-): Promise<Map<string, PageScan>> {
-  const scans = new Map<string, PageScan>();
+  options: {
+    concurrency: number;
+    headings: Map<string, Set<string>>;
+    visit: (page: string, scanned: ScannedPage) => void;
+  },
+): Promise<void> {
+  const headings = options.headings;
   let next = 0;
   const work = async () => {
     while (next < pages.length) {
@@ -146,102 +151,16 @@ async function scanPages(
         text = ""; // A page that vanished or cannot be read has no links and no headings.
       }
       const scanned = scanPage(text);
-      const headings = new Set<string>();
+      const keys = new Set<string>();
       for (const heading of scanned.headings) {
-        headings.add(headingKey(heading));
-        headings.add(headingKey(headingText(heading)));
+        keys.add(headingKey(heading));
+        keys.add(headingKey(headingText(heading)));
       }
-      scans.set(page, { links: scanned.links, headings });
+      headings.set(page, keys);
+      options.visit(page, scanned);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, work));
-  return scans;
-}
-
-/** Resolves wikilink targets against the set of wiki files. */
-class LinkResolver {
-  #byPath = new Map<string, string>();
-  #byName = new Map<string, string[]>();
-
-  constructor(files: string[]) {
-    for (const file of files) {
-      this.#byPath.set(file.toLowerCase(), file);
-      const base = posix.basename(file).toLowerCase();
-      const names = base.endsWith(".md") ? [base, base.slice(0, -3)] : [base];
-      for (const name of names) {
-        const list = this.#byName.get(name);
-        if (list) list.push(file);
-        else this.#byName.set(name, [file]);
-      }
-    }
-  }
-
-  #exact(path: string): string | undefined {
-    const key = path.toLowerCase();
-    return this.#byPath.get(`${key}.md`) ?? this.#byPath.get(key);
-  }
-
-  /** Returns the file a link from `page` points to, or why there is none. */
-  resolve(target: string, page: string): { file: string } | { error: string } {
-    if (target === "") return { file: page };
-    const clean = target.replace(/^\/+/, "");
-    const relative = /^\.\.?\//.test(clean);
-    if (!relative) {
-      const found = this.#exact(posix.normalize(clean));
-      if (found) return { file: found };
-    }
-    const joined = posix.normalize(posix.join(posix.dirname(page), clean));
-    if (!joined.startsWith("../")) {
-      const found = this.#exact(joined);
-      if (found) return { file: found };
-    }
-    if (!relative && !clean.includes("/")) {
-      const matches = this.#byName.get(clean.toLowerCase()) ?? [];
-      if (matches.length === 1) return { file: matches[0] };
-      if (matches.length > 1) {
-        return {
-          error: `'${target}' is ambiguous: ${matches.length} pages have that name (${
-            [...matches].sort().slice(0, 3).join(", ")
-          }${matches.length > 3 ? ", …" : ""})`,
-        };
-      }
-    }
-    return { error: `no page '${target}' in the wiki` };
-  }
-}
-
-function checkLinks(scans: Map<string, PageScan>, resolver: LinkResolver) {
-  const problems: LintProblem[] = [];
-  const linkedTo = new Set<string>();
-  for (const [page, scan] of scans) {
-    for (const link of scan.links) {
-      const where = `${link.raw} on line ${link.line}`;
-      const resolved = resolver.resolve(link.target, page);
-      if ("error" in resolved) {
-        // A source page is the document's own text, links and all; its links
-        // point into the author's world, not this wiki, and are not ours to fix.
-        if (page.startsWith("sources/")) continue;
-        problems.push({
-          kind: "broken-link",
-          path: `wiki/${page}`,
-          detail: `${where}: ${resolved.error}`,
-        });
-        continue;
-      }
-      if (resolved.file !== page) linkedTo.add(resolved.file);
-      if (link.anchor === null || link.anchor.startsWith("^")) continue;
-      const target = scans.get(resolved.file);
-      if (target === undefined) continue; // Not a markdown page: nothing to anchor into.
-      if (!target.headings.has(headingKey(link.anchor))) {
-        problems.push({
-          kind: "broken-link",
-          path: `wiki/${page}`,
-          detail: `${where}: no heading '${link.anchor}' in 'wiki/${resolved.file}'`,
-        });
-      }
-    }
-  }
-  return { problems, linkedTo };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, work));
 }
 
 function checkOrphans(pages: string[], linkedTo: Set<string>): LintProblem[] {
@@ -377,23 +296,32 @@ export async function lintKnowledgeBase(
   const wikiFiles = (await listFiles(layout.wiki, wikiLinks)).sort();
   const rawFiles = await listFiles(layout.raw, rawLinks);
   const pages = wikiFiles.filter((file) => file.toLowerCase().endsWith(".md"));
-  const scans = await scanPages(layout.wiki, pages, options.concurrency ?? 8);
-  // Visit pages in path order so that the report does not depend on read order.
-  const ordered = new Map([...scans].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const links = checkLinks(ordered, new LinkResolver(wikiFiles));
+  const checker = new LinkChecker(new LinkResolver(wikiFiles));
+  const headings = new Map<string, Set<string>>();
+  await scanPages(layout.wiki, pages, {
+    concurrency: options.concurrency ?? 8,
+    headings,
+    visit: (page, scanned) => checker.visit(page, scanned, headings),
+  });
+  checker.finish(headings);
   const onDisk = new Set([
     ...rawFiles.map((file) => `raw/${file}`),
     ...wikiFiles.map((file) => `wiki/${file}`),
   ]);
-  const problems = [
-    ...linkedFileProblems(rawLinks.map((p) => `raw/${p}`), wikiLinks.map((p) => `wiki/${p}`)),
-    ...links.problems,
-    ...checkOrphans(pages, links.linkedTo),
-    ...checkFiles(db, onDisk),
+  const found: Found[] = [
+    ...checker.found,
+    ...[
+      ...linkedFileProblems(rawLinks.map((p) => `raw/${p}`), wikiLinks.map((p) => `wiki/${p}`)),
+      ...checkOrphans(pages, checker.linkedTo),
+      ...checkFiles(db, onDisk),
+    ].map((problem) => ({ problem, line: 0 })),
   ];
   if (!writerActive) {
-    problems.push(...await checkStaging(layout), ...checkRegistryQueues(db));
+    for (const problem of [...await checkStaging(layout), ...checkRegistryQueues(db)]) {
+      found.push({ problem, line: 0 });
+    }
   }
-  // A stable sort keeps line order within a page and registry order within a path.
-  return { problems: problems.sort(compareProblems) };
+  // By kind, path and line; a stable sort keeps registry order within a path.
+  found.sort((a, b) => compareProblems(a.problem, b.problem) || a.line - b.line);
+  return { problems: found.map((f) => f.problem) };
 }

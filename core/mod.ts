@@ -13,10 +13,16 @@
  * keeps what every shared page is rebuilt from (concepts and notes, the log,
  * the full-text index) and the journal.
  *
- * **Staging artifact.** What a prepare worker produces for one input: a
- * private directory under `.quire/staging/prepare/` holding the original bytes
- * and the finished source page, plus a {@linkcode StagedDocument} manifest
- * (plain data) describing them. It is self-contained and disposable.
+ * **Staging artifact.** What a prepare worker produces for one input: files
+ * in `.quire/staging/prepare/` named after the input's staging name (the
+ * original bytes, the finished source page, and an empty file for the
+ * summary; see {@linkcode stagedFiles}), plus a {@linkcode StagedDocument}
+ * manifest (plain data) describing them. It is self-contained and disposable.
+ *
+ * **Group.** The documents the coordinator commits together: one journal
+ * transaction, one publish pass, one fsync per touched directory, one commit
+ * marker. Each document stays all-or-nothing; a group commits whole or not
+ * at all, except that a document failing in it is left out.
  *
  * **Prepared entry.** A prepared document as a self-contained directory:
  * its staged files, the `StagedDocument` (without its batch position) as
@@ -34,15 +40,16 @@
  * touched paths are copied; shared pages never are.
  *
  * **Publish.** Renaming staged files over their official paths in `raw/` and
- * `wiki/`, then fsyncing the directories.
+ * `wiki/`, then fsyncing the directories (once per group).
  *
  * **Commit marker.** The one SQLite transaction that records a published
- * mutation in the registry and flips its journal row to `committed`. It is
- * the instant a mutation commits: before it, recovery rolls back; after it,
+ * group in the registry and flips its journal rows to `committed`. It is
+ * the instant a group commits: before it, recovery rolls back; after it,
  * recovery keeps.
  *
- * **Shared pages.** `index.md`, `log.md` and `concepts/*.md`: pure functions
- * of the registry, rebuilt once per batch from a queue, never snapshotted.
+ * **Shared pages.** `index.md`, `index/*.md`, `log.md` and `concepts/*.md`:
+ * pure functions of the registry, rebuilt once per batch from a queue, never
+ * snapshotted.
  *
  * **Link graph.** The registry's `wiki_links` table: the wikilinks of each
  * document's pages and of each saved exploration, written by the commit
@@ -77,6 +84,7 @@ export * from "./page_links.ts";
 export * from "./protocol.ts";
 export * from "./queries.ts";
 export * from "./read_status.ts";
+export * from "./migrations.ts";
 export * from "./registry.ts";
 export * from "./resolve_wiki_page.ts";
 export * from "./registry_file.ts";

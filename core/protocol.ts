@@ -15,17 +15,22 @@ import type { PrepareInput, StagedDocument } from "./types.ts";
 
 /** Messages the pool sends to a worker. */
 export interface PrepareRequestMap {
-  /** Prepare one input into `stagingDir` (which the worker may write, and nothing else). */
+  /**
+   * Prepare one input into `stagingDir` (which the worker may write, and
+   * nothing else), as the files `stagedFiles(stagingDir, stagingName)`.
+   */
   prepare: {
     index: number;
     input: PrepareInput;
     stagingDir: string;
+    stagingName: string;
     settings: PrepareSettings;
     /**
-     * When (epoch ms) model calls must stop so that the input still falls
-     * back (or fails as a model failure) before the pool's timeout.
+     * How long (ms, from when the worker starts this input) model calls may
+     * run, so that the input still falls back (or fails as a model failure)
+     * before the pool's timeout.
      */
-    deadline: number;
+    modelBudgetMs: number;
     /** Why the model must not be called (the pool stopped calling a failing endpoint). */
     llmBlocked: string | null;
   };

@@ -8,7 +8,7 @@
  */
 
 import type { LlmUsage } from "./llm_usage.ts";
-import { row as rowOf, rows } from "./registry.ts";
+import { row as rowOf, rows, statement } from "./registry.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type {
   CompilerKind,
@@ -100,12 +100,28 @@ export function findDocumentsByHashPrefix(db: DatabaseSync, prefix: string): Sto
 
 /** Returns true when a document has this name (case-insensitive). */
 export function isNameTaken(db: DatabaseSync, name: string): boolean {
-  return db.prepare("SELECT 1 FROM documents WHERE name = ?").get(name) !== undefined;
+  return statement(db, "SELECT 1 FROM documents WHERE name = ?").get(name) !== undefined;
 }
 
-/** Lists every document, ordered by name. */
-export function listDocuments(db: DatabaseSync): StoredDocument[] {
-  const found = rows<DocumentRow>(db, `SELECT ${DOCUMENT_COLUMNS} FROM documents ORDER BY name`);
+/** Options of {@linkcode listDocuments}. */
+export interface ListDocumentsOptions {
+  /** At most this many documents. @default all */
+  limit?: number;
+  /** Skip this many first. @default 0 */
+  offset?: number;
+}
+
+/** Lists documents ordered by name (one page of them with `limit` and `offset`). */
+export function listDocuments(
+  db: DatabaseSync,
+  options: ListDocumentsOptions = {},
+): StoredDocument[] {
+  const found = rows<DocumentRow>(
+    db,
+    `SELECT ${DOCUMENT_COLUMNS} FROM documents ORDER BY name LIMIT ? OFFSET ?`,
+    options.limit ?? -1,
+    options.offset ?? 0,
+  );
   return found.map(toDocument);
 }
 
@@ -167,19 +183,29 @@ export interface RegistryCounts {
   documents: number;
   bytes: number;
   concepts: number;
+  /** Bytes of the files Quire wrote under `raw/` and `wiki/`, or null when not measured yet. */
+  diskBytes: number | null;
   pendingMutations: number;
   pendingPages: number;
   /** Documents compiled offline because the model failed (`compiler: offline-fallback`). */
   fallbacks: number;
 }
 
-/** Returns the counts shown by `status`. */
+/**
+ * Returns the counts shown by `status`: totals kept by triggers in the
+ * `counters` table (constant time, however large the knowledge base), and
+ * the journal and queue lengths (empty between changes).
+ */
 export function registryCounts(db: DatabaseSync): RegistryCounts {
   const get = (sql: string) => Number(rowOf<{ n: number | null }>(db, sql)?.n ?? 0);
+  const counter = (name: string) =>
+    Number(rowOf<{ n: number }>(db, "SELECT value AS n FROM counters WHERE name = ?", name)?.n);
+  const disk = counter("disk_bytes");
   return {
-    documents: get("SELECT count(*) AS n FROM documents"),
-    bytes: get("SELECT sum(bytes) AS n FROM documents"),
-    concepts: get("SELECT count(DISTINCT slug) AS n FROM document_concepts"),
+    documents: counter("documents"),
+    bytes: counter("document_bytes"),
+    concepts: counter("concepts"),
+    diskBytes: disk >= 0 ? disk : null,
     pendingMutations: get("SELECT count(*) AS n FROM mutations"),
     pendingPages: get("SELECT count(*) AS n FROM pending_pages"),
     fallbacks: get("SELECT count(*) AS n FROM documents WHERE compiler = 'offline-fallback'"),

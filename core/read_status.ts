@@ -4,7 +4,8 @@
  * the documents compiled offline because the model failed, the model's
  * running totals, and the size of the prepared-results cache.
  * It takes no lock and reads one consistent registry snapshot, so it works
- * while a long `add` runs.
+ * while a long `add` runs. Its cost does not grow with the knowledge base:
+ * every total is a counter the commits keep in the registry.
  *
  * "In progress" means the lock file names a live process; otherwise any
  * journal row, queued page or staging entry means the last change was
@@ -30,7 +31,11 @@ export interface KbStatus {
   concepts: number;
   /** Bytes of the original documents. */
   documentBytes: number;
-  /** Bytes of everything under `raw/` and `wiki/`. */
+  /**
+   * Bytes of the files under `raw/` and `wiki/`, as Quire wrote them (kept
+   * in the registry by every commit; a file edited by hand outside Quire
+   * counts with the size Quire gave it).
+   */
   diskBytes: number;
   pendingJournals: number;
   pendingPages: number;
@@ -48,6 +53,7 @@ export interface KbStatus {
   cache: { entries: number; bytes: number };
 }
 
+/** Adds up a tree's file sizes: only for a registry whose files were never measured. */
 async function treeBytes(dir: string): Promise<number> {
   let total = 0;
   let entries: Deno.DirEntry[];
@@ -135,7 +141,7 @@ export async function readStatus(layout: KbLayout): Promise<KbStatus> {
     documents: counts.documents,
     concepts: counts.concepts,
     documentBytes: counts.bytes,
-    diskBytes: await treeBytes(layout.raw) + await treeBytes(layout.wiki),
+    diskBytes: counts.diskBytes ?? await treeBytes(layout.raw) + await treeBytes(layout.wiki),
     pendingJournals: counts.pendingMutations,
     pendingPages: counts.pendingPages,
     stagingEntries,

@@ -3,27 +3,11 @@
  * single source of truth for what the knowledge base contains: a document
  * exists exactly when its row in `documents` exists.
  *
- * Tables:
+ * Its tables, and the forward migrations that create them, are in
+ * `migrations.ts`.
  *
- * - `documents`: one row per document (name, type, source, hash, pages…).
- * - `document_concepts`: each document's concepts and its note on each.
- * - `search_index`: FTS5 over each document's title and text; its rowid is
- *   the document's `id`, so replacing one document touches one row.
- * - `mutations`: the journal. A row is written (status `active`) before any
- *   official path changes, flipped to `committed` inside the commit-marker
- *   transaction, and deleted once cleanup is done.
- * - `log`: the operations timeline that `wiki/log.md` shows.
- * - `pending_pages`: shared pages queued for rebuilding by committed changes.
- * - `explorations`: answers saved by `query --save`.
- * - `wiki_links`: the link graph, the outgoing links of each summary (with
- *   its source page) and exploration, keyed as `wiki_links.ts` says; written
- *   by the commit marker, read for backlinks.
- * - `llm_usage`: one row of running totals of the model's use (calls,
- *   retries, tokens, cache hits, fallbacks, inputs not attempted), added to
- *   at the end of each batch, for `status`.
- *
- * The schema is versioned with `PRAGMA user_version`; {@linkcode MIGRATIONS}
- * holds forward migrations, applied in order inside one transaction each.
+ * The schema is versioned with `PRAGMA user_version`; `MIGRATIONS` holds
+ * forward migrations, applied in order inside one transaction each.
  * The connection runs in WAL mode with `synchronous=FULL`, so a committed
  * transaction survives power loss and readers see a consistent snapshot
  * while a writer works.
@@ -31,7 +15,7 @@
  * @module
  */
 
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { errorMessage, QuireError } from "./errors.ts";
 import {
   inspectRegistryFile,
@@ -39,98 +23,7 @@ import {
   registryFailure,
   type RegistryFileState,
 } from "./registry_file.ts";
-
-/** Forward migrations; index `i` upgrades a database at version `i` to `i + 1`. */
-export const MIGRATIONS: readonly string[] = [
-  `
-  CREATE TABLE documents (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
-    type TEXT NOT NULL,
-    origin TEXT NOT NULL,
-    ext TEXT NOT NULL,
-    source TEXT NOT NULL UNIQUE,
-    hash TEXT NOT NULL,
-    bytes INTEGER NOT NULL,
-    title TEXT NOT NULL,
-    description TEXT NOT NULL,
-    compiler TEXT NOT NULL,
-    sections TEXT NOT NULL,
-    added_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-  );
-  CREATE INDEX documents_hash ON documents (hash);
-  CREATE TABLE document_concepts (
-    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
-    slug TEXT NOT NULL,
-    label TEXT NOT NULL,
-    note TEXT NOT NULL,
-    score REAL NOT NULL,
-    prominent INTEGER NOT NULL,
-    PRIMARY KEY (document_id, slug)
-  ) WITHOUT ROWID;
-  CREATE INDEX document_concepts_slug ON document_concepts (slug);
-  CREATE VIRTUAL TABLE search_index USING fts5 (
-    title, body, tokenize = 'unicode61 remove_diacritics 2'
-  );
-  CREATE TABLE mutations (
-    id INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('active', 'committed')),
-    target TEXT NOT NULL,
-    staging TEXT,
-    rollback TEXT NOT NULL,
-    touched TEXT NOT NULL,
-    created_at TEXT NOT NULL
-  );
-  CREATE TABLE log (
-    id INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    op TEXT NOT NULL,
-    name TEXT NOT NULL,
-    detail TEXT NOT NULL
-  );
-  CREATE TABLE pending_pages (path TEXT PRIMARY KEY) WITHOUT ROWID;
-  CREATE TABLE explorations (
-    name TEXT PRIMARY KEY COLLATE NOCASE,
-    question TEXT NOT NULL,
-    created_at TEXT NOT NULL
-  ) WITHOUT ROWID;
-  `,
-  // 2: indexes for the concept queries that shared-page rebuilds run: labels
-  // and the prominent flag per slug without touching the table, and a
-  // concept's documents in order of weight without sorting all of them.
-  `
-  DROP INDEX document_concepts_slug;
-  CREATE INDEX document_concepts_slug ON document_concepts (slug, label, prominent);
-  CREATE INDEX document_concepts_rank ON document_concepts (slug, score, document_id);
-  `,
-  // 3: the link graph (see wiki_links.ts): one row per page and link key,
-  // looked up by key for backlinks. Documents committed before it have no
-  // rows until they are recompiled.
-  `
-  CREATE TABLE wiki_links (
-    page TEXT NOT NULL,
-    target TEXT NOT NULL,
-    PRIMARY KEY (page, target)
-  ) WITHOUT ROWID;
-  CREATE INDEX wiki_links_target ON wiki_links (target, page);
-  `,
-  // 4: running totals of the model's use, for `status` (one row, id 1).
-  `
-  CREATE TABLE llm_usage (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    calls INTEGER NOT NULL,
-    retries INTEGER NOT NULL,
-    prompt_tokens INTEGER NOT NULL,
-    completion_tokens INTEGER NOT NULL,
-    cache_hits INTEGER NOT NULL,
-    fallbacks INTEGER NOT NULL,
-    not_attempted INTEGER NOT NULL
-  );
-  INSERT INTO llm_usage VALUES (1, 0, 0, 0, 0, 0, 0, 0);
-  `,
-];
+import { MIGRATIONS } from "./migrations.ts";
 
 /** The schema version this build of Quire reads and writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -313,15 +206,30 @@ export function inTransaction<T>(db: DatabaseSync, body: () => T): T {
 /** A value that can be bound to a statement parameter. */
 export type SqlValue = null | number | bigint | string | Uint8Array;
 
+const statements = new WeakMap<DatabaseSync, Map<string, StatementSync>>();
+
+/**
+ * Returns the prepared statement for `sql` on `db`, compiling it the first
+ * time only: compiling costs more than running most of our statements, and
+ * a batch runs the same few thousands of times.
+ */
+export function statement(db: DatabaseSync, sql: string): StatementSync {
+  let cache = statements.get(db);
+  if (cache === undefined) statements.set(db, cache = new Map());
+  let prepared = cache.get(sql);
+  if (prepared === undefined) cache.set(sql, prepared = db.prepare(sql));
+  return prepared;
+}
+
 /**
  * Runs a query and returns its rows as `T`. This is the one place that
  * trusts a query's column list to match the row type it is read as.
  */
 export function rows<T>(db: DatabaseSync, sql: string, ...params: SqlValue[]): T[] {
-  return db.prepare(sql).all(...params) as unknown as T[];
+  return statement(db, sql).all(...params) as unknown as T[];
 }
 
 /** Runs a query and returns its first row as `T`, or undefined when there is none. */
 export function row<T>(db: DatabaseSync, sql: string, ...params: SqlValue[]): T | undefined {
-  return db.prepare(sql).get(...params) as unknown as T | undefined;
+  return statement(db, sql).get(...params) as unknown as T | undefined;
 }

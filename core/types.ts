@@ -149,6 +149,22 @@ export function sourceOf(input: PrepareInput): string {
 }
 
 /**
+ * The staged files of one input, in the batch's staging directory `dir`:
+ * all of them are named `<name>.<role>`, so that the input's files can be
+ * found (and removed) knowing its staging name alone.
+ */
+export function stagedFiles(
+  dir: string,
+  name: string,
+): { raw: string; source: string; summary: string } {
+  return {
+    raw: `${dir}/${name}.raw`,
+    source: `${dir}/${name}.source.md`,
+    summary: `${dir}/${name}.summary.md`,
+  };
+}
+
+/**
  * The manifest a worker returns: the prepared document as data, plus the
  * staged files (paths relative to `stagingDir`).
  */
@@ -159,8 +175,10 @@ export interface StagedDocument {
   source: string;
   /** Kind of source. */
   origin: DocumentOrigin;
-  /** Absolute path of the worker's private staging directory. */
+  /** Absolute path of the batch's staging directory (shared by its inputs). */
   stagingDir: string;
+  /** This input's staging name; its files are {@linkcode stagedFiles}. */
+  stagingName: string;
   /** The original bytes, relative to `stagingDir`. */
   rawFile: string;
   /** The finished `wiki/sources` page, relative to `stagingDir`. */

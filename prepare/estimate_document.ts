@@ -10,6 +10,7 @@
  * @module
  */
 
+import { join } from "node:path";
 import type { PrepareSettings } from "../core/config.ts";
 import type { PrepareInput } from "../core/types.ts";
 import { convertedDigest } from "./compile_document.ts";
@@ -41,7 +42,7 @@ export async function estimateDocument(
   const scratch = await Deno.makeTempDir({ prefix: "quire-estimate-" });
   let read;
   try {
-    read = await readInput(input, scratch, settings);
+    read = await readInput(input, join(scratch, "raw"), settings);
   } finally {
     await Deno.remove(scratch, { recursive: true });
   }

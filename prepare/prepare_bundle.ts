@@ -36,7 +36,7 @@ import { crashPoint } from "../core/crash_point.ts";
 import { removeIfExists, syncDirectory, writeFileDurably } from "../core/durable_fs.ts";
 import { type ErrorPayload, QuireError } from "../core/errors.ts";
 import { sha256Bytes } from "../core/hash.ts";
-import type { PrepareInput, StagedDocument } from "../core/types.ts";
+import { type PrepareInput, type StagedDocument, stagedFiles } from "../core/types.ts";
 import { QUIRE_VERSION } from "../core/version.ts";
 import { compilerIdentity, prepareSettingsDigest } from "./compiler_identity.ts";
 import { type DiscoveredInput, discoverInputs } from "./discover_inputs.ts";
@@ -122,6 +122,7 @@ function entryOf(index: number, source: string, error: ErrorPayload, walked: boo
 /** Writes the staged document of input `index` as the bundle's entry; returns its listing. */
 function writeEntry(tmp: string, staged: StagedDocument, settings: PrepareSettings): BundleEntry {
   const { index, stagingDir, ms: _, ...document } = staged;
+  const staging = stagedFiles(stagingDir, staged.stagingName);
   const source = Deno.readTextFileSync(join(stagingDir, document.sourceFile));
   const folder = entryFolder(index);
   writePreparedEntry(join(tmp, folder), {
@@ -133,7 +134,7 @@ function writeEntry(tmp: string, staged: StagedDocument, settings: PrepareSettin
       [document.sourceFile]: source,
     },
   });
-  removeIfExists(stagingDir);
+  for (const file of [staging.raw, staging.source, staging.summary]) removeIfExists(file);
   crashPoint("bundle-entry-written");
   const manifest = Deno.readFileSync(join(tmp, folder, "manifest.json"));
   return {

@@ -1,12 +1,16 @@
 /**
  * The per-document work of a prepare worker: read → hash → convert →
  * section tree → summary and concepts, with every file written into the
- * worker's private staging directory and nowhere else.
+ * batch's staging directory and nowhere else.
  *
- * The staging directory ends up holding `raw.<ext>` (the original bytes,
- * exactly those that were hashed and converted) and `source.md` (the finished
- * `wiki/sources` page), both fsynced, so the coordinator can publish them by
- * rename. What is returned is a {@linkcode StagedDocument}: data only.
+ * The files are named after the input's staging name (`stagedFiles`): the
+ * original bytes (exactly those that were hashed and converted), the
+ * finished `wiki/sources` page, and an empty summary page for the
+ * coordinator to fill (creating a file costs far more than writing into
+ * one, and the coordinator's thread is the one to spare). They are not
+ * fsynced here: the batch fsyncs a group's staged files at once before the
+ * group commits (`commit/commit_group.ts`). What is returned is a
+ * {@linkcode StagedDocument}: data only.
  *
  * Reading is `read_input.ts` (streaming and size limits); the compile step
  * is `compile_document.ts` (offline, or the model with its cache, fail-fast
@@ -19,14 +23,14 @@
  * @module
  */
 
-import { join } from "node:path";
+import { basename } from "node:path";
 import type { PrepareSettings } from "../core/config.ts";
+import { removeIfExists } from "../core/durable_fs.ts";
 import { emptyLlmReport, type LlmReport } from "../core/llm_usage.ts";
-import { writeFileDurably } from "../core/durable_fs.ts";
-import { type PrepareInput, sourceOf, type StagedDocument } from "../core/types.ts";
+import { type PrepareInput, sourceOf, type StagedDocument, stagedFiles } from "../core/types.ts";
 import { compileDocument } from "./compile_document.ts";
 import { storePrepared } from "./prepared_cache.ts";
-import { RAW_PART, readInput } from "./read_input.ts";
+import { readInput } from "./read_input.ts";
 import { withoutPlaceholders } from "./read/document_links.ts";
 import { stagePreparedEntry } from "./stage_prepared_entry.ts";
 
@@ -34,7 +38,10 @@ import { stagePreparedEntry } from "./stage_prepared_entry.ts";
 export interface PrepareRequestData {
   index: number;
   input: PrepareInput;
+  /** The batch's staging directory. */
   stagingDir: string;
+  /** This input's files there are `stagedFiles(stagingDir, stagingName)`. */
+  stagingName: string;
   /** When (epoch ms) model calls must stop. @default no deadline */
   deadline?: number;
   /** Why the model must not be called. @default null */
@@ -55,7 +62,8 @@ export function plainTitle(title: string): string {
 }
 
 /**
- * Prepares input number `index` into `stagingDir`.
+ * Prepares input number `index` into the staging directory, as the files
+ * named after its staging name.
  * @throws {InputError} when the input cannot be read, converted or compiled.
  */
 export async function prepareDocument(
@@ -64,51 +72,57 @@ export async function prepareDocument(
   report: LlmReport = emptyLlmReport(),
 ): Promise<StagedDocument> {
   const started = performance.now();
-  const { index, input, stagingDir } = request;
-  if (input.kind === "prepared") return stagePreparedEntry(index, input.entryDir, stagingDir);
-  // Staging is disposable: a plain mkdir, no fsync.
-  Deno.mkdirSync(stagingDir, { recursive: true });
-  const { document, nameHint, hash, bytes, raw } = await readInput(input, stagingDir, settings);
-  // The compiler reads the text as a reader sees it: link labels, no placeholders.
-  const { compiled, store } = await compileDocument(
-    { ...document, markdown: withoutPlaceholders(document.markdown) },
-    settings,
-    {
-      source: sourceOf(input),
-      contentHash: hash,
-      deadline: request.deadline,
-      llmBlocked: request.llmBlocked,
-      report,
-    },
-  );
-  const rawFile = `raw.${document.ext}`;
-  const sourceFile = "source.md";
-  if (raw === null) Deno.renameSync(join(stagingDir, RAW_PART), join(stagingDir, rawFile));
-  else writeFileDurably(join(stagingDir, rawFile), raw);
-  const markdown = document.markdown.endsWith("\n") ? document.markdown : document.markdown + "\n";
-  writeFileDurably(join(stagingDir, sourceFile), markdown);
-  // The staging directory itself needs no fsync: publishing renames these
-  // files out of it and fsyncs their destination directories.
-  const { markdown: _, ...rest } = document;
-  const prepared = {
-    source: sourceOf(input),
-    origin: input.kind === "stored" ? input.origin : input.kind,
-    rawFile,
-    sourceFile,
-    hash,
-    bytes,
-    nameHint,
-    document: { ...rest, title: plainTitle(rest.title) || nameHint },
-    compiled,
-  };
-  if (store !== null) {
-    const stored = storePrepared(store.cacheDir, store.key, {
-      document: prepared,
-      compiler: store.compiler,
-      inputDigest: store.inputDigest,
-      files: { [sourceFile]: markdown },
-    });
-    if (stored) report.cacheWrites++;
+  const { index, input, stagingDir, stagingName } = request;
+  const files = stagedFiles(stagingDir, stagingName);
+  if (input.kind === "prepared") {
+    return stagePreparedEntry(index, input.entryDir, { stagingDir, stagingName });
   }
-  return { index, stagingDir, ...prepared, ms: Math.round(performance.now() - started) };
+  try {
+    const { document, nameHint, hash, bytes, raw } = await readInput(input, files.raw, settings);
+    // The compiler reads the text as a reader sees it: link labels, no placeholders.
+    const { compiled, store } = await compileDocument(
+      { ...document, markdown: withoutPlaceholders(document.markdown) },
+      settings,
+      {
+        source: sourceOf(input),
+        contentHash: hash,
+        deadline: request.deadline,
+        llmBlocked: request.llmBlocked,
+        report,
+      },
+    );
+    const markdown = document.markdown.endsWith("\n")
+      ? document.markdown
+      : document.markdown + "\n";
+    if (raw !== null) Deno.writeFileSync(files.raw, raw);
+    Deno.writeTextFileSync(files.source, markdown);
+    Deno.writeFileSync(files.summary, new Uint8Array());
+    const { markdown: _, ...rest } = document;
+    const sourceFile = basename(files.source);
+    const prepared = {
+      source: sourceOf(input),
+      origin: input.kind === "stored" ? input.origin : input.kind,
+      stagingName,
+      rawFile: basename(files.raw),
+      sourceFile,
+      hash,
+      bytes,
+      nameHint,
+      document: { ...rest, title: plainTitle(rest.title) || nameHint },
+      compiled,
+    };
+    if (store !== null) {
+      const stored = storePrepared(store.cacheDir, store.key, {
+        document: prepared,
+        compiler: store.compiler,
+        inputDigest: store.inputDigest,
+        files: { [sourceFile]: markdown },
+      });
+      if (stored) report.cacheWrites++;
+    }
+    return { index, stagingDir, ...prepared, ms: Math.round(performance.now() - started) };
+  } catch (error) {
+    for (const file of [files.raw, files.source, files.summary]) removeIfExists(file);
+    throw error;
+  }
 }

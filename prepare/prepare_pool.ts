@@ -15,9 +15,18 @@
  *   registry, and could not write them if it tried. It may read files (its
  *   input, its modules) and the environment (libraries consult variables
  *   such as `NODE_ENV`), and use the network (URLs, the LLM, PageIndex).
+ * - **Pipelining.** Each worker is sent several inputs and works through
+ *   them one at a time, in order, so that it starts its next input at once
+ *   instead of waiting for the main thread to read its reply and send
+ *   another (the main thread may be busy committing a group for a few
+ *   milliseconds). How many: enough for about {@linkcode PIPELINE_MS} of
+ *   work at the average time an input has taken so far, between 2 and
+ *   `depth` (default 16). So tiny notes queue deep, and large PDFs two at a
+ *   time, which keeps the workers' shares of the batch even.
  * - **Failures.** A worker that throws, dies or does not answer within
- *   `timeoutMs` fails that input only: the worker is terminated and replaced,
- *   and the batch goes on. (A worker that exits without a word, e.g. with
+ *   `timeoutMs` of starting an input fails that input only: the worker is
+ *   terminated and replaced, the inputs queued behind it are sent again, and
+ *   the batch goes on. (A worker that exits without a word, e.g. with
  *   `self.close()`, raises no event in Deno, so it is caught by the timeout.)
  * - **A failing model.** Workers are separate isolates, so the pool keeps
  *   the model's state for the batch in {@linkcode PreparePool.llm} (an
@@ -30,22 +39,25 @@
  *   little before the pool's timeout (a fifth of it, between 0.25 s and
  *   30 s, is kept for the offline fallback and the files), so a slow model
  *   is a model failure that can fall back, not a timeout of the input.
- * - **Staging.** The pool names `<stagingRoot>/<index>-<slug>-<random>/` for
- *   each input (the worker creates it, off the main thread) and removes it
- *   when the input fails; a staged result's directory belongs to the caller
- *   from then on.
+ * - **Staging.** Every input's files go straight into `stagingRoot` (created
+ *   by the pool), named `<index>-<slug>-<random>.<role>` (see
+ *   `stagedFiles`): no directory per input to create and remove. The pool
+ *   removes an input's files when it fails; a staged result's files belong
+ *   to the caller from then on.
  *
  * @module
  */
 
-import { join } from "node:path";
 import type { PrepareSettings } from "../core/config.ts";
 import { removeIfExists } from "../core/durable_fs.ts";
 import type { ErrorPayload } from "../core/errors.ts";
 import { LlmCircuit } from "./llm_circuit.ts";
 import { safeName } from "../core/naming.ts";
 import type { PrepareReply, PrepareRequest } from "../core/protocol.ts";
-import { type PrepareInput, sourceOf, type StagedDocument } from "../core/types.ts";
+import { type PrepareInput, sourceOf, type StagedDocument, stagedFiles } from "../core/types.ts";
+
+/** Milliseconds of work each worker is given ahead (see the module comment). */
+export const PIPELINE_MS = 25;
 
 /** Options of {@linkcode PreparePool}. */
 export interface PreparePoolOptions {
@@ -59,6 +71,8 @@ export interface PreparePoolOptions {
   settings: PrepareSettings;
   /** Inputs planned ahead of the one being consumed. @default 2 * jobs */
   bound?: number;
+  /** Most inputs sent to one worker at a time (it works through them in order). @default 16 */
+  depth?: number;
   /** The worker module (tests substitute misbehaving ones). @default prepare_worker.ts */
   workerUrl?: URL;
 }
@@ -90,6 +104,7 @@ interface Task {
   index: number;
   input: PrepareInput;
   stagingDir: string;
+  stagingName: string;
 }
 
 /** The share of the prepare timeout kept for the fallback and the files: a fifth, 0.25–30 s. */
@@ -99,7 +114,9 @@ function deadlineReserveMs(timeoutMs: number): number {
 
 interface Slot {
   worker: Worker;
-  task: Task | null;
+  /** Inputs sent to this worker, oldest (the one it works on) first. */
+  tasks: Task[];
+  /** The time-out of the first task. */
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
@@ -111,6 +128,8 @@ export class PreparePool implements Disposable {
   #results = new Map<number, PoolOutcome<never>>();
   #wake: (() => void) | undefined;
   #stopped = false;
+  /** Moving average of the time an input takes in a worker, milliseconds. */
+  #averageMs: number | undefined;
   /** Counters for tests and progress. */
   readonly stats: PoolStats = { maxAhead: 0, maxWaiting: 0, workersStarted: 0 };
   /** The model's use so far, and whether the pool stopped calling it. */
@@ -119,6 +138,7 @@ export class PreparePool implements Disposable {
   constructor(options: PreparePoolOptions) {
     this.#options = {
       bound: 2 * options.jobs,
+      depth: 16,
       workerUrl: new URL("./prepare_worker.ts", import.meta.url),
       ...options,
     };
@@ -161,6 +181,14 @@ export class PreparePool implements Disposable {
     }
   }
 
+  /**
+   * True when the outcome of input `index` has arrived (or was settled
+   * without a worker) and `prepareInOrder` would yield it without waiting.
+   */
+  isReady(index: number): boolean {
+    return this.#results.has(index);
+  }
+
   /** Stops dispatching and terminates busy workers; `prepareInOrder` then ends. */
   stop(): void {
     this.#stopped = true;
@@ -176,38 +204,61 @@ export class PreparePool implements Disposable {
 
   #enqueue(index: number, input: PrepareInput): void {
     const slug = safeName(sourceOf(input).split(/[\\/]/).pop() ?? "", "input").slice(0, 32);
-    const stagingDir = join(
-      this.#options.stagingRoot,
-      `${index}-${slug}-${crypto.randomUUID().slice(0, 8)}`,
-    );
-    this.#queue.push({ index, input, stagingDir });
+    const stagingName = `${index}-${slug}-${crypto.randomUUID().slice(0, 8)}`;
+    this.#queue.push({ index, input, stagingDir: this.#options.stagingRoot, stagingName });
   }
 
   #dispatch(): void {
     while (this.#queue.length > 0 && !this.#stopped) {
-      let slot = this.#slots.find((s) => s.task === null);
-      if (slot === undefined) {
-        if (this.#slots.length >= this.#options.jobs) return;
-        slot = this.#startWorker();
-      }
+      // An idle worker first, then a new one, then a second input for a busy one.
+      let slot = this.#slots.find((s) => s.tasks.length === 0);
+      if (slot === undefined && this.#slots.length < this.#options.jobs) slot = this.#startWorker();
+      const depth = this.#depth();
+      slot ??= this.#slots.filter((s) => s.tasks.length < depth)
+        .sort((a, b) => a.tasks.length - b.tasks.length)[0];
+      if (slot === undefined) return;
       const task = this.#queue.shift()!;
-      slot.task = task;
-      slot.timer = setTimeout(() => this.#timeOut(slot!), this.#options.timeoutMs);
+      slot.tasks.push(task);
+      if (slot.tasks.length === 1) this.#startTimer(slot);
       const { timeoutMs } = this.#options;
       const request: PrepareRequest = {
         type: "prepare",
         ...task,
         settings: this.#options.settings,
-        deadline: Date.now() + timeoutMs - deadlineReserveMs(timeoutMs),
+        // Counted from when the worker starts the input (it may queue a few).
+        modelBudgetMs: timeoutMs - deadlineReserveMs(timeoutMs),
         llmBlocked: this.llm.stopped,
       };
       slot.worker.postMessage(request);
     }
   }
 
+  /**
+   * Inputs to send one worker: about PIPELINE_MS of work, at least 2. With a
+   * model, one at a time: each input waits seconds for the model anyway, and
+   * an input queued in a worker would carry a stale `llmBlocked` (it was
+   * dispatched before the endpoint was found dead, and would call it once
+   * more).
+   */
+  #depth(): number {
+    if (this.#options.settings.llm !== null) return 1;
+    if (this.#averageMs === undefined) return 2;
+    const wanted = Math.ceil(PIPELINE_MS / Math.max(this.#averageMs, 0.1));
+    return Math.max(2, Math.min(this.#options.depth, wanted));
+  }
+
+  /** Starts the time-out of the task a worker works on now. */
+  #startTimer(slot: Slot): void {
+    clearTimeout(slot.timer);
+    const target = slot;
+    slot.timer = setTimeout(() => this.#timeOut(target), this.#options.timeoutMs);
+  }
+
   #startWorker(): Slot {
     const { stagingRoot, settings } = this.#options;
     const writable = settings.cacheDir === null ? [stagingRoot] : [stagingRoot, settings.cacheDir];
+    // Staging is disposable: a plain mkdir, no fsync.
+    Deno.mkdirSync(stagingRoot, { recursive: true });
     const worker = new Worker(this.#options.workerUrl, {
       type: "module",
       deno: {
@@ -224,7 +275,7 @@ export class PreparePool implements Disposable {
         },
       },
     });
-    const slot: Slot = { worker, task: null, timer: undefined };
+    const slot: Slot = { worker, tasks: [], timer: undefined };
     worker.onmessage = (event: MessageEvent<PrepareReply>) => this.#onReply(slot, event.data);
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
@@ -237,13 +288,17 @@ export class PreparePool implements Disposable {
   }
 
   #onReply(slot: Slot, reply: PrepareReply): void {
-    const task = slot.task;
-    if (task === null || task.index !== reply.index) return;
+    const task = slot.tasks[0];
+    if (task === undefined || task.index !== reply.index) return;
     clearTimeout(slot.timer);
-    slot.task = null;
+    slot.tasks.shift();
+    if (slot.tasks.length > 0) this.#startTimer(slot);
     if (reply.llm !== undefined) this.llm.note(reply.llm);
     switch (reply.type) {
       case "staged":
+        this.#averageMs = this.#averageMs === undefined
+          ? reply.document.ms
+          : 0.8 * this.#averageMs + 0.2 * reply.document.ms;
         this.#settle({ kind: "staged", index: reply.index, document: reply.document });
         break;
       case "rejected":
@@ -259,9 +314,8 @@ export class PreparePool implements Disposable {
   }
 
   #onCrash(slot: Slot, message: string): void {
-    const task = slot.task;
-    this.#replace(slot);
-    if (task !== null) {
+    const task = this.#replace(slot);
+    if (task !== undefined) {
       const source = sourceOf(task.input);
       this.#fail(task, {
         code: "WORKER",
@@ -273,9 +327,8 @@ export class PreparePool implements Disposable {
   }
 
   #timeOut(slot: Slot): void {
-    const task = slot.task;
-    if (task === null) return;
-    this.#replace(slot);
+    const task = this.#replace(slot);
+    if (task === undefined) return;
     const source = sourceOf(task.input);
     const seconds = Math.round(this.#options.timeoutMs / 100) / 10;
     this.#fail(task, {
@@ -287,9 +340,10 @@ export class PreparePool implements Disposable {
   }
 
   #fail(task: Task, error: ErrorPayload): void {
-    // The staging directory is removed before the failure is reported.
+    // The input's staged files are removed before the failure is reported.
     try {
-      removeIfExists(task.stagingDir);
+      const files = stagedFiles(task.stagingDir, task.stagingName);
+      for (const file of [files.raw, files.source, files.summary]) removeIfExists(file);
     } catch {
       // Recovery removes it later.
     }
@@ -302,14 +356,21 @@ export class PreparePool implements Disposable {
     this.#wake?.();
   }
 
-  #replace(slot: Slot): void {
+  /**
+   * Terminates a worker and removes it; the inputs queued behind the one it
+   * worked on go back to the front of the queue. Returns that one.
+   */
+  #replace(slot: Slot): Task | undefined {
+    const [task, ...waiting] = slot.tasks;
     this.#retire(slot);
     this.#slots = this.#slots.filter((s) => s !== slot);
+    this.#queue.unshift(...waiting);
+    return task;
   }
 
   #retire(slot: Slot): void {
     clearTimeout(slot.timer);
     slot.worker.terminate();
-    slot.task = null;
+    slot.tasks = [];
   }
 }

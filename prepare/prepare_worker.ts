@@ -1,8 +1,9 @@
 /**
  * The prepare worker's entry point. It runs with write permission to the
  * prepare staging area only (see `prepare_pool.ts`), answers each `prepare`
- * request with exactly one reply, and never throws out of its handler: an
- * `InputError` becomes `rejected`, anything else `failed`.
+ * request with exactly one reply, in the order the requests came, and never
+ * throws out of its handler: an `InputError` becomes `rejected`, anything
+ * else `failed`.
  *
  * @module
  */
@@ -22,12 +23,23 @@ function reply(message: PrepareReply): void {
 async function handle(message: PrepareRequest): Promise<void> {
   switch (message.type) {
     case "prepare": {
-      const { index, input, settings } = message;
+      const { index, input, stagingDir, stagingName, settings } = message;
       // The model's use is reported with either reply: a failure costs tokens too.
       const report = emptyLlmReport();
       const llm = settings.llm === null ? undefined : report;
       try {
-        const document = await prepareDocument(message, settings, report);
+        const document = await prepareDocument(
+          {
+            index,
+            input,
+            stagingDir,
+            stagingName,
+            deadline: Date.now() + message.modelBudgetMs,
+            llmBlocked: message.llmBlocked,
+          },
+          settings,
+          report,
+        );
         reply({ type: "staged", index, document, llm });
       } catch (error) {
         const payload = toErrorPayload(error, sourceOf(input));
@@ -46,6 +58,10 @@ async function handle(message: PrepareRequest): Promise<void> {
   }
 }
 
+// Requests are handled one at a time, in the order they arrive: the pool
+// sends the next inputs before this one is done, so that no time is lost
+// between two of them while the main thread is busy.
+let queue = Promise.resolve();
 self.onmessage = (event: MessageEvent<PrepareRequest>) => {
-  handle(event.data);
+  queue = queue.then(() => handle(event.data));
 };

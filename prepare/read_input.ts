@@ -11,7 +11,7 @@
  * @module
  */
 
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { errorMessage, InputError } from "../core/errors.ts";
 import type { PrepareSettings } from "../core/config.ts";
 import { sha256Bytes } from "../core/hash.ts";
@@ -24,9 +24,6 @@ import { fetchPageIndexDocument } from "./fetch/fetch_pageindex.ts";
 import { fetchUrl } from "./fetch/fetch_url.ts";
 import { pageIndexDocument, type PageIndexRaw } from "./fetch/pageindex_document.ts";
 import { stageLocalFile } from "./stage_local_file.ts";
-
-/** The staged copy of a local file, before its extension is known. */
-export const RAW_PART = "raw.part";
 
 /** Reads a stored PageIndex import (`raw/<name>.json`) back into a document. */
 function storedPageIndexDocument(bytes: Uint8Array, source: string): ConvertedDocument {
@@ -49,7 +46,7 @@ export interface ReadResult {
   nameHint: string;
   hash: string;
   bytes: number;
-  /** The original bytes when they are in memory; else they are staged as `raw.part`. */
+  /** The original bytes when they are in memory; else they were copied to the raw path. */
   raw: Uint8Array | null;
 }
 
@@ -91,12 +88,12 @@ async function convertHead(
 /** Stages a local file by streaming and converts what it kept of it. */
 async function readLocalInput(
   path: string,
-  stagingDir: string,
+  rawPath: string,
   settings: PrepareSettings,
   reader: Omit<ReaderInput, "bytes" | "fileName">,
 ): Promise<Omit<ReadResult, "nameHint">> {
   const fileName = basename(path);
-  const staged = await stageLocalFile(path, join(stagingDir, RAW_PART), {
+  const staged = await stageLocalFile(path, rawPath, {
     maxInputBytes: settings.maxInputBytes,
     keepBytes: (first) => isParsedWhole(first, fileName) ? Infinity : settings.maxTextBytes,
   });
@@ -110,19 +107,18 @@ async function readLocalInput(
 
 /**
  * Reads and converts one input (fetching URLs and remote documents). A local
- * file's original is staged in `stagingDir` as {@linkcode RAW_PART} while it
- * is read; a fetched one is returned in memory (`raw`).
+ * file's original is copied to `rawPath` while it is read; a fetched one is returned in memory (`raw`).
  * @throws {InputError} when it cannot be read or converted.
  */
 export async function readInput(
   input: Exclude<PrepareInput, { kind: "prepared" }>,
-  stagingDir: string,
+  rawPath: string,
   settings: PrepareSettings,
 ): Promise<ReadResult> {
   const source = sourceOf(input);
   switch (input.kind) {
     case "file": {
-      const read = await readLocalInput(input.path, stagingDir, settings, { source });
+      const read = await readLocalInput(input.path, rawPath, settings, { source });
       return { ...read, nameHint: fileStem(basename(input.path)) };
     }
     case "url": {
@@ -148,7 +144,7 @@ export async function readInput(
     }
     case "stored": {
       if (input.type === "pageindex") {
-        const staged = await stageLocalFile(input.path, join(stagingDir, RAW_PART), {
+        const staged = await stageLocalFile(input.path, rawPath, {
           maxInputBytes: settings.maxInputBytes,
           keepBytes: () => Infinity,
         });
@@ -162,7 +158,7 @@ export async function readInput(
         };
       }
       const url = input.origin === "url" ? source : undefined;
-      const read = await readLocalInput(input.path, stagingDir, settings, { source, url });
+      const read = await readLocalInput(input.path, rawPath, settings, { source, url });
       return { ...read, nameHint: input.nameHint };
     }
     case "pageindex": {

@@ -6,8 +6,8 @@
  *   opened: opening a FIFO would block) of at most `maxInputBytes`;
  *   otherwise it is refused up front (`UNREADABLE`, `TOO_LARGE`).
  * - It is read in 1 MiB pieces. Each piece is hashed (SHA-256), appended to
- *   the staged copy (`target`: the `raw/` file, always the whole file,
- *   fsynced), and, up to `keepBytes(first piece)` bytes, kept in memory as
+ *   the staged copy (`target`: the `raw/` file, always the whole file; not
+ *   fsynced here: the batch fsyncs a group's staged files at once), and, up to `keepBytes(first piece)` bytes, kept in memory as
  *   the `head` the reader converts. Formats parsed whole (PDF, zip) keep
  *   everything; text formats keep their first `limits.maxTextBytes`.
  * - So the hash, the staged copy and the head all come from the same read:
@@ -111,7 +111,6 @@ export async function stageLocalFile(
       hash.update(chunk);
       for (let written = 0; written < n;) written += await output.write(chunk.subarray(written));
     }
-    await output.sync();
   } catch (error) {
     throw readError(path, error);
   }

@@ -1,16 +1,17 @@
 /**
  * The worker's side of `add --from-bundle`: a document prepared on another
  * machine is verified again (its entry's checksums) and its files are
- * copied into the worker's staging directory, so that the coordinator
- * commits it exactly like a document prepared here.
+ * copied into the batch's staging directory under this input's staging
+ * name, so that the coordinator commits it exactly like a document prepared
+ * here.
  *
  * @module
  */
 
-import { join } from "node:path";
-import { writeFileDurably } from "../core/durable_fs.ts";
+import { basename, join } from "node:path";
+import { removeIfExists } from "../core/durable_fs.ts";
 import { InputError } from "../core/errors.ts";
-import type { StagedDocument } from "../core/types.ts";
+import { type StagedDocument, stagedFiles } from "../core/types.ts";
 import { PreparedEntryError, readPreparedEntry } from "./prepared_entry.ts";
 
 /**
@@ -20,7 +21,7 @@ import { PreparedEntryError, readPreparedEntry } from "./prepared_entry.ts";
 export function stagePreparedEntry(
   index: number,
   entryDir: string,
-  stagingDir: string,
+  staging: { stagingDir: string; stagingName: string },
 ): StagedDocument {
   const started = performance.now();
   let entry;
@@ -31,9 +32,23 @@ export function stagePreparedEntry(
     throw new InputError("CORRUPT", error.message, entryDir);
   }
   const { document } = entry;
-  Deno.mkdirSync(stagingDir, { recursive: true });
-  for (const file of [document.rawFile, document.sourceFile]) {
-    writeFileDurably(join(stagingDir, file), Deno.readFileSync(join(entryDir, file)));
+  const files = stagedFiles(staging.stagingDir, staging.stagingName);
+  try {
+    // Not fsynced here: the batch fsyncs a group's staged files at once.
+    Deno.copyFileSync(join(entryDir, document.rawFile), files.raw);
+    Deno.copyFileSync(join(entryDir, document.sourceFile), files.source);
+    Deno.writeFileSync(files.summary, new Uint8Array());
+  } catch (error) {
+    for (const file of [files.raw, files.source, files.summary]) removeIfExists(file);
+    throw error;
   }
-  return { index, stagingDir, ...document, ms: Math.round(performance.now() - started) };
+  return {
+    ...document,
+    index,
+    stagingDir: staging.stagingDir,
+    stagingName: staging.stagingName,
+    rawFile: basename(files.raw),
+    sourceFile: basename(files.source),
+    ms: Math.round(performance.now() - started),
+  };
 }

@@ -250,6 +250,25 @@ Deno.test("list, status and recover report the knowledge base", async () => {
   assert.match(recover.stderr, /Nothing to recover/);
 });
 
+Deno.test("list --limit and --offset return one page of the documents by name", async () => {
+  await using dir = await tempDir();
+  const kb = join(dir.path, "kb");
+  const files: Record<string, string> = {};
+  for (const name of ["e", "b", "d", "a", "c"]) {
+    files[`in/${name}.md`] = `# ${name}\n\nText ${name}.\n`;
+  }
+  await writeFiles(dir.path, files);
+  assert.equal((await runQuire(["--kb", kb, "add", join(dir.path, "in")])).code, 0);
+  const page = async (...args: string[]) =>
+    (await runQuireJson<{ name: string }[]>(["--kb", kb, "list", ...args])).json.map((d) => d.name);
+  assert.deepEqual(await page(), ["a", "b", "c", "d", "e"]);
+  assert.deepEqual(await page("--limit", "2"), ["a", "b"]);
+  assert.deepEqual(await page("--limit", "2", "--offset", "2"), ["c", "d"]);
+  assert.deepEqual(await page("--offset", "4"), ["e"]);
+  assert.deepEqual(await page("--offset", "9"), []);
+  assert.equal((await runQuire(["--kb", kb, "list", "--limit", "x"])).code, 2);
+});
+
 Deno.test("usage errors exit 2", async () => {
   for (
     const args of [["add", "--jobs", "0", "x"], ["add", "--jobs", "nope", "x"], ["frobnicate"], [

@@ -36,6 +36,7 @@ Deno.test("compileDocument() calls the model once, then answers from the cache",
     document: {
       source: "a.md",
       origin: "file",
+      stagingName: "0-doc-0000",
       rawFile: "raw.md",
       sourceFile: "source.md",
       hash: "h1",

@@ -20,7 +20,6 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
-import { listConceptPages } from "../commit/pages/concept_pages.ts";
 import { defaultConfig } from "../core/config.ts";
 import { labelFlaw, matchesExpected } from "./_concept_quality.ts";
 import { ROOT, runQuire, tempDir } from "./_helpers.ts";
@@ -97,7 +96,16 @@ Deno.test({
 
     const db = new DatabaseSync(join(kb, ".quire", "registry.db"), { readOnly: true });
     try {
-      const pages = listConceptPages(db, defaultConfig().concepts);
+      // The concept pages: concepts named by minDocuments documents, or prominently by one.
+      const rule = defaultConfig().concepts;
+      const pages = db.prepare(
+        `SELECT c.slug AS slug, (SELECT label FROM concept_labels l WHERE l.slug = c.slug
+           ORDER BY l.documents DESC, l.label LIMIT 1) AS label
+         FROM concepts c WHERE c.documents >= ? OR (? AND c.prominent > 0)`,
+      ).all(rule.minDocuments, rule.prominentMakesPage ? 1 : 0) as {
+        slug: string;
+        label: string;
+      }[];
       const flawed = pages
         .map((page) => ({ label: page.label, flaw: labelFlaw(page.label) }))
         .filter((page) => page.flaw !== null);

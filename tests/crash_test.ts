@@ -1,11 +1,21 @@
 /**
- * Crash safety, end to end: the CLI is killed with SIGKILL at every named
- * crash point (through `QUIRE_CRASH_AT`), at the 1st, 2nd and last document
- * of a 5-document add, and at random moments of a `--jobs 3` add. After
- * `recover`, the knowledge base must equal exactly the state before the
- * interrupted document or exactly the state after it, with nothing left in
- * staging; adding the same inputs again must end in the knowledge base of a
- * run that was never killed.
+ * Crash safety, end to end. The coordinator commits documents in groups, and
+ * the promise is: after any crash and recovery, the knowledge base equals
+ * S_k, the result of committing exactly the first k inputs, for some k, with
+ * nothing of a later document visible. The CLI is killed with SIGKILL
+ * (through `QUIRE_CRASH_AT`):
+ *
+ * - at every named crash point, at the 1st, 2nd and last document of a
+ *   5-document add made of groups of one (`QUIRE_GROUP=1`): S_k is exactly
+ *   the state before or after that document;
+ * - at every crash point of a 5-document add made of groups of two: S_k is
+ *   the state before or after that whole group;
+ * - at every crash point of a `--jobs 3` add of 10 documents in groups of
+ *   three, and at random moments of one whose groups adapt: some S_k.
+ *
+ * After `recover` there is nothing left in staging, and adding the same
+ * inputs again must end in the knowledge base of a run never killed.
+ * `power_cut_test.ts` adds lost writes to the kills.
  */
 
 import assert from "node:assert/strict";
@@ -94,8 +104,38 @@ async function assertListMatchesFiles(kb: string): Promise<void> {
   assert.deepEqual(raw, names);
 }
 
-const BEFORE_MARKER = ["journal-written", "snapshot-taken", "publish-partial", "published"];
-const AFTER_MARKER = ["committed", "cleaned"];
+/** Points reached once per group, before and after the commit marker. */
+const GROUP_BEFORE = ["journal-written", "snapshot-taken", "published"];
+const GROUP_AFTER = ["committed", "cleaned"];
+/** Points reached once per document, all before the marker. */
+const PER_DOCUMENT = ["publish-partial", "document-recorded"];
+const BEFORE_MARKER = [...GROUP_BEFORE, ...PER_DOCUMENT];
+const AFTER_MARKER = GROUP_AFTER;
+
+/** Kills `add folder` at `point`, recovers, checks state `expected`, then finishes the add. */
+async function crashAndRecover(
+  kb: string,
+  options: { folder: string; point: string; env: Record<string, string>; jobs?: number },
+  expected: State,
+  final: State,
+): Promise<void> {
+  const jobs = ["--jobs", String(options.jobs ?? 1)];
+  assert.equal((await runQuire(["init", kb])).code, 0);
+  const crashed = await runQuire(["--kb", kb, "add", ...jobs, options.folder], {
+    env: { ...options.env, QUIRE_CRASH_AT: options.point },
+  });
+  assert.equal(crashed.signal, "SIGKILL", `expected a kill: ${crashed.stderr}`);
+  const recovered = await runQuire(["--kb", kb, "recover"]);
+  assert.equal(recovered.code, 0, recovered.stderr);
+  assert.deepEqual(await stateOf(kb), expected);
+  assert.deepEqual(await stagingLeft(kb), []);
+  assert.equal(journalRows(kb), 0);
+  const again = await runQuire(["--kb", kb, "add", ...jobs, options.folder], {
+    env: options.env,
+  });
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(await stateOf(kb), final);
+}
 
 Deno.test("add killed at every crash point recovers to exactly before or after that document", async (t) => {
   await using dir = await tempDir();
@@ -109,7 +149,7 @@ Deno.test("add killed at every crash point recovers to exactly before or after t
         const kb = join(dir.path, `kb-${point}-${n}`);
         assert.equal((await runQuire(["init", kb])).code, 0);
         const crashed = await runQuire(["--kb", kb, "add", folder], {
-          env: { QUIRE_CRASH_AT: `${point}:${n}` },
+          env: { QUIRE_GROUP: "1", QUIRE_CRASH_AT: `${point}:${n}` },
         });
         assert.equal(crashed.signal, "SIGKILL", `expected a kill: ${crashed.stderr}`);
 
@@ -138,7 +178,7 @@ Deno.test("add killed at every crash point recovers to exactly before or after t
     const kb = join(dir.path, "kb-rebuild");
     assert.equal((await runQuire(["init", kb])).code, 0);
     const crashed = await runQuire(["--kb", kb, "add", folder], {
-      env: { QUIRE_CRASH_AT: "rebuild-partial:1" },
+      env: { QUIRE_GROUP: "1", QUIRE_CRASH_AT: "rebuild-partial:1" },
     });
     assert.equal(crashed.signal, "SIGKILL");
     // Every document committed; only the shared pages are behind.
@@ -157,7 +197,9 @@ Deno.test("add killed at every crash point recovers to exactly before or after t
   await t.step("a crash during recovery is recovered by the next recovery", async () => {
     const kb = join(dir.path, "kb-recovery-crash");
     assert.equal((await runQuire(["init", kb])).code, 0);
-    await runQuire(["--kb", kb, "add", folder], { env: { QUIRE_CRASH_AT: "published:2" } });
+    await runQuire(["--kb", kb, "add", folder], {
+      env: { QUIRE_GROUP: "1", QUIRE_CRASH_AT: "published:2" },
+    });
     const crashedRecovery = await runQuire(["--kb", kb, "recover"], {
       env: { QUIRE_CRASH_AT: "rollback-partial:1" },
     });
@@ -189,7 +231,7 @@ Deno.test("documents that link to each other, killed at every crash point, recov
     const kb = join(dir.path, `kb-${point.replace(":", "-")}`);
     assert.equal((await runQuire(["init", kb])).code, 0);
     const crashed = await runQuire(["--kb", kb, "add", folder], {
-      env: { QUIRE_CRASH_AT: point },
+      env: { QUIRE_CRASH_AT: point, QUIRE_GROUP: "1" },
     });
     assert.equal(crashed.signal, "SIGKILL", `expected a kill: ${crashed.stderr}`);
     return kb;
@@ -207,7 +249,6 @@ Deno.test("documents that link to each other, killed at every crash point, recov
       await recoversTo(kb, BEFORE_MARKER.includes(point) ? 2 : 3);
     });
   }
-  let queued = 0;
   await t.step("rebuild-partial:1", async () => {
     const kb = await crashAt("rebuild-partial:1");
     const db = new DatabaseSync(join(kb, ".quire", "registry.db"), { readOnly: true });
@@ -215,27 +256,37 @@ Deno.test("documents that link to each other, killed at every crash point, recov
       path: string;
     }[];
     db.close();
-    // The summaries come last in the queue: l1 to l4 each gained a backlink after its commit.
-    assert.deepEqual(
-      pending.slice(-4).map((p) => p.path),
-      [1, 2, 3, 4].map((i) => `wiki/summaries/l${i}.md`),
-    );
-    queued = pending.length;
+    // l1 to l4 each gained a backlink after its commit: their summaries are queued.
+    const paths = pending.map((p) => p.path);
+    for (const i of [1, 2, 3, 4]) {
+      assert.ok(paths.includes(`wiki/summaries/l${i}.md`), paths.join());
+    }
     await recoversTo(kb, 5);
   });
-  await t.step("file-staged while the 'Linked from' blocks are rewritten", async () => {
-    // The rebuild writes the concept pages, index.md and log.md, then the
-    // summaries: kill it while it writes the third summary.
-    const written = Object.keys(states[5].tree).filter((p) => p.startsWith("wiki/concepts/"))
-      .length + 2;
-    assert.ok(queued > written);
-    const kb = await crashAt(`file-staged:${written + 3}`);
-    const summary = (name: string) =>
-      Deno.readTextFileSync(join(kb, "wiki", "summaries", `${name}.md`));
-    assert.match(summary("l2"), /- \[\[summaries\/l3\|Linked 3\]\]/);
-    assert.doesNotMatch(summary("l3"), /summaries\/l4/);
-    await recoversTo(kb, 5);
-  });
+});
+
+Deno.test("add killed at every crash point keeps or drops whole groups", async (t) => {
+  await using dir = await tempDir();
+  const inputs = await makeInputs(dir.path, 5);
+  const folder = join(dir.path, "in");
+  const states = await referenceStates(dir.path, inputs);
+  // Groups of two: {d01, d02}, {d03, d04}, {d05}. Group points at the second
+  // group; per-document points at both of its documents.
+  const cases: [string, number][] = [
+    ...[...GROUP_BEFORE, ...GROUP_AFTER].map((point): [string, number] => [point, 2]),
+    ...PER_DOCUMENT.flatMap((point): [string, number][] => [[point, 3], [point, 4]]),
+  ];
+  for (const [point, n] of cases) {
+    await t.step(`${point}:${n}`, async () => {
+      const expected = AFTER_MARKER.includes(point) ? states[4] : states[2];
+      await crashAndRecover(
+        join(dir.path, `kb-${point}-${n}`),
+        { folder, point: `${point}:${n}`, env: { QUIRE_GROUP: "2" } },
+        expected,
+        states[5],
+      );
+    });
+  }
 });
 
 Deno.test("an update killed before its commit marker is rolled back to the old version", async () => {
@@ -253,7 +304,7 @@ Deno.test("an update killed before its commit marker is rolled back to the old v
 
   for (const point of BEFORE_MARKER) {
     const crashed = await runQuire(["--kb", kb, "add", ...inputs], {
-      env: { QUIRE_CRASH_AT: `${point}:1` },
+      env: { QUIRE_GROUP: "1", QUIRE_CRASH_AT: `${point}:1` },
     });
     assert.equal(crashed.signal, "SIGKILL");
     assert.equal((await runQuire(["--kb", kb, "recover"])).code, 0);
@@ -298,24 +349,21 @@ Deno.test("add --jobs 3 killed at random moments recovers to a prefix of the inp
   }
 });
 
-Deno.test("add --jobs 3 killed at every crash point recovers to exactly before or after that document", async (t) => {
+Deno.test("add --jobs 3 killed at every crash point recovers to the state before or after that group", async (t) => {
   await using dir = await tempDir();
   const inputs = await makeInputs(dir.path, 10);
   const folder = join(dir.path, "in");
   const states = await referenceStates(dir.path, inputs);
+  // Groups of three: the second group is documents 4–6.
   for (const point of [...BEFORE_MARKER, ...AFTER_MARKER]) {
-    await t.step(`${point}:6`, async () => {
-      const kb = join(dir.path, `kb-${point}`);
-      assert.equal((await runQuire(["init", kb])).code, 0);
-      const crashed = await runQuire(["--kb", kb, "add", "--jobs", "3", folder], {
-        env: { QUIRE_CRASH_AT: `${point}:6` },
-      });
-      assert.equal(crashed.signal, "SIGKILL");
-      assert.equal((await runQuire(["--kb", kb, "recover"])).code, 0);
-      assert.deepEqual(await stateOf(kb), BEFORE_MARKER.includes(point) ? states[5] : states[6]);
-      assert.deepEqual(await stagingLeft(kb), []);
-      assert.equal((await runQuire(["--kb", kb, "add", "--jobs", "3", folder])).code, 0);
-      assert.deepEqual(await stateOf(kb), states[10]);
+    const n = PER_DOCUMENT.includes(point) ? 6 : 2;
+    await t.step(`${point}:${n}`, async () => {
+      await crashAndRecover(
+        join(dir.path, `kb-${point}`),
+        { folder, point: `${point}:${n}`, env: { QUIRE_GROUP: "3" }, jobs: 3 },
+        BEFORE_MARKER.includes(point) ? states[3] : states[6],
+        states[10],
+      );
     });
   }
 });
@@ -328,13 +376,12 @@ Deno.test("init killed at every step leaves a knowledge base that the next init 
   const config = await Deno.readTextFile(join(reference, ".quire", "config.json"));
 
   // file-staged:1 is the config written under its temporary name, before
-  // the rename; file-staged:2 is the first shared page of the rebuild.
+  // the rename; rebuild-partial:1 is the first shared page of the rebuild.
   const points = [
     "file-staged:1",
     "journal-written:1",
     "published:1",
     "committed:1",
-    "file-staged:2",
     "rebuild-partial:1",
   ];
   for (const point of points) {

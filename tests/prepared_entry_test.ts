@@ -27,6 +27,7 @@ function content(overrides: Partial<PreparedDocument> = {}): PreparedEntryConten
   const document: PreparedDocument = {
     source: "/in/tides.md",
     origin: "file",
+    stagingName: "0-doc-0000",
     rawFile: "raw.md",
     sourceFile: "source.md",
     hash: sha256Bytes(RAW),

@@ -63,8 +63,9 @@ Deno.test("recompile killed mid-batch recovers with every document whole", async
   const config = JSON.parse(await Deno.readTextFile(configPath));
   config.concepts.perDocument = 2;
   await Deno.writeTextFile(configPath, JSON.stringify(config));
+  // Groups of one document, so that `published:3` is the third one.
   const crashed = await runQuire(["--kb", kb, "recompile"], {
-    env: { QUIRE_CRASH_AT: "published:3" },
+    env: { QUIRE_GROUP: "1", QUIRE_CRASH_AT: "published:3" },
   });
   assert.equal(crashed.signal, "SIGKILL");
   assert.equal((await runQuire(["--kb", kb, "recover"])).code, 0);

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
-import { MIGRATIONS, openRegistry, SCHEMA_VERSION } from "../core/registry.ts";
+import { MIGRATIONS } from "../core/migrations.ts";
+import { openRegistry, SCHEMA_VERSION } from "../core/registry.ts";
 import type { QuireError } from "../core/errors.ts";
 import { tempDir } from "./_helpers.ts";
 

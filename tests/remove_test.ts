@@ -40,7 +40,7 @@ Deno.test("remove deletes a document's files and rows and rebuilds the pages it 
   assert.ok(!tree.some((p) => p.includes("alpha") || p.includes("gamma")), tree.join("\n"));
   const index = await Deno.readTextFile(join(kb, "wiki", "index.md"));
   assert.doesNotMatch(index, /summaries\/alpha/);
-  assert.match(index, /^1 documents/m);
+  assert.match(index, /^1 document,/m);
   const log = await Deno.readTextFile(join(kb, "wiki", "log.md"));
   assert.match(log, /\*\*remove\*\* `gamma` — .*gamma\.txt/);
 

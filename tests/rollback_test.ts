@@ -20,27 +20,58 @@ async function fiveDocuments(dir: string): Promise<string[]> {
   return Object.keys(files).map((f) => join(dir, f));
 }
 
-Deno.test("a document whose publish fails is rolled back and the rest of the batch is committed", async () => {
+for (
+  const [point, step] of [
+    ["publish-partial", "publish"],
+    ["document-recorded", "registry change in the commit marker"],
+  ]
+) {
+  Deno.test(`a document whose ${step} fails is rolled back alone and the rest of its group commits`, async () => {
+    await using dir = await tempDir();
+    const inputs = await fiveDocuments(dir.path);
+    const kb = join(dir.path, "kb");
+    assert.equal((await runQuire(["init", kb])).code, 0);
+    // One group of all five documents; the second one fails.
+    const { code, json } = await runQuireJson<
+      { added: { name: string }[]; failed: { source: string; error: string }[] }
+    >(
+      ["--kb", kb, "add", ...inputs],
+      { env: { QUIRE_GROUP: "5", QUIRE_FAIL_AT: `${point}:2` } },
+    );
+    assert.equal(code, 1);
+    assert.deepEqual(json.added.map((d) => d.name), ["d1", "d3", "d4", "d5"]);
+    assert.equal(json.failed.length, 1);
+    assert.equal(json.failed[0].source, inputs[1]);
+    assert.match(json.failed[0].error, new RegExp(`injected fault at '${point}'`));
+    assert.equal(journalRows(kb), 0);
+
+    // Exactly as if d2 had never been given.
+    const reference = join(dir.path, "ref");
+    await runQuire(["init", reference]);
+    await runQuire(["--kb", reference, "add", inputs[0], inputs[2], inputs[3], inputs[4]]);
+    assert.deepEqual(await treeState(kb), await treeState(reference));
+    assert.deepEqual(await stagingLeft(kb), []);
+  });
+}
+
+Deno.test("a failure of a whole group (after its publish) rolls every document of it back", async () => {
   await using dir = await tempDir();
   const inputs = await fiveDocuments(dir.path);
   const kb = join(dir.path, "kb");
   assert.equal((await runQuire(["init", kb])).code, 0);
+  const before = await treeState(kb);
   const { code, json } = await runQuireJson<
     { added: { name: string }[]; failed: { source: string; error: string }[] }
   >(
     ["--kb", kb, "add", ...inputs],
-    { env: { QUIRE_FAIL_AT: "published:2" } },
+    { env: { QUIRE_GROUP: "5", QUIRE_FAIL_AT: "published:1" } },
   );
   assert.equal(code, 1);
-  assert.deepEqual(json.added.map((d) => d.name), ["d1", "d3", "d4", "d5"]);
-  assert.equal(json.failed[0].source, inputs[1]);
-  assert.match(json.failed[0].error, /injected fault at 'published'/);
-
-  // Exactly as if d2 had never been given.
-  const reference = join(dir.path, "ref");
-  await runQuire(["init", reference]);
-  await runQuire(["--kb", reference, "add", inputs[0], inputs[2], inputs[3], inputs[4]]);
-  assert.deepEqual(await treeState(kb), await treeState(reference));
+  assert.deepEqual(json.added, []);
+  assert.deepEqual(json.failed.map((f) => f.source), inputs);
+  assert.deepEqual(registryDocuments(kb), []);
+  assert.deepEqual(await treeState(kb), before);
+  assert.equal(journalRows(kb), 0);
   assert.deepEqual(await stagingLeft(kb), []);
 });
 
@@ -49,8 +80,9 @@ Deno.test("a failed rollback stops the batch with exit 4 and keeps the journal f
   const inputs = await fiveDocuments(dir.path);
   const kb = join(dir.path, "kb");
   assert.equal((await runQuire(["init", kb])).code, 0);
+  // Groups of one document, so that `published:2` is the second document.
   const result = await runQuire(["--kb", kb, "add", ...inputs], {
-    env: { QUIRE_FAIL_AT: "published:2,rollback-partial:1" },
+    env: { QUIRE_GROUP: "1", QUIRE_FAIL_AT: "published:2,rollback-partial:1" },
   });
   assert.equal(result.code, 4, result.stderr);
   assert.match(result.stderr, /Stopped: Cannot roll back 'd2'/);
@@ -84,7 +116,9 @@ Deno.test("a rollback that fails during recovery exits 4 and a later recovery fi
   const inputs = await fiveDocuments(dir.path);
   const kb = join(dir.path, "kb");
   assert.equal((await runQuire(["init", kb])).code, 0);
-  await runQuire(["--kb", kb, "add", ...inputs], { env: { QUIRE_CRASH_AT: "published:3" } });
+  await runQuire(["--kb", kb, "add", ...inputs], {
+    env: { QUIRE_GROUP: "1", QUIRE_CRASH_AT: "published:3" },
+  });
   const failing = await runQuire(["--kb", kb, "recover"], {
     env: { QUIRE_FAIL_AT: "rollback-partial:1" },
   });

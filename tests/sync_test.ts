@@ -83,8 +83,9 @@ Deno.test("sync killed half-way recovers, and the next sync finishes the mirror"
   await writeFiles(dir.path, files);
   const kb = join(dir.path, "kb");
   assert.equal((await runQuire(["init", kb])).code, 0);
+  // Groups of one document, so that the crash is in f3's own group.
   const crashed = await runQuire(["--kb", kb, "sync", join(dir.path, "docs")], {
-    env: { QUIRE_CRASH_AT: "publish-partial:4" },
+    env: { QUIRE_GROUP: "1", QUIRE_CRASH_AT: "publish-partial:4" },
   });
   assert.equal(crashed.signal, "SIGKILL");
   assert.equal((await runQuire(["--kb", kb, "recover"])).code, 0);

@@ -5,9 +5,11 @@
  *
  * The list is paged ({@linkcode RESOURCE_PAGE_SIZE} per call, with
  * `nextCursor`), in a fixed order: the top-level pages (`index.md`,
- * `log.md`, `AGENTS.md`…), summaries and sources (from the registry, in
- * name order, so a page costs an indexed range read), concept pages (the
- * folder, sorted) and explorations (from the registry). A read returns the
+ * `log.md`, `AGENTS.md`…), the parts of the index (`index/`: document
+ * volumes and concept lists, the folder, sorted), summaries and sources
+ * (from the registry, in name order, so a page costs an indexed range
+ * read), concept pages (the folder, sorted) and explorations (from the
+ * registry). A read returns the
  * page as `text/markdown`, cut at {@linkcode RESOURCE_MAX_CHARS} characters
  * with a note; a URI outside the wiki or naming no page is an
  * invalid-params error.
@@ -37,7 +39,7 @@ export const RESOURCE_PAGE_SIZE = 500;
 /** Most characters of one resource read. */
 export const RESOURCE_MAX_CHARS = 1000000;
 
-const SECTIONS = ["top", "summaries", "sources", "concepts", "explorations"] as const;
+const SECTIONS = ["top", "index", "summaries", "sources", "concepts", "explorations"] as const;
 type Section = typeof SECTIONS[number];
 
 interface Cursor {
@@ -89,9 +91,10 @@ async function sectionEntries(
   const { db, layout } = reader;
   switch (section) {
     case "top":
+    case "index":
     case "concepts": {
-      const dir = section === "top" ? layout.wiki : `${layout.wiki}/concepts`;
-      const prefix = section === "top" ? "" : "concepts/";
+      const dir = section === "top" ? layout.wiki : `${layout.wiki}/${section}`;
+      const prefix = section === "top" ? "" : `${section}/`;
       return (await markdownFiles(dir)).filter((name) => name > after).slice(0, limit)
         .map((name) => [name, `${prefix}${name}.md`, name]);
     }

@@ -15,8 +15,13 @@ so it opens as an Obsidian vault.
 
 ## Where to start
 
-- [[index]] lists every document with a one-line description, then every
-  concept, most connected first.
+- [[index]] gives the counts, the documents added last, the most connected
+  concepts, and links to the rest of the index in \`index/\`:
+  - \`index/documents-<n>.md\`: every document, with a one-line
+    description, by name, 1,000 per volume (volume 1 holds the first
+    thousand added, and so on), so any document is two links from the index;
+  - \`index/concepts-<letter>.md\`: every concept that has a page, by its
+    first letter.
 - [[log]] is the timeline of changes, newest first.
 
 ## Pages
@@ -35,7 +40,9 @@ so it opens as an Obsidian vault.
 
 ## How to navigate (for agents)
 
-1. Read [[index]] to find candidate documents and concepts.
+1. Read [[index]] to find candidate documents and concepts (or search with
+   \`quire search\`; with many documents, the volumes and concept lists
+   under \`index/\` hold the full lists).
 2. Open a summary page; use its outline to find the section you need.
 3. Open the source page at that section (\`[[sources/<name>#Heading]]\`) or
    page marker, rather than reading whole documents.
@@ -43,8 +50,8 @@ so it opens as an Obsidian vault.
 
 ## Editing
 
-- \`index.md\`, \`log.md\`, summaries and sources are rebuilt by Quire: edits
-  to them are lost.
+- \`index.md\`, the pages under \`index/\`, \`log.md\`, summaries and
+  sources are rebuilt by Quire: edits to them are lost.
 - On a concept page, write anything you like outside the block between
   \`<!-- quire:begin … -->\` and \`<!-- quire:end -->\`; it is kept when the
   page is rebuilt.

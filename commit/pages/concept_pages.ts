@@ -6,80 +6,35 @@
  * @module
  */
 
-import { row, rows } from "../../core/registry.ts";
+import { row } from "../../core/registry.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type { QuireConfig } from "../../core/config.ts";
-
-/** A concept with a page: its slug, display label and number of documents. */
-export interface ConceptSummary {
-  slug: string;
-  label: string;
-  documents: number;
-}
 
 /** The concept-page rule, from the config. */
 export type ConceptRule = Pick<QuireConfig["concepts"], "minDocuments" | "prominentMakesPage">;
 
 /**
- * Returns true when concept `slug` qualifies for a page. It reads at most
- * `minDocuments` index entries (and then one more for the prominent flag), so
- * its cost does not grow with the number of documents sharing the concept.
+ * Returns true when concept `slug` qualifies for a page: one lookup in the
+ * `concepts` table, whose counts the registry's triggers keep.
  */
 export function hasConceptPage(db: DatabaseSync, slug: string, rule: ConceptRule): boolean {
-  const n = row<{ n: number }>(
+  const found = row<{ documents: number; prominent: number }>(
     db,
-    "SELECT count(*) AS n FROM (SELECT 1 FROM document_concepts WHERE slug = ? LIMIT ?)",
+    "SELECT documents, prominent FROM concepts WHERE slug = ?",
     slug,
-    Math.max(1, rule.minDocuments),
-  )?.n ?? 0;
-  if (n === 0) return false;
-  if (n >= rule.minDocuments) return true;
-  return rule.prominentMakesPage &&
-    db.prepare("SELECT 1 FROM document_concepts WHERE slug = ? AND prominent = 1 LIMIT 1")
-        .get(slug) !== undefined;
+  );
+  if (found === undefined || found.documents === 0) return false;
+  return found.documents >= rule.minDocuments || (rule.prominentMakesPage && found.prominent > 0);
 }
 
 /** Returns the spelling of concept `slug` that most documents use (ties: the smallest). */
 export function conceptLabel(db: DatabaseSync, slug: string): string {
   const found = row<{ label: string }>(
     db,
-    `SELECT label, count(*) AS n FROM document_concepts WHERE slug = ?
-     GROUP BY label ORDER BY n DESC, label LIMIT 1`,
+    "SELECT label FROM concept_labels WHERE slug = ? ORDER BY documents DESC, label LIMIT 1",
     slug,
   );
   return found?.label ?? slug;
-}
-
-/**
- * Lists every concept that has a page, most connected first (then by slug).
- * The label is the spelling most documents use (ties: the smallest).
- */
-export function listConceptPages(db: DatabaseSync, rule: ConceptRule): ConceptSummary[] {
-  const found = rows<{ slug: string; label: string; n: number; p: number }>(
-    db,
-    `SELECT slug, label, count(*) AS n, max(prominent) AS p FROM document_concepts
-     GROUP BY slug, label ORDER BY slug, n DESC, label`,
-  );
-  const concepts: ConceptSummary[] = [];
-  let current: (ConceptSummary & { prominent: boolean }) | undefined;
-  const flush = () => {
-    if (
-      current &&
-      (current.documents >= rule.minDocuments || (rule.prominentMakesPage && current.prominent))
-    ) concepts.push({ slug: current.slug, label: current.label, documents: current.documents });
-  };
-  for (const row of found) {
-    if (current?.slug !== row.slug) {
-      flush();
-      current = { slug: row.slug, label: row.label, documents: 0, prominent: false };
-    }
-    current.documents += row.n;
-    current.prominent ||= row.p === 1;
-  }
-  flush();
-  return concepts.sort((a, b) =>
-    b.documents - a.documents || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0)
-  );
 }
 
 /**

@@ -32,7 +32,7 @@ export const END_MARK = "<!-- quire:end -->";
 const RELATED_LIMIT = 10;
 
 /** Documents sampled to find a concept's related concepts. */
-export const RELATED_SAMPLE = 200;
+export const RELATED_SAMPLE = 100;
 
 /** Most documents listed on one concept page. */
 export const CONCEPT_PAGE_DOCUMENTS = 100;
@@ -110,8 +110,7 @@ export function renderConceptPage(
   // Spellings, most used first; their counts add up to the number of documents.
   const labels = rows<{ label: string; n: number }>(
     db,
-    `SELECT label, count(*) AS n FROM document_concepts WHERE slug = ?
-     GROUP BY label ORDER BY n DESC, label`,
+    "SELECT label, documents AS n FROM concept_labels WHERE slug = ? ORDER BY documents DESC, label",
     slug,
   );
   const aliases = labels.map((l) => l.label);

@@ -2,7 +2,7 @@
  * The prepare pool alone: the real {@linkcode PreparePool} (Web Workers,
  * in-order delivery, bounded buffer) run in this process over a folder of
  * files, with the coordinator replaced by nothing (each staged result's
- * directory is just deleted). Comparing its `--jobs 2`/`--jobs 1` ratio with
+ * files are just deleted). Comparing its `--jobs 2`/`--jobs 1` ratio with
  * the CLI's isolates what the commit coordinator costs the scaling.
  *
  * Each call starts a new pool (new workers, so module loading and JIT
@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { defaultConfig, prepareSettings } from "../../core/config.ts";
 import { PreparePool } from "../../prepare/prepare_pool.ts";
 import { removeTree } from "./_bench_cli.ts";
+import { stagedFiles } from "../../core/types.ts";
 
 /** Options of {@linkcode preparePoolOnly}. */
 export interface PoolOnlyOptions {
@@ -57,7 +58,9 @@ export async function preparePoolOnly(dir: string, options: PoolOnlyOptions): Pr
       if (outcome.kind !== "staged") {
         throw new Error(`The pool failed on '${files[outcome.index]}'`);
       }
-      await removeTree(outcome.document.stagingDir);
+      const { stagingDir, stagingName } = outcome.document;
+      const staged = stagedFiles(stagingDir, stagingName);
+      await Promise.all([removeTree(staged.raw), removeTree(staged.source)]);
       documents++;
     }
     return { ms: performance.now() - started, documents };

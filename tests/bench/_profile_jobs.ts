@@ -25,12 +25,16 @@ import { fixed, markdownTable } from "./_bench_stats.ts";
 const ARTEFACT = "op_worker_maybe_wait_for_debugger (native)";
 
 const STEPS: [string, string][] = [
-  ["commitStagedDocument", "whole commit of one document (steps 1–7)"],
-  ["writeCommitMarker", "commit marker: registry rows + FTS5 insert, one fsynced transaction"],
-  ["writeJournal", "journal row (its own fsynced transaction)"],
-  ["publishChanges", "publish: 3 renames + directory fsyncs"],
-  ["writeFileDurably", "summary page written and fsynced"],
-  ["discardSnapshot", "cleanup: remove the staging directory"],
+  ["commitGroup", "whole commit of the groups (plan, fsync wave, apply)"],
+  [
+    "writeCommitMarker",
+    "commit markers: registry rows + FTS5 inserts, one fsynced transaction per group",
+  ],
+  ["writeJournal", "journal rows (one fsynced transaction per group)"],
+  ["publishChanges", "publish: 3 renames per document"],
+  ["syncPublished", "directory fsyncs (once per group)"],
+  ["writeFiles", "summary pages written (the group's fsync wave is awaited, not busy)"],
+  ["discardSnapshot", "cleanup: rollback copies"],
   ["cheapCheck", "dedup pre-check: hash the input file"],
   ["rebuildSharedPages", "shared pages (once, after the batch)"],
 ];

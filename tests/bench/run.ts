@@ -7,25 +7,29 @@
  *     deno task bench --quick         # tiny inputs: only checks that it runs
  *     deno task bench --profile       # profile even when targets are met
  *
- * Cases: `startup`, `jobs` (issue 3), `growth` and `search` (issue 5), `mcp`
- * (issue 14: `search` through the MCP server; these three share one
- * 10,000-document knowledge base, built once), `pdf` (PDF extraction),
- * `bundle` (issue 16: committing prepared bundles), `llm` (issue 13: jobs
- * and the prepared-results cache against a slow model), `memory` (issue 10:
- * peak RSS of large and hostile inputs against 1 GiB). Quick mode is also on
- * when `QUIRE_BENCH_QUICK` is set.
+ * Cases: `startup`, `commit` (issue 15: group commit against the
+ * per-document floor), `jobs` (issue 3), `growth` and `search` (issue 5),
+ * `mcp` (issue 14: `search` through the MCP server; these three share one
+ * 10,000-document knowledge base, built once), `scale` (issue 15: a
+ * 100,000-document knowledge base), `pdf` (PDF extraction), `bundle` (issue
+ * 16: committing prepared bundles), `llm` (issue 13: jobs and the
+ * prepared-results cache against a slow model), `memory` (issue 10: peak RSS
+ * of large and hostile inputs against 1 GiB). Quick mode is also on when
+ * `QUIRE_BENCH_QUICK` is set.
  * Everything is written under the system temp folder and removed afterwards.
  *
  * @module
  */
 
 import { benchBundle } from "./bundle_bench.ts";
+import { benchCommit } from "./commit_bench.ts";
 import { benchGrowth } from "./growth_bench.ts";
 import { benchJobs } from "./jobs_bench.ts";
 import { benchMcp } from "./mcp_bench.ts";
 import { benchLlm } from "./llm_bench.ts";
 import { benchMemory } from "./memory_bench.ts";
 import { benchPdf } from "./pdf_bench.ts";
+import { benchScale } from "./scale_bench.ts";
 import { benchSearch } from "./search_bench.ts";
 import { benchStartup } from "./startup_bench.ts";
 import { type BenchOptions, isQuick } from "./_bench_options.ts";
@@ -38,10 +42,12 @@ type Case = (options: BenchOptions) => Promise<string[]>;
 
 const CASES: Record<string, Case> = {
   startup: benchStartup,
+  commit: benchCommit,
   jobs: benchJobs,
   growth: benchGrowth,
   search: benchSearch,
   mcp: benchMcp,
+  scale: benchScale,
   pdf: async () => ["## pdf: PDF extraction", "", "```text", ...await benchPdf(), "```"],
   llm: benchLlm,
   bundle: benchBundle,

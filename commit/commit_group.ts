@@ -1,0 +1,123 @@
+/**
+ * Committing a group of prepared documents (in input order) with one
+ * {@linkcode Coordinator.applyGroup}:
+ *
+ * 1. plan each document (dedup, name, summary page, touched paths); names
+ *    chosen earlier in the group count as taken;
+ * 2. write every summary page, and fsync every staged file of the group
+ *    (originals, source and summary pages) at once: the fsyncs are issued
+ *    together, so the filesystem commits them together, and meanwhile the
+ *    event loop keeps feeding the prepare workers;
+ * 3. apply the plans as one group: one journal transaction, one publish pass,
+ *    one fsync per touched directory, one commit marker.
+ *
+ * A document that fails at any step fails alone; the others commit. The
+ * caller keeps two documents with the same source or the same content out
+ * of one group, so that each is decided against the registry as it will be
+ * when the group commits, exactly as if documents were committed one by one.
+ *
+ * @module
+ */
+
+import { syncFiles, writeFiles } from "../core/durable_fs.ts";
+import { type ErrorPayload, failurePayload } from "../core/errors.ts";
+import { type StagedDocument, stagedFiles } from "../core/types.ts";
+import type { ChangeSession } from "./change_session.ts";
+import {
+  type DocumentOutcome,
+  type PlannedDocument,
+  planStagedDocument,
+  removeStagedFiles,
+} from "./commit_document.ts";
+import type { MutationPlan } from "./mutation_plan.ts";
+
+/** What happened to one document of a group. */
+export type GroupMemberResult =
+  | DocumentOutcome
+  | { kind: "failed"; source: string; error: ErrorPayload };
+
+/** What happened to a group. */
+export interface CommitGroupResult {
+  /** One result per document, in the order given. */
+  results: GroupMemberResult[];
+  /** The message of a failed rollback that must stop the batch, or null. */
+  rollbackFailed: string | null;
+}
+
+/** Options of {@linkcode commitGroup}. */
+export interface CommitGroupOptions {
+  /** Replace documents even when their content is unchanged (recompile). @default false */
+  force?: boolean;
+  /** Sources of the batch not committed yet, for links between them (resolve_links.ts). */
+  pending?: ReadonlySet<string>;
+}
+
+function failed(staged: StagedDocument, error: unknown): GroupMemberResult {
+  const source = staged.source;
+  return {
+    kind: "failed",
+    source,
+    error: failurePayload(error, source, { verb: "add", fallback: "PUBLISH" }),
+  };
+}
+
+/**
+ * Plans and commits `documents` as one group; see the module comment.
+ * @throws {RollbackFailedError} when a rollback failed before the marker (nothing committed).
+ * @throws {CoordinatorPoisonedError} after an earlier failure of unknown outcome.
+ */
+export async function commitGroup(
+  session: ChangeSession,
+  documents: StagedDocument[],
+  options: CommitGroupOptions = {},
+): Promise<CommitGroupResult> {
+  const taken = new Set<string>();
+  const results: (GroupMemberResult | PlannedDocument)[] = documents.map((staged) => {
+    try {
+      return planStagedDocument(session, staged, {
+        force: options.force,
+        taken,
+        pending: options.pending,
+      });
+    } catch (error) {
+      removeStagedFiles(staged);
+      return failed(staged, error);
+    }
+  });
+  const planned = new Map<MutationPlan, number>();
+  const writes = results.map(async (result, i) => {
+    if (!("plan" in result)) return;
+    const files = stagedFiles(documents[i].stagingDir, documents[i].stagingName);
+    // The worker created the summary's file; writing into it is cheap.
+    await Promise.all([
+      writeFiles([result.summary], { existing: true }),
+      syncFiles([files.raw, files.source]),
+    ]);
+  });
+  for (const [i, written] of (await Promise.allSettled(writes)).entries()) {
+    const result = results[i];
+    if (!("plan" in result)) continue;
+    if (written.status === "rejected") {
+      removeStagedFiles(documents[i]);
+      results[i] = failed(documents[i], written.reason);
+    } else {
+      planned.set(result.plan, i);
+    }
+  }
+  const outcome = session.coordinator.applyGroup([...planned.keys()]);
+  for (const plan of outcome.committed) {
+    const i = planned.get(plan)!;
+    results[i] = (results[i] as PlannedDocument).outcome;
+  }
+  for (const { plan, error } of outcome.failed) {
+    const i = planned.get(plan)!;
+    results[i] = failed(documents[i], error);
+  }
+  return {
+    // Every planned document is now either committed or failed.
+    results: results.map((result, i) =>
+      "plan" in result ? failed(documents[i], new Error("it was not applied")) : result
+    ),
+    rollbackFailed: outcome.rollbackFailed?.message ?? null,
+  };
+}
