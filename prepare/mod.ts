@@ -10,7 +10,7 @@
  * - `compile/`: the offline compiler;
  * - `llm/`: the model client, the LLM compiler, question answering.
  *
- * Nothing here writes outside a staging directory or opens the registry.
+ * Nothing here writes outside the staging directory or opens the registry.
  *
  * @module
  */

@@ -1,17 +1,18 @@
 /**
  * The per-document work of a prepare worker: read → hash → convert →
  * section tree → summary and concepts, with every file written into the
- * worker's private staging directory and nowhere else.
+ * batch's staging directory, under the input's own staging name, and
+ * nowhere else.
  *
- * The batch's staging directory ends up holding `<stagingName>.raw` (the
- * original bytes, exactly those that were hashed and converted) and
+ * The staging directory ends up holding `<stagingName>.raw` (the original
+ * bytes, exactly those that were hashed and converted) and
  * `<stagingName>.source.md` (the finished `wiki/sources` page), so the
  * coordinator can publish them by rename, and an empty
- * `<stagingName>.summary.md` for the coordinator to write the summary into. They are written here but not
- * fsynced: the coordinator fsyncs every staged file of a commit group at
- * once, before its commit marker (on a journaling filesystem one fsync per
- * document here would force one journal commit per document; a group's
- * fsyncs issued together share one). What is returned is a
+ * `<stagingName>.summary.md` for the coordinator to write the summary into.
+ * They are written here but not fsynced: the coordinator fsyncs every staged
+ * file of a commit group at once, before its commit marker (on a journaling
+ * filesystem one fsync per document here would force one journal commit per
+ * document; a group's fsyncs issued together share one). What is returned is a
  * {@linkcode StagedDocument}: data only. A failed write removes what was
  * written.
  *
