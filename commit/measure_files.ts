@@ -11,8 +11,8 @@
  */
 
 import type { DatabaseSync } from "node:sqlite";
-import type { KbLayout } from "../core/layout.ts";
-import { inTransaction, row, statement } from "../core/registry.ts";
+import { documentPages, type KbLayout } from "../core/layout.ts";
+import { inTransaction, row, rows, statement } from "../core/registry.ts";
 
 async function walk(dir: string, prefix: string, out: [string, number][]): Promise<void> {
   let entries: Deno.DirEntry[];
@@ -43,14 +43,33 @@ export async function measureFiles(layout: KbLayout, db: DatabaseSync): Promise<
   const files: [string, number][] = [];
   await walk(layout.raw, "raw/", files);
   await walk(layout.wiki, "wiki/", files);
+  // A document's own files are counted in its row; every other file in `files`.
+  const owner = new Map<string, number>();
+  for (
+    const d of rows<{ id: number; name: string; ext: string }>(
+      db,
+      "SELECT id, name, ext FROM documents",
+    )
+  ) {
+    const pages = documentPages(d.name, d.ext);
+    for (const path of [pages.raw, pages.source, pages.summary]) owner.set(path, d.id);
+  }
+  const own = new Map<number, number>();
   inTransaction(db, () => {
     statement(db, "DELETE FROM files").run();
     const put = statement(db, "INSERT INTO files (path, bytes) VALUES (?, ?)");
-    for (const [path, bytes] of files) put.run(path, bytes);
+    for (const [path, bytes] of files) {
+      const id = owner.get(path);
+      if (id === undefined) put.run(path, bytes);
+      else own.set(id, (own.get(id) ?? 0) + bytes);
+    }
+    const set = statement(db, "UPDATE documents SET disk_bytes = ? WHERE id = ?");
+    for (const [id, bytes] of own) set.run(bytes, id);
     // The triggers leave the counter alone while it is -1; set it from the rows.
     statement(
       db,
-      "UPDATE counters SET value = (SELECT coalesce(sum(bytes), 0) FROM files) WHERE name = 'disk_bytes'",
+      `UPDATE counters SET value = (SELECT coalesce(sum(bytes), 0) FROM files) +
+         (SELECT coalesce(sum(disk_bytes), 0) FROM documents) WHERE name = 'disk_bytes'`,
     ).run();
   });
   return true;

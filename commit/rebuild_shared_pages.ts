@@ -35,11 +35,12 @@ import { crashPoint } from "../core/crash_point.ts";
 import {
   conceptListPage,
   conceptPage,
+  documentPages,
   INDEX_PAGE,
   type KbLayout,
   LOG_PAGE,
 } from "../core/layout.ts";
-import { inTransaction, rows, statement } from "../core/registry.ts";
+import { inTransaction, row, rows, statement } from "../core/registry.ts";
 import { ConceptLookup, type ConceptRule } from "./pages/concept_pages.ts";
 import {
   ensureDirectory,
@@ -89,6 +90,22 @@ function renderSharedPage(
   throw new Error(`Unknown shared page '${page}' in the rebuild queue`);
 }
 
+/** The size of document `name`'s own files (original, source and summary), or null when it is gone. */
+function documentFileBytes(layout: KbLayout, db: DatabaseSync, name: string): number | null {
+  const document = row<{ ext: string }>(db, "SELECT ext FROM documents WHERE name = ?", name);
+  if (document === undefined) return null;
+  const pages = documentPages(name, document.ext);
+  let total = 0;
+  for (const page of [pages.raw, pages.source, pages.summary]) {
+    try {
+      total += Deno.lstatSync(layout.resolve(page)).size;
+    } catch {
+      // A missing file counts nothing; lint reports it.
+    }
+  }
+  return total;
+}
+
 /** Options of {@linkcode rebuildSharedPages}. */
 export interface RebuildOptions {
   /** The concept-page rule from the config. */
@@ -110,6 +127,8 @@ async function rebuildChunk(
     rendered: Set<string>;
     parents: Set<string>;
     files: PublishedFile[];
+    /** Documents whose summary was queued: their own files are measured again. */
+    summaries: Set<string>;
   },
 ): Promise<string[]> {
   const { db } = concepts;
@@ -142,12 +161,13 @@ async function rebuildChunk(
     chunk.rendered.add(page);
     const summary = SUMMARY_PAGE.exec(page);
     if (summary) {
+      // A summary is its document's file: its size is counted in the
+      // document's row (measured again below), not in `files`.
+      chunk.summaries.add(summary[1]);
       const refreshed = refreshBacklinks(db, summary[1], existing[i]);
       if (refreshed === null) continue;
       const tmp = `${tmpDir}/${basename(path)}.tmp-${crypto.randomUUID()}`;
-      const data = encoder.encode(refreshed);
-      writes.push({ page, path, tmp, data });
-      chunk.files.push([page, data.length]);
+      writes.push({ page, path, tmp, data: encoder.encode(refreshed) });
       continue;
     }
     const text = renderSharedPage(concepts, page, existing[i]);
@@ -205,20 +225,29 @@ export async function rebuildSharedPages(
   const rendered = new Set<string>();
   const parents = new Set<string>();
   const files: PublishedFile[] = [];
+  const summaries = new Set<string>();
   const concepts = new ConceptLookup(db, options.rule);
   // Related pages found along the way join the end of the queue.
   for (let start = 0; start < queued.length;) {
     const pages = queued.slice(start, start + REBUILD_CHUNK);
     start += pages.length;
     queued.push(
-      ...await rebuildChunk(layout, concepts, { pages, seen, rendered, parents, files }),
+      ...await rebuildChunk(layout, concepts, { pages, seen, rendered, parents, files, summaries }),
     );
   }
   for (const parent of [...parents].sort()) syncDirectory(parent);
+  // Measured whether or not the block changed this time, so that a rebuild
+  // repeated after a crash still leaves the right sizes.
+  const resized = [...summaries].flatMap((name) => {
+    const bytes = documentFileBytes(layout, db, name);
+    return bytes === null ? [] : [{ name, bytes }];
+  });
   inTransaction(db, () => {
     const drop = statement(db, "DELETE FROM pending_pages WHERE path = ?");
     for (const page of queued) drop.run(page);
     recordFiles(db, files);
+    const size = statement(db, "UPDATE documents SET disk_bytes = ? WHERE name = ?");
+    for (const { name, bytes } of resized) size.run(bytes, name);
   });
   removeIfExists(`${layout.staging}/pages`);
   return seen.size;

@@ -38,9 +38,15 @@ function documentName(db: DatabaseSync, id: number): string {
 /**
  * Writes a mutation's registry change (a document with its concepts,
  * full-text row and link graph rows, a deletion, an exploration); the caller
- * holds the transaction. Also used by `repair` to fill a new registry.
+ * holds the transaction. `diskBytes` is the size of a document's own files
+ * as published (its row keeps it, for the `disk_bytes` counter). Also used
+ * by `repair` to fill a new registry.
  */
-export function applyRegistryChange(db: DatabaseSync, change: RegistryChange): void {
+export function applyRegistryChange(
+  db: DatabaseSync,
+  change: RegistryChange,
+  diskBytes = 0,
+): void {
   switch (change.op) {
     case "put-document": {
       const d = change.document;
@@ -58,19 +64,20 @@ export function applyRegistryChange(db: DatabaseSync, change: RegistryChange): v
         d.sections,
         d.addedAt,
         d.updatedAt,
+        diskBytes,
       ];
       let id: number;
       if (change.replaces === null) {
         const result = statement(
           db,
-          "INSERT INTO documents (name, type, origin, ext, source, hash, bytes, title, description, compiler, sections, added_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "INSERT INTO documents (name, type, origin, ext, source, hash, bytes, title, description, compiler, sections, added_at, updated_at, disk_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ).run(...values);
         id = Number(result.lastInsertRowid);
       } else {
         id = change.replaces;
         statement(
           db,
-          "UPDATE documents SET name = ?, type = ?, origin = ?, ext = ?, source = ?, hash = ?, bytes = ?, title = ?, description = ?, compiler = ?, sections = ?, added_at = ?, updated_at = ? WHERE id = ?",
+          "UPDATE documents SET name = ?, type = ?, origin = ?, ext = ?, source = ?, hash = ?, bytes = ?, title = ?, description = ?, compiler = ?, sections = ?, added_at = ?, updated_at = ?, disk_bytes = ? WHERE id = ?",
         ).run(...values, id);
         statement(db, "DELETE FROM document_concepts WHERE document_id = ?").run(id);
         statement(db, "DELETE FROM search_index WHERE rowid = ?").run(id);
@@ -146,11 +153,17 @@ export function recordFiles(db: DatabaseSync, files: PublishedFile[]): void {
 
 function recordMutation(db: DatabaseSync, item: MarkerItem, at: string): void {
   const { entry, plan } = item;
-  applyRegistryChange(db, plan.record);
+  const files = item.files ?? [];
+  if (plan.record.op === "put-document") {
+    // Every path a document's plan touches is one of its own files.
+    applyRegistryChange(db, plan.record, files.reduce((sum, [, bytes]) => sum + (bytes ?? 0), 0));
+  } else {
+    applyRegistryChange(db, plan.record, 0);
+    recordFiles(db, files);
+  }
   statement(db, "INSERT INTO log (at, op, name, detail) VALUES (?, ?, ?, ?)")
     .run(at, plan.log.op, plan.log.name, plan.log.detail);
   queuePages(db, plan.rebuild);
-  recordFiles(db, item.files ?? []);
   statement(db, "UPDATE mutations SET status = 'committed' WHERE id = ?").run(entry.id);
 }
 

@@ -27,8 +27,10 @@
  *   index lookups, not scans of every document naming the concept.
  * - `concept_lists`: where each alphabetical concept list of the index
  *   starts (see `commit/pages/concept_lists.ts`).
- * - `files`: the size of every file Quire wrote under `raw/` and `wiki/`
- *   (written by the commit marker and the shared-page rebuild).
+ * - `files`: the size of every other file Quire wrote under `raw/` and
+ *   `wiki/` (shared pages, explorations, `AGENTS.md`; a document's own
+ *   files are counted in its row's `disk_bytes`), written by the commit
+ *   marker and the shared-page rebuild.
  * - `counters`: running totals kept by triggers (documents, their bytes,
  *   distinct concepts, bytes under `raw/` and `wiki/`), so that `status`
  *   reads four numbers instead of counting or walking anything. `disk_bytes`
@@ -158,16 +160,23 @@ export const MIGRATIONS: readonly string[] = [
     ('document_bytes', (SELECT coalesce(sum(bytes), 0) FROM documents)),
     ('concepts', (SELECT count(*) FROM concepts)),
     ('disk_bytes', -1);
+  -- A document's own files (original, source and summary pages) are
+  -- counted in its row, not in \`files\`: one row to write per document.
+  ALTER TABLE documents ADD COLUMN disk_bytes INTEGER NOT NULL DEFAULT 0;
   CREATE TRIGGER document_added AFTER INSERT ON documents BEGIN
     UPDATE counters SET value = value + 1 WHERE name = 'documents';
     UPDATE counters SET value = value + new.bytes WHERE name = 'document_bytes';
+    UPDATE counters SET value = value + new.disk_bytes WHERE name = 'disk_bytes' AND value >= 0;
   END;
   CREATE TRIGGER document_removed AFTER DELETE ON documents BEGIN
     UPDATE counters SET value = value - 1 WHERE name = 'documents';
     UPDATE counters SET value = value - old.bytes WHERE name = 'document_bytes';
+    UPDATE counters SET value = value - old.disk_bytes WHERE name = 'disk_bytes' AND value >= 0;
   END;
-  CREATE TRIGGER document_resized AFTER UPDATE OF bytes ON documents BEGIN
+  CREATE TRIGGER document_resized AFTER UPDATE OF bytes, disk_bytes ON documents BEGIN
     UPDATE counters SET value = value - old.bytes + new.bytes WHERE name = 'document_bytes';
+    UPDATE counters SET value = value - old.disk_bytes + new.disk_bytes
+      WHERE name = 'disk_bytes' AND value >= 0;
   END;
   CREATE TRIGGER concept_noted AFTER INSERT ON document_concepts BEGIN
     INSERT INTO concepts (slug, documents, prominent) VALUES (new.slug, 1, new.prominent)

@@ -1,16 +1,20 @@
 /**
  * The per-document work of a prepare worker: read → hash → convert →
  * section tree → summary and concepts, with every file written into the
- * batch's staging directory and nowhere else.
+ * batch's staging directory, under the input's own staging name, and
+ * nowhere else (the prepared-results cache aside).
  *
- * The files are named after the input's staging name (`stagedFiles`): the
- * original bytes (exactly those that were hashed and converted), the
- * finished `wiki/sources` page, and an empty summary page for the
- * coordinator to fill (creating a file costs far more than writing into
- * one, and the coordinator's thread is the one to spare). They are not
- * fsynced here: the batch fsyncs a group's staged files at once before the
- * group commits (`commit/commit_group.ts`). What is returned is a
- * {@linkcode StagedDocument}: data only.
+ * The staging directory ends up holding `<stagingName>.raw` (the original
+ * bytes, exactly those that were hashed and converted) and
+ * `<stagingName>.source.md` (the finished `wiki/sources` page), so the
+ * coordinator can publish them by rename, and an empty
+ * `<stagingName>.summary.md` for the coordinator to write the summary into.
+ * They are written here but not fsynced: the coordinator fsyncs every staged
+ * file of a commit group at once, before its commit marker (on a journaling
+ * filesystem one fsync per document here would force one journal commit per
+ * document; a group's fsyncs issued together share one). What is returned is a
+ * {@linkcode StagedDocument}: data only. A failed write removes what was
+ * written.
  *
  * Reading is `read_input.ts` (streaming and size limits); the compile step
  * is `compile_document.ts` (offline, or the model with its cache, fail-fast

@@ -10,8 +10,8 @@
  *   rather than letting the buffer grow.
  * - **Isolation.** Each worker runs with write permission to the prepare
  *   staging area only (and no permission to run programs or load native
- *   code), and receives nothing but its input, its own staging directory and
- *   the settings: it is never given the knowledge base's paths or the
+ *   code), and receives nothing but its input, its staging name (in the
+ *   batch's staging directory) and the settings: it is never given the knowledge base's paths or the
  *   registry, and could not write them if it tried. It may read files (its
  *   input, its modules) and the environment (libraries consult variables
  *   such as `NODE_ENV`), and use the network (URLs, the LLM, PageIndex).
@@ -65,7 +65,7 @@ export interface PreparePoolOptions {
   jobs: number;
   /** Milliseconds one input may take before its worker is replaced. */
   timeoutMs: number;
-  /** Absolute directory under which each input gets its staging directory. */
+  /** Absolute directory where every input's staged files go (see `stagedFiles`). */
   stagingRoot: string;
   /** Settings handed to every worker. */
   settings: PrepareSettings;

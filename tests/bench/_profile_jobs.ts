@@ -43,11 +43,11 @@ const COMPONENTS: [string, RegExp][] = [
   ["pdf.js (unpdf)", /\(unpdf\//],
   [
     "Quire PDF layout (read_pdf, pdf_lines, headings)",
-    /\(prepare\/(read_pdf|pdf_|font_size|paged)/,
+    /[(/]prepare\/read\/(read_pdf|pdf_|font_size|paged)/,
   ],
   [
     "Quire offline compiler (key phrases, summary, sentences)",
-    /\(prepare\/(compile_offline|key_phrases|phrase_|extractive|sentences|stop_words|concept_notes|plain_text|markdown_sections|read_markdown|read_text)|\(core\/concept_slug/,
+    /[(/]prepare\/(compile\/|read\/(markdown_sections|read_markdown|read_text))|[(/]core\/concept_slug/,
   ],
   ["garbage collector", /^\(garbage collector\)$/],
   ["structuredClone (pdf.js messages)", /^structuredClone /],
