@@ -23,6 +23,7 @@
  * @module
  */
 
+import { readTextIfExists } from "../core/durable_fs.ts";
 import { errorMessage } from "../core/errors.ts";
 import { sha256File } from "../core/hash.ts";
 import type { KbLayout } from "../core/layout.ts";
@@ -147,15 +148,6 @@ function conceptsOf(fields: Fields, page: string): ConceptNote[] {
   }));
 }
 
-async function readIfExists(path: string): Promise<string | null> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  }
-}
-
 /** Lists the regular files of a folder by name (none when it is missing). */
 function filesIn(dir: string): string[] {
   try {
@@ -193,7 +185,7 @@ async function restoreDocument(
   const rawFile = rawFiles.get(name);
   if (rawFile === undefined) return skip(`its original is not in raw/ (no file 'raw/${name}.*')`);
   const measured = await sha256File(layout.resolve(`raw/${rawFile}`));
-  const sourcePage = await readIfExists(layout.resolve(`wiki/sources/${name}.md`));
+  const sourcePage = await readTextIfExists(layout.resolve(`wiki/sources/${name}.md`));
   if (measured.hash !== text(fields, "hash")) {
     inventory.notes.push({
       name,

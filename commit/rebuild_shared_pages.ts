@@ -44,6 +44,7 @@ import { inTransaction, row, rows, statement } from "../core/registry.ts";
 import { ConceptLookup, type ConceptRule } from "./pages/concept_pages.ts";
 import {
   ensureDirectory,
+  readTextIfExists,
   removeIfExists,
   renamePath,
   syncDirectory,
@@ -58,15 +59,6 @@ import { renderVolumePage } from "./pages/render_volume_page.ts";
 import { refreshBacklinks } from "./pages/render_backlinks_block.ts";
 import type { PublishedFile } from "./publish.ts";
 import { recordFiles } from "./write_commit_marker.ts";
-
-async function readIfExists(path: string): Promise<string | null> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  }
-}
 
 const CONCEPT_PAGE = /^wiki\/concepts\/([^/]+)\.md$/;
 const VOLUME_PAGE = /^wiki\/index\/documents-(\d+)\.md$/;
@@ -134,7 +126,9 @@ async function rebuildChunk(
   const { db } = concepts;
   const tmpDir = `${layout.staging}/pages`;
   ensureDirectory(tmpDir);
-  const existing = await Promise.all(chunk.pages.map((page) => readIfExists(layout.resolve(page))));
+  const existing = await Promise.all(
+    chunk.pages.map((page) => readTextIfExists(layout.resolve(page))),
+  );
   const related: string[] = [];
   const writes: { page: string; path: string | null; tmp: string; data: Uint8Array }[] = [];
   const encoder = new TextEncoder();

@@ -173,6 +173,16 @@ export function ensureDirectory(path: string): void {
   syncDirectory(dirname(path));
 }
 
+/** Reads a text file; null when it does not exist. */
+export async function readTextIfExists(path: string): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}
+
 /**
  * True when something exists at `path` (a dangling symlink counts). Uses
  * node's `lstatSync` without throwing for a missing path: most paths asked

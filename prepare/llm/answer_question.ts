@@ -27,6 +27,7 @@ import type { LlmSettings } from "../../core/config.ts";
 import {
   chatCompletion,
   type ChatMessage,
+  endpointOptions,
   type FetchLike,
   type SleepLike,
 } from "./chat_completion.ts";
@@ -118,15 +119,7 @@ export async function answerQuestion(
     const answer = await chatCompletion(
       { messages: [system, { role: "user", content: user }, ...follow], maxTokens: outputTokens },
       {
-        baseUrl: llm.baseUrl,
-        model: llm.model,
-        apiKey: llm.apiKey,
-        secrets: llm.secrets,
-        keyVariable: llm.apiKeyEnv,
-        keyState: llm.apiKeyState,
-        timeoutSeconds: llm.timeoutSeconds,
-        retries: llm.retries,
-        stream: llm.stream,
+        ...endpointOptions(llm),
         source: shown,
         signal: options.signal,
         fetch: options.fetch,

@@ -39,7 +39,7 @@
  * @module
  */
 
-import type { ApiKeyState } from "../../core/config.ts";
+import type { ApiKeyState, LlmSettings } from "../../core/config.ts";
 import type { LlmReport } from "../../core/llm_usage.ts";
 import {
   describeNetworkError,
@@ -111,6 +111,21 @@ export interface ChatCompletionOptions {
   fetch?: FetchLike;
   /** The wait between attempts, for tests. @default a `setTimeout` sleep */
   sleep?: SleepLike;
+}
+
+/** The options every call to the configured endpoint shares, taken from the LLM settings. */
+export function endpointOptions(llm: LlmSettings): ChatCompletionOptions {
+  return {
+    baseUrl: llm.baseUrl,
+    model: llm.model,
+    apiKey: llm.apiKey,
+    secrets: llm.secrets,
+    keyVariable: llm.apiKeyEnv,
+    keyState: llm.apiKeyState,
+    timeoutSeconds: llm.timeoutSeconds,
+    retries: llm.retries,
+    stream: llm.stream,
+  };
 }
 
 /** Waits `ms` milliseconds unless `signal` aborts first. */

@@ -44,6 +44,7 @@ import {
   chatCompletion,
   type ChatMessage,
   displayUrl,
+  endpointOptions,
   type FetchLike,
   type SleepLike,
 } from "./chat_completion.ts";
@@ -234,15 +235,7 @@ export async function compileWithLlm(
       maxChars,
     });
     const answer = await chatCompletion({ messages, json: true, maxTokens: outputTokens }, {
-      baseUrl: llm.baseUrl,
-      model: llm.model,
-      apiKey: llm.apiKey,
-      secrets: llm.secrets,
-      keyVariable: llm.apiKeyEnv,
-      keyState: llm.apiKeyState,
-      timeoutSeconds: llm.timeoutSeconds,
-      retries: llm.retries,
-      stream: llm.stream,
+      ...endpointOptions(llm),
       source,
       signal: options.signal,
       report: options.report,
