@@ -57,25 +57,6 @@ export type CrashPointName =
   | "repair-aside"
   | "repair-replaced";
 
-/** Every crash point, in the order a mutation reaches them. */
-export const CRASH_POINTS: readonly CrashPointName[] = [
-  "journal-written",
-  "snapshot-taken",
-  "publish-partial",
-  "published",
-  "document-recorded",
-  "committed",
-  "cleaned",
-  "file-staged",
-  "rebuild-partial",
-  "bundle-entry-written",
-  "bundle-manifest-written",
-  "rollback-partial",
-  "repair-built",
-  "repair-aside",
-  "repair-replaced",
-];
-
 /** The error a `QUIRE_FAIL_AT` fault throws. */
 export class InjectedFault extends Error {
   constructor(point: string) {

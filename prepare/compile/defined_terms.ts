@@ -36,8 +36,3 @@ export function definedPhrases(sentence: string): string[] {
   }
   return found;
 }
-
-/** Tells whether `sentence` defines something (see {@linkcode definedPhrases}). */
-export function isDefinition(sentence: string): boolean {
-  return definedPhrases(sentence).length > 0;
-}

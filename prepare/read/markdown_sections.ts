@@ -63,8 +63,3 @@ export function sectionTree(headings: MarkdownHeading[]): Section[] {
   }
   return roots;
 }
-
-/** Returns the section tree of a markdown text. */
-export function markdownSections(markdown: string): Section[] {
-  return sectionTree(markdownHeadings(markdown));
-}
