@@ -93,7 +93,7 @@ async function readLocalInput(
   reader: Omit<ReaderInput, "bytes" | "fileName">,
 ): Promise<Omit<ReadResult, "nameHint">> {
   const fileName = basename(path);
-  const staged = await stageLocalFile(path, rawPath, {
+  const staged = stageLocalFile(path, rawPath, {
     maxInputBytes: settings.maxInputBytes,
     keepBytes: (first) => isParsedWhole(first, fileName) ? Infinity : settings.maxTextBytes,
   });
@@ -144,7 +144,7 @@ export async function readInput(
     }
     case "stored": {
       if (input.type === "pageindex") {
-        const staged = await stageLocalFile(input.path, rawPath, {
+        const staged = stageLocalFile(input.path, rawPath, {
           maxInputBytes: settings.maxInputBytes,
           keepBytes: () => Infinity,
         });

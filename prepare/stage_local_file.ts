@@ -7,9 +7,16 @@
  *   otherwise it is refused up front (`UNREADABLE`, `TOO_LARGE`).
  * - It is read in 1 MiB pieces. Each piece is hashed (SHA-256), appended to
  *   the staged copy (`target`: the `raw/` file, always the whole file; not
- *   fsynced here: the batch fsyncs a group's staged files at once), and, up to `keepBytes(first piece)` bytes, kept in memory as
- *   the `head` the reader converts. Formats parsed whole (PDF, zip) keep
+ *   fsynced here: the batch fsyncs a group's staged files at once), and, up
+ *   to `keepBytes(first piece)` bytes, kept in memory as the `head` the
+ *   reader converts. Formats parsed whole (PDF, zip) keep
  *   everything; text formats keep their first `limits.maxTextBytes`.
+ * - The calls are synchronous: a worker prepares one input at a time and has
+ *   nothing else to do meanwhile, and each asynchronous file call would cost
+ *   a hop to the runtime's thread pool (for a small note, the hops took
+ *   longer than the work). The buffer is sized to the file, at most 1 MiB.
+ *   (A read that hangs, on a stuck network filesystem, then holds the
+ *   worker until it returns, even past the prepare timeout.)
  * - So the hash, the staged copy and the head all come from the same read:
  *   the bytes committed are exactly the bytes hashed and converted, even if
  *   the file changes meanwhile. A file that grows past `maxInputBytes`
@@ -56,10 +63,10 @@ function readError(path: string, error: unknown): InputError {
 }
 
 /** Refuses `path` unless it is a regular file of at most `maxInputBytes`; returns its size. */
-export async function checkLocalFile(path: string, maxInputBytes: number): Promise<number> {
+export function checkLocalFile(path: string, maxInputBytes: number): number {
   let info: Deno.FileInfo;
   try {
-    info = await Deno.stat(path);
+    info = Deno.statSync(path);
   } catch (error) {
     throw readError(path, error);
   }
@@ -79,21 +86,22 @@ export async function checkLocalFile(path: string, maxInputBytes: number): Promi
  * Hashes `path`, copies it to `target` and keeps its head; see the module notes.
  * @throws {InputError} `MISSING`, `UNREADABLE` or `TOO_LARGE`.
  */
-export async function stageLocalFile(
+export function stageLocalFile(
   path: string,
   target: string,
   options: StageFileOptions,
-): Promise<StagedFile> {
-  const size = await checkLocalFile(path, options.maxInputBytes);
+): StagedFile {
+  const size = checkLocalFile(path, options.maxInputBytes);
   const hash = createHash("sha256");
-  const piece = new Uint8Array(PIECE);
+  // One byte more than the file, so that a small file is read in one call.
+  const piece = new Uint8Array(Math.min(PIECE, size + 1));
   let head: Uint8Array | undefined;
   let kept = 0;
   let total = 0;
   try {
-    using input = await Deno.open(path, { read: true });
-    using output = await Deno.open(target, { write: true, create: true, truncate: true });
-    for (let n; (n = await input.read(piece)) !== null;) {
+    using input = Deno.openSync(path, { read: true });
+    using output = Deno.openSync(target, { write: true, create: true, truncate: true });
+    for (let n; (n = input.readSync(piece)) !== null;) {
       const chunk = piece.subarray(0, n);
       total += n;
       if (total > options.maxInputBytes) {
@@ -109,7 +117,7 @@ export async function stageLocalFile(
         kept += take;
       }
       hash.update(chunk);
-      for (let written = 0; written < n;) written += await output.write(chunk.subarray(written));
+      for (let written = 0; written < n;) written += output.writeSync(chunk.subarray(written));
     }
   } catch (error) {
     throw readError(path, error);
