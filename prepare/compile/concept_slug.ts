@@ -36,6 +36,24 @@ const RARER_SINGULAR = 2;
  */
 export function singularWord(word: string): string {
   if (word.length <= 3 || HAS_DIGIT.test(word)) return word;
+  let singular = singulars.get(word);
+  if (singular === undefined) {
+    if (singulars.size >= SINGULARS_KEPT) singulars.clear();
+    singular = findSingular(word);
+    singulars.set(word, singular);
+  }
+  return singular;
+}
+
+/**
+ * Words already made singular, in this thread: `pluralize` tries its rules
+ * one regular expression at a time, and a batch's documents share most of
+ * their words. Cleared when it reaches {@linkcode SINGULARS_KEPT} words.
+ */
+const singulars = new Map<string, string>();
+const SINGULARS_KEPT = 100_000;
+
+function findSingular(word: string): string {
   const candidates = [pluralize.singular(word)];
   if (word.endsWith("s") && !word.endsWith("ss")) candidates.push(word.slice(0, -1));
   let best = "";
