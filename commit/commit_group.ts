@@ -8,8 +8,10 @@
  *    (originals, source and summary pages) at once: the fsyncs are issued
  *    together, so the filesystem commits them together, and meanwhile the
  *    event loop keeps feeding the prepare workers;
- * 3. apply the plans as one group: one journal transaction, one publish pass,
- *    one fsync per touched directory, one commit marker.
+ * 3. meanwhile, apply the plans as one group: one journal transaction (its
+ *    fsync overlaps the staged files'), then, once the staged files are
+ *    durable, one publish pass, one fsync per touched directory (at once),
+ *    one commit marker.
  *
  * A document that fails at any step fails alone; the others commit. The
  * caller keeps two documents with the same source or the same content out
@@ -84,33 +86,28 @@ export async function commitGroup(
       return failed(staged, error);
     }
   });
+  // The group's staged files are made durable (the summary written into its
+  // file, every file fsynced) while the coordinator writes the journal.
   const planned = new Map<MutationPlan, number>();
-  const writes = results.map(async (result, i) => {
-    if (!("plan" in result)) return;
+  const durable: Promise<unknown>[] = [];
+  for (const [i, result] of results.entries()) {
+    if (!("plan" in result)) continue;
     const files = stagedFiles(documents[i].stagingDir, documents[i].stagingName);
+    planned.set(result.plan, i);
     // The worker created the summary's file; writing into it is cheap.
-    await Promise.all([
+    durable.push(Promise.all([
       writeFiles([result.summary], { existing: true }),
       syncFiles([files.raw, files.source]),
-    ]);
-  });
-  for (const [i, written] of (await Promise.allSettled(writes)).entries()) {
-    const result = results[i];
-    if (!("plan" in result)) continue;
-    if (written.status === "rejected") {
-      removeStagedFiles(documents[i]);
-      results[i] = failed(documents[i], written.reason);
-    } else {
-      planned.set(result.plan, i);
-    }
+    ]));
   }
-  const outcome = session.coordinator.applyGroup([...planned.keys()]);
+  const outcome = await session.coordinator.applyGroup([...planned.keys()], durable);
   for (const plan of outcome.committed) {
     const i = planned.get(plan)!;
     results[i] = (results[i] as PlannedDocument).outcome;
   }
   for (const { plan, error } of outcome.failed) {
     const i = planned.get(plan)!;
+    removeStagedFiles(documents[i]);
     results[i] = failed(documents[i], error);
   }
   return {

@@ -82,22 +82,31 @@ export class Coordinator {
    * @throws {CoordinatorPoisonedError} after an earlier failure of unknown outcome.
    * @throws {RollbackFailedError} when the mutation failed and so did its rollback.
    */
-  apply(plan: MutationPlan): void {
-    const outcome = this.applyGroup([plan]);
+  async apply(plan: MutationPlan): Promise<void> {
+    const outcome = await this.applyGroup([plan]);
     if (outcome.rollbackFailed !== null) throw outcome.rollbackFailed;
     if (outcome.failed.length > 0) throw outcome.failed[0].error;
   }
 
   /**
    * Applies a group of mutations whose paths do not overlap, with one commit
-   * marker. Synchronous: nothing else runs on the main thread while a group
-   * is between its journal and its cleanup.
+   * marker. `staged[i]`, when given, settles once the staged files of
+   * `plans[i]` are durable: it is awaited after the journal is written (so
+   * the journal's fsync and the staged files' overlap), and a plan whose
+   * promise rejects is left out. The caller must not start another group, or
+   * touch the registry, before this settles: the awaits only let the prepare
+   * workers be fed meanwhile.
    * @throws {QuireError} `NOT_LOCKED` when the lock is not held.
    * @throws {CoordinatorPoisonedError} after an earlier failure of unknown outcome.
    * @throws {RollbackFailedError} when a rollback failed before the marker
    *   (nothing committed); the journal rows are kept for recovery.
    */
-  applyGroup(plans: MutationPlan[]): GroupOutcome {
+  async applyGroup(
+    plans: MutationPlan[],
+    staged: Promise<unknown>[] = [],
+  ): Promise<GroupOutcome> {
+    // Settled whatever happens, so that no rejection goes unhandled.
+    const durable = Promise.allSettled(staged);
     this.#assertUsable();
     const outcome: GroupOutcome = { committed: [], failed: [], rollbackFailed: null };
     if (plans.length === 0) return outcome;
@@ -110,6 +119,7 @@ export class Coordinator {
       });
     } catch (error) {
       // No row was written, so nothing needs undoing.
+      await durable;
       outcome.failed = plans.map((plan) => ({ plan, error }));
       return outcome;
     }
@@ -136,6 +146,10 @@ export class Coordinator {
       this.#state = "snapshotted";
       crashPoint("snapshot-taken");
 
+      for (const [k, result] of (await durable).entries()) {
+        if (result.status === "rejected" && !failed.has(all[k])) leaveOut(all[k], result.reason);
+      }
+      items = items.filter((item) => !failed.has(item));
       const parents = new Set<string>();
       for (const item of items) {
         try {
@@ -145,7 +159,7 @@ export class Coordinator {
         }
       }
       items = items.filter((item) => !failed.has(item));
-      syncPublished(parents);
+      await syncPublished(parents);
       this.#state = "published";
       crashPoint("published");
 

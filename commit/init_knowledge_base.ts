@@ -67,7 +67,7 @@ export async function initKnowledgeBase(
       writeFileDurably(join(staging, "AGENTS.md"), AGENTS_TEXT);
       changes.push({ path: AGENTS_PAGE, staged: ".quire/staging/init/AGENTS.md" });
     }
-    session.coordinator.apply({
+    await session.coordinator.apply({
       kind: "init",
       target: layout.root,
       staging: ".quire/staging/init",

@@ -15,19 +15,21 @@
  * It then builds {@linkcode MutationPlan}s (data: touched paths, staged
  * files, the registry change, the log entry, the shared pages to rebuild)
  * and hands them, a **group** at a time, to {@linkcode Coordinator.applyGroup}
- * (`apply` is a group of one). Every staged file of a group must already be
- * durable: prepare workers write the originals and source pages, and the
- * batch runner writes the group's summary pages and then fsyncs every
- * staged file of the group at once (`commit_group.ts`), so the filesystem
- * commits them together. The coordinator then runs, for the whole group:
+ * (`apply` is a group of one). Prepare workers write the originals and
+ * source pages; the batch runner writes the group's summary pages and fsyncs
+ * every staged file of the group at once (`commit_group.ts`), so the
+ * filesystem commits them together, and hands the coordinator a promise of
+ * that per plan. The coordinator runs, for the whole group:
  *
  * 1. `writeJournal`: one transaction writes a `mutations` row per plan,
  *    status `active`, with every touched path and the rollback location of
- *    those that exist. Durable.
+ *    those that exist. Durable. (Its fsync overlaps the staged files'.)
  * 2. `takeSnapshot`: hard-link rollback copies of existing touched paths
- *    into the group's rollback directory, fsynced once.
+ *    into the group's rollback directory, fsynced once. Then it waits until
+ *    every staged file is durable; a plan whose files could not be made so
+ *    is left out (rolled back alone).
  * 3. `publishChanges`: rename staged files over official paths (or delete
- *    them), then `syncPublished` fsyncs each touched directory once.
+ *    them), then `syncPublished` fsyncs each touched directory, all at once.
  * 4. `writeCommitMarker`: one SQLite transaction records every plan's change
  *    and flips their journal rows to `committed`. **This is the instant where
  *    the group commits.**

@@ -11,7 +11,12 @@ import { statSync } from "node:fs";
 import { dirname } from "node:path";
 import { crashPoint } from "../core/crash_point.ts";
 import type { KbLayout } from "../core/layout.ts";
-import { ensureDirectory, removeIfExists, renamePath, syncDirectory } from "../core/durable_fs.ts";
+import {
+  ensureDirectory,
+  removeIfExists,
+  renamePath,
+  syncDirectories,
+} from "../core/durable_fs.ts";
 import type { JournalEntry } from "./journal.ts";
 
 /** A published path (kb-relative) and its size, or null once deleted. */
@@ -44,7 +49,11 @@ export function publishChanges(
   return published;
 }
 
-/** Fsyncs every directory a group's publish changed, so that its renames are durable. */
-export function syncPublished(parents: Set<string>): void {
-  for (const parent of [...parents].sort()) syncDirectory(parent);
+/**
+ * Fsyncs every directory a group's publish changed, so that its renames are
+ * durable. The fsyncs run at once (a filesystem commits concurrent ones
+ * together); this resolves when all are done.
+ */
+export async function syncPublished(parents: Set<string>): Promise<void> {
+  await syncDirectories([...parents].sort());
 }

@@ -88,8 +88,11 @@ export function planRemoval(db: DatabaseSync, document: StoredDocument): Mutatio
 }
 
 /** Removes one document inside an open session. */
-export function removeDocument(session: ChangeSession, document: StoredDocument): void {
-  session.coordinator.apply(planRemoval(session.db, document));
+export async function removeDocument(
+  session: ChangeSession,
+  document: StoredDocument,
+): Promise<void> {
+  await session.coordinator.apply(planRemoval(session.db, document));
 }
 
 /**
@@ -116,7 +119,7 @@ export async function removeDocuments(
       continue;
     }
     try {
-      removeDocument(session, document);
+      await removeDocument(session, document);
       result.removed.push({ name: document.name, source: document.source });
     } catch (error) {
       result.rollbackFailed = rollbackFailure(error);

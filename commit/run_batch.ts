@@ -68,6 +68,8 @@ import {
   poolBound,
 } from "./batch_result.ts";
 
+const LINGER_MS = Number(Deno.env.get("QUIRE_LINGER") ?? 0);
+
 type Skip = { skipped: DocumentOutcome & { kind: "skipped" } } | { failed: ErrorPayload };
 
 /** The fixed group size of `QUIRE_GROUP`, or null (groups adapt). */
@@ -238,6 +240,7 @@ export async function runBatch(
       return cheap === null ? item.input : { kind: "settled", index, value: cheap };
     };
     let going = true;
+    let openedAt = 0;
     for await (const outcome of pool.prepareInOrder(total, plan)) {
       if (options.signal?.aborted) break;
       if (outcome.kind === "staged") {
@@ -247,11 +250,13 @@ export async function runBatch(
         groupDocuments++;
         groupBytes += outcome.document.bytes;
       }
+      if (open.length === 0) openedAt = performance.now();
       open.push(outcome);
+      const next = outcome.index + 1;
       const full = fixedSize !== null
         ? groupDocuments >= fixedSize
-        : groupDocuments >= GROUP_DOCUMENTS || groupBytes >= GROUP_BYTES ||
-          !pool.isReady(outcome.index + 1);
+        : groupDocuments >= GROUP_DOCUMENTS || groupBytes >= GROUP_BYTES || next >= total ||
+          !(await pool.waitReady(next, openedAt + LINGER_MS - performance.now()));
       if (full && !(going = await closeGroup())) break;
     }
     // What is left: the last group, or the group in hand when Ctrl-C came.

@@ -104,7 +104,7 @@ export async function saveExploration(
   try {
     ensureDirectory(layout.resolve(staging));
     writeFileDurably(layout.resolve(staged), text);
-    session.coordinator.apply({
+    await session.coordinator.apply({
       kind: "save",
       target: name,
       staging,

@@ -173,7 +173,7 @@ export async function syncFolder(
       if (options.signal?.aborted) break;
       const { name, source } = document;
       try {
-        removeDocument(session, document);
+        await removeDocument(session, document);
       } catch (error) {
         batch.rollbackFailed = rollbackFailure(error);
         if (batch.rollbackFailed !== null) break;

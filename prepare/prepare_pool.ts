@@ -127,6 +127,8 @@ export class PreparePool implements Disposable {
   #queue: Task[] = [];
   #results = new Map<number, PoolOutcome<never>>();
   #wake: (() => void) | undefined;
+  /** Callers of {@linkcode waitReady}, woken by the next outcome. */
+  #waiting: (() => void)[] = [];
   #stopped = false;
   /** Moving average of the time an input takes in a worker, milliseconds. */
   #averageMs: number | undefined;
@@ -189,6 +191,25 @@ export class PreparePool implements Disposable {
     return this.#results.has(index);
   }
 
+  /**
+   * Waits at most `ms` for the outcome of input `index` to arrive; tells
+   * whether it did (see {@linkcode isReady}).
+   */
+  async waitReady(index: number, ms: number): Promise<boolean> {
+    const deadline = performance.now() + ms;
+    while (!this.#results.has(index) && !this.#stopped) {
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        this.#waiting.push(resolve);
+        timer = setTimeout(resolve, left);
+      });
+      clearTimeout(timer);
+    }
+    return this.#results.has(index);
+  }
+
   /** Stops dispatching and terminates busy workers; `prepareInOrder` then ends. */
   stop(): void {
     this.#stopped = true;
@@ -196,6 +217,7 @@ export class PreparePool implements Disposable {
     this.#slots = [];
     this.#queue = [];
     this.#wake?.();
+    for (const wake of this.#waiting.splice(0)) wake();
   }
 
   [Symbol.dispose](): void {
@@ -354,6 +376,9 @@ export class PreparePool implements Disposable {
     this.#results.set(outcome.index, outcome);
     this.stats.maxWaiting = Math.max(this.stats.maxWaiting, this.#results.size);
     this.#wake?.();
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const wake of waiting) wake();
   }
 
   /**

@@ -13,7 +13,7 @@ Deno.test("Coordinator.apply() refuses to run once the exclusive lock is release
   const session = await openChangeSession(kbLayout(kb));
   await session.lock.release();
   try {
-    assert.throws(
+    await assert.rejects(
       () =>
         session.coordinator.apply({
           kind: "save",
@@ -42,7 +42,7 @@ Deno.test("Coordinator.apply() rolls back a mutation whose staged file is missin
   assert.equal((await runQuire(["init", kb])).code, 0);
   const before = await treeState(kb);
   await using session = await openChangeSession(kbLayout(kb));
-  assert.throws(() =>
+  await assert.rejects(() =>
     session.coordinator.apply({
       kind: "save",
       target: "broken",
