@@ -44,6 +44,7 @@ import { inTransaction, row, rows, statement } from "../core/registry.ts";
 import { ConceptLookup, type ConceptRule } from "./pages/concept_pages.ts";
 import {
   ensureDirectory,
+  exists,
   readTextIfExists,
   removeIfExists,
   renamePath,
@@ -126,8 +127,15 @@ async function rebuildChunk(
   const { db } = concepts;
   const tmpDir = `${layout.staging}/pages`;
   ensureDirectory(tmpDir);
+  // Most queued concepts have too few documents for a page, and no file:
+  // they stay so, without a read or a write (only their `files` row, if any,
+  // is dropped below).
+  const absent = chunk.pages.map((page) => {
+    const concept = CONCEPT_PAGE.exec(page);
+    return concept !== null && !concepts.hasPage(concept[1]) && !exists(layout.resolve(page));
+  });
   const existing = await Promise.all(
-    chunk.pages.map((page) => readTextIfExists(layout.resolve(page))),
+    chunk.pages.map((page, i) => absent[i] ? null : readTextIfExists(layout.resolve(page))),
   );
   const related: string[] = [];
   const writes: { page: string; path: string | null; tmp: string; data: Uint8Array }[] = [];
@@ -153,6 +161,10 @@ async function rebuildChunk(
       });
     }
     chunk.rendered.add(page);
+    if (absent[i]) {
+      chunk.files.push([page, null]);
+      continue;
+    }
     const summary = SUMMARY_PAGE.exec(page);
     if (summary) {
       // A summary is its document's file: its size is counted in the
