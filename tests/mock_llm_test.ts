@@ -256,7 +256,8 @@ Deno.test("the LLM ingest against @dwmkerr/mock-llm", async (t) => {
         await writeFiles(dir.path, docs(6, "killed-in"));
         const folder = join(dir.path, "killed-in");
         const killed = await runQuire(["--kb", kb, "add", folder], {
-          env: { QUIRE_CRASH_AT: "committed:2" },
+          // Groups of one, so that the kill comes after exactly two documents.
+          env: { QUIRE_CRASH_AT: "committed:2", QUIRE_GROUP: "1" },
         });
         assert.equal(killed.signal, "SIGKILL");
         const paidBeforeKill = await newRequests();
