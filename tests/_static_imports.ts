@@ -1,6 +1,6 @@
 /**
- * Which libraries a module's static import closure reaches: the modules a
- * process evaluates before its first line runs. Read from `deno info
+ * A module's static import closure: our files and the libraries a process
+ * evaluates before its first line runs. Read from `deno info
  * --json`, the module graph Deno itself builds, so comments, type-only
  * imports (`import type`, `export type`) and dynamic `import()` are told
  * apart by Deno's parser, not by a pattern. Only our own files are
@@ -16,6 +16,14 @@
 
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
+
+/** What {@linkcode staticClosure} found. */
+export interface StaticClosure {
+  /** Our files on the closure, relative to the root, the entry first. */
+  files: string[];
+  /** The libraries they import, in the order first found. */
+  libraries: LibraryImport[];
+}
 
 /** One library on the closure, with who imports it and how it is reached. */
 export interface LibraryImport {
@@ -63,10 +71,10 @@ async function moduleGraph(root: string, entry: string): Promise<GraphModule[]> 
 }
 
 /**
- * Every library that a file on `entry`'s static closure imports statically
- * (type-only and dynamic imports excluded), in the order first found.
+ * The files on `entry`'s static closure and every library they import
+ * statically (type-only and dynamic imports excluded).
  */
-export async function staticLibraryImports(root: string, entry: string): Promise<LibraryImport[]> {
+export async function staticClosure(root: string, entry: string): Promise<StaticClosure> {
   const modules = new Map((await moduleGraph(root, entry)).map((m) => [m.specifier, m]));
   const ours = (specifier: string) =>
     specifier.startsWith("file:") ? relative(root, fileURLToPath(specifier)) : null;
@@ -100,5 +108,5 @@ export async function staticLibraryImports(root: string, entry: string): Promise
       }
     }
   }
-  return [...found.values()];
+  return { files: [...parent.keys()].map((s) => ours(s)!), libraries: [...found.values()] };
 }

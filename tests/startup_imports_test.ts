@@ -2,13 +2,15 @@
  * Startup stays light: what `main.ts` and a prepare worker evaluate before
  * their first line runs. The heavy libraries (document readers, the offline
  * compiler's word list, yaml, the MCP SDK) must be reached only through
- * literal dynamic `import()`, by the command or the format that needs them.
- * Startup time itself is measured by `deno task bench -- startup`.
+ * literal dynamic `import()`, by the command or the format that needs them,
+ * and `main.ts` loads a command's module only when that command runs (see
+ * `cli/program.ts`). Startup time itself is measured by `deno task bench --
+ * startup`.
  */
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type LibraryImport, libraryName, staticLibraryImports } from "./_static_imports.ts";
+import { type LibraryImport, libraryName, staticClosure } from "./_static_imports.ts";
 import { ROOT, tempDir } from "./_helpers.ts";
 
 /** Readers of formats other than markdown and text. */
@@ -36,21 +38,28 @@ function described(found: LibraryImport[], forbidden: string[]): string[] {
     .map((f) => `${f.library}, imported by ${f.chain.join(" → ")}`);
 }
 
-Deno.test("staticLibraryImports() of main.ts reaches no reader, word list, yaml or MCP SDK", async () => {
-  const found = await staticLibraryImports(ROOT, "main.ts");
+Deno.test("staticClosure() of main.ts reaches no reader, word list, yaml or MCP SDK", async () => {
+  const { libraries } = await staticClosure(ROOT, "main.ts");
   // Not vacuous: commander is imported statically by main.ts itself.
-  assert.ok(found.some((f) => f.library === "commander"), "commander not found");
-  assert.deepEqual(described(found, NOT_AT_STARTUP), []);
+  assert.ok(libraries.some((f) => f.library === "commander"), "commander not found");
+  assert.deepEqual(described(libraries, NOT_AT_STARTUP), []);
 });
 
-Deno.test("staticLibraryImports() of prepare_worker.ts reaches no reader of PDF, docx, HTML or CSV", async () => {
-  const found = await staticLibraryImports(ROOT, "prepare/prepare_worker.ts");
+Deno.test("staticClosure() of main.ts holds no file of commit/ or prepare/ (commands load on use)", async () => {
+  const { files } = await staticClosure(ROOT, "main.ts");
+  assert.ok(files.includes("cli/program.ts"), "cli/program.ts not found");
+  const eager = files.filter((f) => f.startsWith("commit/") || f.startsWith("prepare/"));
+  assert.deepEqual(eager, []);
+});
+
+Deno.test("staticClosure() of prepare_worker.ts reaches no reader of PDF, docx, HTML or CSV", async () => {
+  const { libraries } = await staticClosure(ROOT, "prepare/prepare_worker.ts");
   // Not vacuous: markdown, the common case, is read without a dynamic import.
-  assert.ok(found.some((f) => f.library === "markdown-it"), "markdown-it not found");
-  assert.deepEqual(described(found, READER_LIBRARIES), []);
+  assert.ok(libraries.some((f) => f.library === "markdown-it"), "markdown-it not found");
+  assert.deepEqual(described(libraries, READER_LIBRARIES), []);
 });
 
-Deno.test("staticLibraryImports() follows static imports and re-exports, not type-only or dynamic ones", async () => {
+Deno.test("staticClosure() follows static imports and re-exports, not type-only or dynamic ones", async () => {
   await using dir = await tempDir();
   const files: Record<string, string> = {
     "entry.ts": [
@@ -69,8 +78,9 @@ Deno.test("staticLibraryImports() follows static imports and re-exports, not typ
   for (const [name, text] of Object.entries(files)) {
     await Deno.writeTextFile(join(dir.path, name), text);
   }
-  const found = await staticLibraryImports(dir.path, "entry.ts");
-  assert.deepEqual(found.map((f) => [f.library, f.chain.join(" → ")]).sort(), [
+  const { files: closure, libraries } = await staticClosure(dir.path, "entry.ts");
+  assert.deepEqual(closure.sort(), ["a.ts", "entry.ts", "reexported.ts"]);
+  assert.deepEqual(libraries.map((f) => [f.library, f.chain.join(" → ")]).sort(), [
     ["node:events", "entry.ts → reexported.ts"],
     ["node:zlib", "entry.ts → a.ts"],
   ]);
