@@ -4,6 +4,9 @@
  * `--kb DIR` for a folder that does not exist or is empty create the
  * knowledge base there first.
  *
+ * `commit/` is loaded only to create one, so that read commands, which
+ * locate the knowledge base too, never load it.
+ *
  * @module
  */
 
@@ -15,7 +18,6 @@ import {
   kbLayout,
   QuireError,
 } from "../core/mod.ts";
-import { initKnowledgeBase } from "../commit/mod.ts";
 import { type GlobalOptions, say } from "./output.ts";
 
 /** Options of {@linkcode locateKnowledgeBase}. */
@@ -73,6 +75,7 @@ export async function locateOrInitKnowledgeBase(options: GlobalOptions): Promise
     return locateKnowledgeBase(options);
   }
   const layout = kbLayout(options.kb);
+  const { initKnowledgeBase } = await import("../commit/mod.ts");
   await initKnowledgeBase(layout, { waitSeconds: options.wait });
   say(`Initialized a new knowledge base at '${layout.root}'`);
   return layout;

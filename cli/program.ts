@@ -3,30 +3,22 @@
  * and their parsers. Each action resolves to an exit code through `setExit`;
  * errors are thrown to `main.ts`, which turns them into messages.
  *
+ * Startup: each action imports its command's module when it runs (a
+ * literal `import()`, which `deno compile` includes), so a command loads
+ * only what it uses: `--help`, `--version` and the read commands load
+ * neither `commit/` nor `prepare/`, and no command loads the document
+ * readers, the offline compiler's word list, yaml or the MCP SDK before it
+ * needs them (tests/startup_imports_test.ts checks this; `deno task bench
+ * -- startup` measures it).
+ *
  * @module
  */
 
 import { Command, InvalidArgumentError } from "commander";
 import { now, QUIRE_VERSION } from "../core/mod.ts";
-import {
-  addCommand,
-  type AddFlags,
-  type BatchFlags,
-  recompileCommand,
-  syncCommand,
-  watchCommand,
-} from "./batch_commands.ts";
-import { initCommand, recoverCommand, removeCommand, repairCommand } from "./change_commands.ts";
-import { linksCommand } from "./links_command.ts";
-import { prepareCommand, type PrepareFlags } from "./prepare_command.ts";
+import type { AddFlags, BatchFlags } from "./batch_commands.ts";
+import type { PrepareFlags } from "./prepare_command.ts";
 import type { GlobalOptions } from "./output.ts";
-import {
-  lintCommand,
-  listCommand,
-  queryCommand,
-  searchCommand,
-  statusCommand,
-} from "./read_commands.ts";
 
 function parseJobs(value: string): number {
   if (value === "auto") return navigator.hardwareConcurrency || 1;
@@ -120,7 +112,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description("create a knowledge base (default: --kb, $QUIRE_KB, or the current folder)")
     .argument("[dir]", "folder to create it in")
     .action((dir: string | undefined, _flags, command: Command) =>
-      run(() => initCommand(dir, globals(command)))()
+      run(async () => (await import("./change_commands.ts")).initCommand(dir, globals(command)))()
     );
 
   withFollowSymlinks(withBatchOptions(
@@ -149,7 +141,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
       "with --from-bundle: commit bundles prepared with another compiler or settings than this knowledge base's",
     )
     .action((inputs: string[], flags: AddFlags, command: Command) =>
-      run(() => addCommand(inputs, flags, globals(command)))()
+      run(async () =>
+        (await import("./batch_commands.ts")).addCommand(inputs, flags, globals(command))
+      )()
     );
 
   withBatchOptions(
@@ -164,14 +158,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
         "prepare shard I of N (default: $QUIRE_SHARD or a CI or cluster engine's variables, else 1/1)",
       ),
   ).action((inputs: string[], flags: PrepareFlags, command: Command) =>
-    run(() => prepareCommand(inputs, flags, globals(command)))()
+    run(async () =>
+      (await import("./prepare_command.ts")).prepareCommand(inputs, flags, globals(command))
+    )()
   );
 
   program.command("remove")
     .description("remove documents (by name or content-hash prefix) and their pages")
     .argument("<names...>", "document names or hash prefixes (4+ hex digits)")
     .action((names: string[], _flags, command: Command) =>
-      run(() => removeCommand(names, globals(command)))()
+      run(async () =>
+        (await import("./change_commands.ts")).removeCommand(names, globals(command))
+      )()
     );
 
   withFollowSymlinks(withBatchOptions(
@@ -182,7 +180,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .argument("<dir>", "the folder to mirror")
       .option("--dry-run", "print the plan and change nothing"),
   )).action((dir: string, flags: BatchFlags & { dryRun?: boolean }, command: Command) =>
-    run(() => syncCommand(dir, flags, globals(command)))()
+    run(async () =>
+      (await import("./batch_commands.ts")).syncCommand(dir, flags, globals(command))
+    )()
   );
 
   withFollowSymlinks(withBatchOptions(
@@ -192,7 +192,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
       )
       .argument("[dir]", "the inbox folder"),
   )).action((dir: string | undefined, flags: BatchFlags, command: Command) =>
-    run(() => watchCommand(dir, flags, globals(command)))()
+    run(async () =>
+      (await import("./batch_commands.ts")).watchCommand(dir, flags, globals(command))
+    )()
   );
 
   withBatchOptions(
@@ -204,7 +206,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
         "only the documents compiled offline because the model failed (compiler offline-fallback)",
       ),
   ).action((names: string[], flags: BatchFlags & { fallbacks?: boolean }, command: Command) =>
-    run(() => recompileCommand(names, flags, globals(command)))()
+    run(async () =>
+      (await import("./batch_commands.ts")).recompileCommand(names, flags, globals(command))
+    )()
   );
 
   program.command("search")
@@ -212,7 +216,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument("<words...>", 'the query ("exact phrase", OR, prefix*)')
     .option("-n, --limit <n>", "most results", parseLimit, 10)
     .action((words: string[], flags: { limit: number }, command: Command) =>
-      run(() => searchCommand(words, flags, globals(command)))()
+      run(async () =>
+        (await import("./read_commands.ts")).searchCommand(words, flags, globals(command))
+      )()
     );
 
   program.command("query")
@@ -223,7 +229,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("-n, --limit <n>", "most documents considered", parseLimit, 10)
     .option("--save", "save the answer to wiki/explorations/")
     .action((words: string[], flags: { limit: number; save?: boolean }, command: Command) =>
-      run(() => queryCommand(words, flags, globals(command)))()
+      run(async () =>
+        (await import("./query_command.ts")).queryCommand(words, flags, globals(command))
+      )()
     );
 
   program.command("links")
@@ -231,7 +239,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument("<name>", "a document name, a page path inside wiki/ (concepts/x) or a [[wikilink]]")
     .option("-n, --limit <n>", "most links listed each way", parseLimit, 100)
     .action((name: string, flags: { limit: number }, command: Command) =>
-      run(() => linksCommand(name, flags, globals(command)))()
+      run(async () =>
+        (await import("./links_command.ts")).linksCommand(name, flags, globals(command))
+      )()
     );
 
   program.command("mcp")
@@ -239,36 +249,38 @@ export function buildProgram(setExit: (code: number) => void): Command {
       "serve the knowledge base to LLM agents over MCP (stdio): search, read_page, list_documents, document_outline, links, status, save_note; pages as quire://wiki/ resources (--wait: how long save_note waits for a busy lock, default 10 s)",
     )
     .action((_flags, command: Command) =>
-      run(async () => {
-        // Loaded only here: the MCP SDK is not needed by any other command.
-        const { mcpCommand } = await import("./mcp/mcp_command.ts");
-        return mcpCommand(globals(command));
-      })()
+      run(async () => (await import("./mcp/mcp_command.ts")).mcpCommand(globals(command)))()
     );
 
   program.command("lint")
     .description(
       "check links, orphans, files vs registry, leftover staging and journals (exit 1 on problems)",
     )
-    .action((_flags, command: Command) => run(() => lintCommand(globals(command)))());
+    .action((_flags, command: Command) =>
+      run(async () => (await import("./read_commands.ts")).lintCommand(globals(command)))()
+    );
 
   program.command("list")
     .description("list documents by name: name, type, size, added")
     .option("--limit <n>", "at most N documents (default: all)", parseCount)
     .option("--offset <n>", "skip the first N documents", parseCount, 0)
     .action((flags: { limit?: number; offset: number }, command: Command) =>
-      run(() => listCommand(flags, globals(command)))()
+      run(async () => (await import("./read_commands.ts")).listCommand(flags, globals(command)))()
     );
 
   program.command("status")
     .description("counts, size on disk, pending journals, last operation")
-    .action((_flags, command: Command) => run(() => statusCommand(globals(command)))());
+    .action((_flags, command: Command) =>
+      run(async () => (await import("./read_commands.ts")).statusCommand(globals(command)))()
+    );
 
   program.command("recover")
     .description(
       "roll back or finish interrupted changes, rebuild derived pages, remove stale staging",
     )
-    .action((_flags, command: Command) => run(() => recoverCommand(globals(command)))());
+    .action((_flags, command: Command) =>
+      run(async () => (await import("./change_commands.ts")).recoverCommand(globals(command)))()
+    );
 
   program.command("repair")
     .description(
@@ -276,7 +288,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .option("--force", "rebuild it even when it is whole")
     .action((flags: { force?: boolean }, command: Command) =>
-      run(() => repairCommand(flags, globals(command)))()
+      run(async () =>
+        (await import("./change_commands.ts")).repairCommand(flags, globals(command))
+      )()
     );
 
   return program;

@@ -1,9 +1,10 @@
 /**
- * The read-only commands: `list`, `status`, `search`, `lint` and `query`.
- * They take no lock and read one registry snapshot, so they work while a
- * long change runs in another process; when an interrupted change waits for
- * recovery, they say so. (`query --save` is the one exception: saving goes
- * through a change session like every mutation.)
+ * The read-only commands: `list`, `status`, `search` and `lint` (`query`,
+ * which may call a model and save, is in `query_command.ts`). They take no
+ * lock and read one registry snapshot, so they work while a long change
+ * runs in another process; when an interrupted change waits for recovery,
+ * they say so. They load nothing of `commit/` or `prepare/`: see
+ * `program.ts` on startup.
  *
  * @module
  */
@@ -17,17 +18,13 @@ import {
   lintKnowledgeBase,
   type LintReport,
   listDocuments,
-  loadConfig,
   openKbRegistry,
   ownTreeProblems,
-  prepareSettings,
   QuireError,
   readStatus,
   searchDocuments,
   type SearchHit,
 } from "../core/mod.ts";
-import { openChangeSession, saveExploration } from "../commit/mod.ts";
-import { answerQuery } from "./answer_query.ts";
 import { EXIT } from "./exit_code.ts";
 import { locateKnowledgeBase } from "./locate_kb.ts";
 import { type GlobalOptions, humanBytes, print, printJson, say } from "./output.ts";
@@ -149,7 +146,8 @@ export async function statusCommand(options: GlobalOptions): Promise<number> {
   return EXIT.ok;
 }
 
-function describeHits(hits: SearchHit[]): string {
+/** Search hits as numbered lines: title, page, where on it, snippet. */
+export function describeHits(hits: SearchHit[]): string {
   if (hits.length === 0) return "No matches";
   return hits.map((hit, i) => {
     const where = [
@@ -213,51 +211,4 @@ export async function lintCommand(options: GlobalOptions): Promise<number> {
     say(report.problems.length === 0 ? "No problems found" : `${report.problems.length} problems`);
   }
   return report.problems.length === 0 ? EXIT.ok : EXIT.failed;
-}
-
-/** `quire query QUESTION [--save]`. */
-export async function queryCommand(
-  words: string[],
-  flags: { limit: number; save?: boolean },
-  options: GlobalOptions,
-): Promise<number> {
-  const question = words.join(" ").trim();
-  const layout = locateKnowledgeBase(options);
-  const config = await loadConfig(layout.config);
-  const llm = prepareSettings(config).llm;
-  const result = await answerQuery(layout, question, {
-    llm,
-    limit: flags.limit,
-    language: config.language,
-  });
-  let saved: { name: string; page: string } | null = null;
-  if (result.answer !== null && flags.save) {
-    await using session = await openChangeSession(layout, { waitSeconds: options.wait });
-    saved = await saveExploration(session, {
-      question,
-      answer: result.answer,
-      citations: result.citations,
-    });
-  }
-  if (options.json) {
-    printJson({ ...result, saved });
-    return result.error === null ? EXIT.ok : EXIT.failed;
-  }
-  if (result.error !== null) {
-    say(`${result.error.message}\nThe model gave no answer; the matching documents:`);
-    if (flags.save) say("Nothing was saved (--save needs an answer)");
-    print(describeHits(result.hits));
-    return EXIT.failed;
-  }
-  if (result.answer === null) {
-    say(
-      'No LLM is configured, so there is no answer; set "llm" in .quire/config.json. The matching documents:',
-    );
-    if (flags.save) say("Nothing was saved (--save needs an answer)");
-    print(describeHits(result.hits));
-    return EXIT.ok;
-  }
-  print(result.answer);
-  if (saved !== null) say(`Saved to ${saved.page}`);
-  return EXIT.ok;
 }

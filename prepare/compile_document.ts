@@ -25,10 +25,11 @@ import type { PrepareSettings } from "../core/config.ts";
 import type { LlmReport } from "../core/llm_usage.ts";
 import type { CompiledDocument, ConvertedDocument } from "../core/types.ts";
 import { compileOffline } from "./compile/compile_offline.ts";
-import { compileWithLlm, llmCompilerIdentity } from "./llm/compile_with_llm.ts";
+import { llmCompilerIdentity } from "./llm/compile_prompt.ts";
+import { compileWithLlm } from "./llm/compile_with_llm.ts";
 import { LlmCallError } from "./llm/llm_call_error.ts";
-import { lookupPrepared, preparedCacheKey } from "./prepared_cache.ts";
-import { compilerDigest, type CompilerIdentity, digestOf } from "./prepared_entry.ts";
+import { convertedDigest, lookupPrepared, preparedCacheKey } from "./prepared_cache.ts";
+import { compilerDigest, type CompilerIdentity } from "./prepared_entry.ts";
 
 /** Where a compiled result may be cached. */
 export interface CacheSlot {
@@ -57,12 +58,6 @@ export interface CompileDocumentOptions {
   llmBlocked?: string | null;
   /** Counts the model's use for this input. */
   report: LlmReport;
-}
-
-/** The digest of what the model is shown of a converted document. */
-export function convertedDigest(document: ConvertedDocument): string {
-  const { markdown, ...rest } = document;
-  return digestOf(rest, markdown);
 }
 
 /** Runs `body` with a signal that aborts at `deadline` with a model-timeout error. */

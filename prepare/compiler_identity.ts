@@ -16,7 +16,7 @@
 
 import type { PrepareSettings } from "../core/config.ts";
 import { QUIRE_VERSION } from "../core/version.ts";
-import { llmCompilerIdentity } from "./llm/compile_with_llm.ts";
+import { llmCompilerIdentity } from "./llm/compile_prompt.ts";
 import { type CompilerIdentity, digestOf } from "./prepared_entry.ts";
 
 /** Settings that never change a prepared document's content. */

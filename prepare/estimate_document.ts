@@ -7,18 +7,20 @@
  * replace), and the first compile request is built to estimate its prompt
  * tokens (see `llm/estimate_tokens.ts` for how).
  *
+ * The readers (`read_input.ts` and every format it reaches) are imported
+ * on first use, so that loading this module, which every command does
+ * through `prepare/mod.ts`, costs nothing at startup.
+ *
  * @module
  */
 
 import { join } from "node:path";
 import type { PrepareSettings } from "../core/config.ts";
 import type { PrepareInput } from "../core/types.ts";
-import { convertedDigest } from "./compile_document.ts";
-import { firstCompileRequest, llmCompilerIdentity } from "./llm/compile_with_llm.ts";
+import { firstCompileRequest, llmCompilerIdentity } from "./llm/compile_prompt.ts";
 import { estimateChatTokens } from "./llm/estimate_tokens.ts";
-import { preparedCacheKey, preparedEntryDir } from "./prepared_cache.ts";
+import { convertedDigest, preparedCacheKey, preparedEntryDir } from "./prepared_cache.ts";
 import { compilerDigest, readPreparedEntry } from "./prepared_entry.ts";
-import { readInput } from "./read_input.ts";
 
 /** What preparing one input would cost. */
 export interface PrepareEstimate {
@@ -39,6 +41,7 @@ export async function estimateDocument(
   settings: PrepareSettings,
 ): Promise<PrepareEstimate> {
   // A local original is staged while it is read; the copy is not kept.
+  const { readInput } = await import("./read_input.ts");
   const scratch = await Deno.makeTempDir({ prefix: "quire-estimate-" });
   let read;
   try {

@@ -41,7 +41,9 @@
 import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { removeIfExists } from "../core/durable_fs.ts";
+import type { ConvertedDocument } from "../core/types.ts";
 import {
+  digestOf,
   type PreparedEntry,
   type PreparedEntryContent,
   readPreparedEntry,
@@ -50,6 +52,12 @@ import {
 
 /** Where entries live under the cache directory. */
 const ENTRIES = "prepared";
+
+/** The digest of what the model is shown of a converted document (a key's `inputDigest`). */
+export function convertedDigest(document: ConvertedDocument): string {
+  const { markdown, ...rest } = document;
+  return digestOf(rest, markdown);
+}
 
 /** The cache key of a document compiled by a compiler from what it was shown. */
 export function preparedCacheKey(

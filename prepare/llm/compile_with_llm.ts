@@ -28,7 +28,7 @@
  *   instead) and asks for a briefer answer. When every attempt is cut off
  *   the input fails with `LLM_TRUNCATED`, saying to raise `llm.maxTokens`.
  * - The API key is passed to `chatCompletion` and nowhere else.
- * - {@linkcode llmCompilerIdentity} lists every setting that changes the
+ * - `llmCompilerIdentity` (in `compile_prompt.ts`, with the prompt) lists every setting that changes the
  *   answer (endpoint, model, prompt version and text, budgets, concepts per
  *   document, language): the prepared-results cache keys on it.
  *
@@ -37,21 +37,18 @@
 
 import { conceptSlug } from "../compile/concept_slug.ts";
 import type { LlmSettings } from "../../core/config.ts";
-import { sha256Bytes } from "../../core/hash.ts";
 import type { LlmReport } from "../../core/llm_usage.ts";
 import type { CompiledDocument, ConceptNote, ConvertedDocument } from "../../core/types.ts";
 import {
   chatCompletion,
   type ChatMessage,
-  displayUrl,
   endpointOptions,
   type FetchLike,
   type SleepLike,
 } from "./chat_completion.ts";
+import { attemptMessages, compileInstructions, SAFETY_TOKENS } from "./compile_prompt.ts";
 import { cutText } from "./cut_text.ts";
-import { estimateChatTokens, fitToTokens } from "./estimate_tokens.ts";
 import { LlmCallError } from "./llm_call_error.ts";
-import { llmDocumentDigest } from "./llm_document_digest.ts";
 import { type AnsweredConcept, parseCompileAnswer } from "./parse_compile_answer.ts";
 
 export type { LlmSettings } from "../../core/config.ts";
@@ -77,76 +74,8 @@ export interface CompileWithLlmOptions {
 }
 
 const PROMINENT_COUNT = 3;
-/**
- * Bump when the user prompt, the digest or the answer's handling changes in
- * a way that changes the result (the system prompt's text is hashed into
- * the identity anyway).
- */
-export const COMPILE_PROMPT_VERSION = 2;
-/** Tokens kept free besides the prompt estimate and the output budget. */
-const SAFETY_TOKENS = 64;
 /** Longest bad answer quoted back to the model when asking again. */
 const ECHO_CHARS = 2000;
-
-/** The settings that change a compile answer; the prepared-results cache keys on them. */
-export type LlmCompilerIdentity = {
-  kind: "llm";
-  endpoint: string;
-  model: string;
-  promptVersion: number;
-  /** SHA-256 (first 16 hex digits) of the system prompt. */
-  promptDigest: string;
-  maxTokens: number;
-  contextTokens: number;
-  conceptsPerDocument: number;
-  language: string;
-};
-
-/** Returns the identity of the LLM compiler with these settings. */
-export function llmCompilerIdentity(
-  llm: LlmSettings,
-  options: { language: string; conceptsPerDocument: number },
-): LlmCompilerIdentity {
-  return {
-    kind: "llm",
-    endpoint: displayUrl(llm.baseUrl.replace(/\/+$/, "")),
-    model: llm.model,
-    promptVersion: COMPILE_PROMPT_VERSION,
-    promptDigest: sha256Bytes(compileInstructions(options.conceptsPerDocument)).slice(0, 16),
-    maxTokens: llm.maxTokens,
-    contextTokens: llm.contextTokens,
-    conceptsPerDocument: options.conceptsPerDocument,
-    language: options.language,
-  };
-}
-/** The system message: the task and the exact JSON shape of the answer. */
-export function compileInstructions(conceptsPerDocument: number): string {
-  return [
-    "You compile documents into a knowledge base of markdown pages.",
-    "Read the document the user sends and answer with one JSON object and nothing else:",
-    '{"summary": "…", "description": "…", "concepts": [{"label": "…", "note": "…"}]}',
-    "",
-    '- "summary": two to five paragraphs of markdown (no headings) saying what the document',
-    "  covers, its main points and conclusions.",
-    '- "description": one line of at most 200 characters saying what the document is.',
-    `- "concepts": at most ${conceptsPerDocument} concepts the document discusses, the most`,
-    '  central first. Each has a "label": a short noun phrase as the document writes it',
-    '  (e.g. "vector database"), and a "note": one or two sentences on what this document',
-    "  says about it.",
-    "",
-    "Write in the document's own language. Use only what the document says.",
-  ].join("\n");
-}
-
-/** The user message: the document's metadata and its text (whole or digest). */
-export function compilePrompt(doc: ConvertedDocument, maxChars: number): string {
-  const { text, digested } = llmDocumentDigest(doc, { maxChars });
-  const lines = [`Title: ${doc.title || "(none)"}`, `Type: ${doc.type}`];
-  if (doc.pageCount) lines.push(`Pages: ${doc.pageCount}`);
-  for (const [key, value] of Object.entries(doc.facts)) lines.push(`${key}: ${value}`);
-  lines.push(`Text: ${digested ? "a digest of a long document" : "complete"}`);
-  return `${lines.join("\n")}\n\n<document>\n${text}\n</document>`;
-}
 
 /** Turns the model's ranked concepts into concept notes (see the module doc). */
 export function rankConcepts(
@@ -168,38 +97,6 @@ export function rankConcepts(
     score: (n - i) / n,
     prominent: i < Math.min(PROMINENT_COUNT, n),
   }));
-}
-
-/** The request of one attempt: the prompt fitted to the context, then any follow-up. */
-function attemptMessages(
-  doc: ConvertedDocument,
-  system: ChatMessage,
-  follow: ChatMessage[],
-  room: { inputTokens: number; maxChars: number },
-): ChatMessage[] {
-  const fixed = estimateChatTokens([system, ...follow, { role: "user", content: "" }]);
-  const user = fitToTokens(
-    (chars) => compilePrompt(doc, Math.min(chars, room.maxChars)),
-    Math.max(1, room.inputTokens - fixed),
-    cutText,
-  );
-  return [system, { role: "user", content: user }, ...follow];
-}
-
-/** The messages of the first compile request for `doc`, as sent (for estimates). */
-export function firstCompileRequest(
-  doc: ConvertedDocument,
-  llm: LlmSettings,
-  options: { conceptsPerDocument: number },
-): ChatMessage[] {
-  const system: ChatMessage = {
-    role: "system",
-    content: compileInstructions(options.conceptsPerDocument),
-  };
-  return attemptMessages(doc, system, [], {
-    inputTokens: llm.contextTokens - llm.maxTokens - SAFETY_TOKENS,
-    maxChars: Infinity,
-  });
 }
 
 /**
