@@ -60,6 +60,12 @@ Deno.test("joinLine() undoes a hyphen only where it breaks a word", () => {
   const compound = documentWords([[line("a well-known result", 0)]]);
   assert.equal(joinLine("is well-", "known", compound), "is well-known");
   assert.equal(joinLine("one", "two", words), "one two");
+  // At the end of a long paragraph, and for a word longer than the searched tail.
+  const long = "Some text of a long paragraph. ".repeat(400);
+  assert.equal(joinLine(`${long}the numb-`, "er of", words), `${long}the number of`);
+  const word = "pneumonoultramicroscopicsilicovolcanoconiosis".repeat(2);
+  const known = documentWords([[line(`${word}es`, 0)]]);
+  assert.equal(joinLine(`${long}${word}-`, "es and", known), `${long}${word}es and`);
 });
 
 Deno.test("renderPdfPage() joins wrapped lines, keeps table rows and gathers figure labels", () => {

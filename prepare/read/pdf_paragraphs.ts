@@ -38,12 +38,28 @@ export function documentWords(pages: readonly PdfLine[][]): Set<string> {
   return words;
 }
 
+/** How much of a paragraph's end is searched for its last word (a longer word is searched whole). */
+const TAIL = 64;
+
+/**
+ * The word that a line-final hyphen ends ("numb-" → "numb"), or null. Only
+ * the end of `text` is searched: a paragraph grows line by line, and
+ * searching it whole at each line cost time quadratic in its length.
+ */
+function hyphenatedWord(text: string): string | null {
+  if (!text.endsWith("-")) return null;
+  const tail = text.length > TAIL ? text.slice(-TAIL) : text;
+  const found = /(\p{L}+)-$/u.exec(tail);
+  // A word that may go on before the tail (or a letter cut in half at its start): search it all.
+  if (found && found.index <= 1 && tail !== text) return /(\p{L}+)-$/u.exec(text)![1];
+  return found?.[1] ?? null;
+}
+
 /** Joins the next line of a paragraph onto the text so far; see the module notes. */
 export function joinLine(text: string, next: string, words: ReadonlySet<string>): string {
   if (text === "") return next;
-  const hyphen = /(\p{L}+)-$/u.exec(text);
-  if (!hyphen) return `${text} ${next}`;
-  const head = hyphen[1];
+  const head = hyphenatedWord(text);
+  if (head === null) return `${text} ${next}`;
   const tail = /^(\p{L}+)(-?)/u.exec(next);
   if (!tail) return /^\p{N}/u.test(next) ? text + next : `${text} ${next}`;
   const joined = (head + tail[1]).toLowerCase();
@@ -102,7 +118,7 @@ export function renderPdfPage(
     if (previous && paragraph !== "") {
       const gap = previous.y - line.y;
       const size = Math.max(line.size, previous.size);
-      const goesOn = !/[.!?:;]["'’”)]?$/.test(paragraph) && /^\p{Ll}/u.test(line.text);
+      const goesOn = !/[.!?:;]["'’”)]?$/.test(paragraph.slice(-2)) && /^\p{Ll}/u.test(line.text);
       const apart = gap > 1.8 * size || gap < -size;
       if (apart && !goesOn && !(short && fragments)) flush();
     }
