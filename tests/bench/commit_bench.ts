@@ -49,21 +49,26 @@ async function runFloor(input: string, out: string): Promise<Timed> {
   return { ms: performance.now() - started, maxRssKib: null };
 }
 
-async function runOnce(runner: Runner, input: string, files: number): Promise<Timed> {
-  const dir = await Deno.makeTempDir({ prefix: "quire-bench-commit-" });
-  try {
-    if (runner === "floor") return await runFloor(input, dir);
-    const jobs = runner === "jobs 1" ? "1" : "2";
-    const run = await runCli(
-      ["--kb", join(dir, "kb"), "add", input, "--jobs", jobs, "--quiet", "--json"],
-      { measure: true },
-    );
-    const added = (JSON.parse(run.stdout) as { added: unknown[] }).added.length;
-    if (added !== files) throw new Error(`add --jobs ${jobs} added ${added} of ${files}`);
-    return { ms: run.ms, maxRssKib: run.maxRssKib };
-  } finally {
-    await removeTree(dir);
-  }
+/**
+ * One run into a new folder under `root`. The folders are kept until the
+ * case ends: on an ext4 filesystem without a journal (this machine's), a
+ * file created within seconds of thousands of deletions costs about ten
+ * times more, because the inode allocator skips recently deleted inodes one
+ * by one (`recently_deleted()` in `fs/ext4/ialloc.c`, seen with `perf`), so
+ * removing a run's 6,000 files just before the next run would time the
+ * deletions' aftermath rather than the run.
+ */
+async function runOnce(runner: Runner, input: string, files: number, root: string): Promise<Timed> {
+  const dir = await Deno.makeTempDir({ dir: root, prefix: "run-" });
+  if (runner === "floor") return await runFloor(input, dir);
+  const jobs = runner === "jobs 1" ? "1" : "2";
+  const run = await runCli(
+    ["--kb", join(dir, "kb"), "add", input, "--jobs", jobs, "--quiet", "--json"],
+    { measure: true },
+  );
+  const added = (JSON.parse(run.stdout) as { added: unknown[] }).added.length;
+  if (added !== files) throw new Error(`add --jobs ${jobs} added ${added} of ${files}`);
+  return { ms: run.ms, maxRssKib: run.maxRssKib };
 }
 
 /** Runs the `commit` case and returns the report lines. */
@@ -76,12 +81,12 @@ export async function benchCommit(options: BenchOptions = {}): Promise<string[]>
     const input = join(root, "notes");
     const corpus = await writeTextCorpus(input, { count, minBytes: 200, maxBytes: 4000, seed: 15 });
     // One untimed add compiles and caches the modules.
-    await runOnce("jobs 2", input, count);
+    await runOnce("jobs 2", input, count, root);
     const runs: Record<Runner, Timed[]> = { "floor": [], "jobs 1": [], "jobs 2": [] };
     const order: Runner[] = ["floor", "jobs 1", "jobs 2"];
     for (let rep = 0; rep < reps; rep++) {
       const turn = [...order.slice(rep % 3), ...order.slice(0, rep % 3)];
-      for (const runner of turn) runs[runner].push(await runOnce(runner, input, count));
+      for (const runner of turn) runs[runner].push(await runOnce(runner, input, count, root));
     }
     const rate = (runner: Runner) => count / (median(runs[runner].map((r) => r.ms)) / 1000);
     const floor = rate("floor");
