@@ -14,7 +14,7 @@
  * chunk is rendered and written under a temporary name in staging, all of
  * them are fsynced at once (their waits for the disk overlap), then each is
  * renamed over its page, so that any page is always either its old or its
- * new version. The directories are fsynced once, at the end, before the
+ * new version. The directories are fsynced together, at the end, before the
  * queue is cleared. Memory holds one chunk of pages, whatever the queue's
  * length.
  *
@@ -48,7 +48,7 @@ import {
   readTextIfExists,
   removeIfExists,
   renamePath,
-  syncDirectory,
+  syncDirectories,
   writeFiles,
 } from "../core/durable_fs.ts";
 import { coOccurringConcepts, isLivePage, renderConceptPage } from "./pages/render_concept_page.ts";
@@ -241,7 +241,7 @@ export async function rebuildSharedPages(
       ...await rebuildChunk(layout, concepts, { pages, seen, rendered, parents, files, summaries }),
     );
   }
-  for (const parent of [...parents].sort()) syncDirectory(parent);
+  await syncDirectories([...parents].sort());
   // Measured whether or not the block changed this time, so that a rebuild
   // repeated after a crash still leaves the right sizes.
   const resized = [...summaries].flatMap((name) => {

@@ -53,6 +53,14 @@ export function renamePath(from: string, to: string): void {
   trace("rename", from, to);
 }
 
+/**
+ * True for the error of a filesystem that refuses fsync on a directory: the
+ * rename is then all there is, and the directory counts as synced.
+ */
+function refusesDirectorySync(error: unknown): boolean {
+  return error instanceof Deno.errors.InvalidData || error instanceof Deno.errors.NotSupported;
+}
+
 /** Fsyncs a directory so that renames and new entries in it are durable. */
 export function syncDirectory(path: string): void {
   let dir: Deno.FsFile;
@@ -65,10 +73,7 @@ export function syncDirectory(path: string): void {
   try {
     dir.syncSync();
   } catch (error) {
-    // Some filesystems refuse fsync on a directory; the rename is all we have.
-    if (!(error instanceof Deno.errors.InvalidData || error instanceof Deno.errors.NotSupported)) {
-      throw error;
-    }
+    if (!refusesDirectorySync(error)) throw error;
   } finally {
     dir.close();
   }
@@ -92,11 +97,7 @@ export async function syncDirectories(paths: string[]): Promise<void> {
     try {
       await dir.sync();
     } catch (error) {
-      if (
-        !(error instanceof Deno.errors.InvalidData || error instanceof Deno.errors.NotSupported)
-      ) {
-        throw error;
-      }
+      if (!refusesDirectorySync(error)) throw error;
     } finally {
       dir.close();
     }
