@@ -14,7 +14,7 @@
  * - The calls are synchronous: a worker prepares one input at a time and has
  *   nothing else to do meanwhile, and each asynchronous file call would cost
  *   a hop to the runtime's thread pool (for a small note, the hops took
- *   longer than the work). The buffer is sized to the file, at most 1 MiB.
+ *   longer than the work). The buffer is sized to the file, 64 KiB to 1 MiB.
  *   (A read that hangs, on a stuck network filesystem, then holds the
  *   worker until it returns, even past the prepare timeout.)
  * - So the hash, the staged copy and the head all come from the same read:
@@ -50,6 +50,8 @@ export interface StageFileOptions {
 }
 
 const PIECE = 1 << 20;
+/** The smallest piece read: enough for `keepBytes` to tell the file's type by. */
+const FIRST_PIECE = 64 * 1024;
 
 function readError(path: string, error: unknown): InputError {
   if (error instanceof InputError) return error;
@@ -93,8 +95,10 @@ export function stageLocalFile(
 ): StagedFile {
   const size = checkLocalFile(path, options.maxInputBytes);
   const hash = createHash("sha256");
-  // One byte more than the file, so that a small file is read in one call.
-  const piece = new Uint8Array(Math.min(PIECE, size + 1));
+  // One byte more than the file, so that a small file is read in one call,
+  // but never less than a first piece to tell its type by (a file may be
+  // larger than `stat` said: it grew, or it is in /proc).
+  const piece = new Uint8Array(Math.min(PIECE, Math.max(size + 1, FIRST_PIECE)));
   let head: Uint8Array | undefined;
   let kept = 0;
   let total = 0;

@@ -38,6 +38,29 @@ Deno.test("stageLocalFile() hashes and copies the whole file and keeps only its 
   assert.deepEqual(whole.head, content);
 });
 
+Deno.test("stageLocalFile() copies a file larger than stat says, and shows keepBytes a first piece to sniff", async () => {
+  // /proc files report a size of 0.
+  const path = "/proc/cpuinfo";
+  if (Deno.build.os !== "linux" || Deno.statSync(path).size !== 0) return;
+  await using dir = await tempDir();
+  const target = join(dir.path, "raw.part");
+  const content = await Deno.readFile(path);
+  const seen: number[] = [];
+  const staged = stageLocalFile(path, target, {
+    maxInputBytes: 4 * 1024 * 1024,
+    keepBytes: (first) => {
+      seen.push(first.length);
+      return Infinity;
+    },
+  });
+  assert.equal(staged.hash, sha256Bytes(content));
+  assert.equal(staged.bytes, content.length);
+  assert.deepEqual(await Deno.readFile(target), content);
+  // The kernel may hand a /proc file over a page at a time, but not a byte at a time.
+  assert.equal(seen.length, 1);
+  assert.ok(seen[0] >= Math.min(content.length, 1024), `first piece ${seen[0]} B`);
+});
+
 Deno.test("stageLocalFile() refuses a file over maxInputBytes, and a FIFO, without reading them", async () => {
   await using dir = await tempDir();
   const path = join(dir.path, "big.txt");
