@@ -28,7 +28,7 @@
  * @module
  */
 
-import { lstatSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { crashPoint } from "./crash_point.ts";
 
@@ -214,13 +214,15 @@ export async function readTextIfExists(path: string): Promise<string | null> {
 }
 
 /**
- * True when something exists at `path` (a dangling symlink counts). Uses
- * node's `lstatSync` without throwing for a missing path: most paths asked
- * about do not exist, and building the error that `Deno.lstatSync` throws
- * costs ten times the system call.
+ * True when something exists at `path`. Uses node's `existsSync`, which
+ * answers without throwing (about 1.5 µs here, where a `Deno.lstatSync` of a
+ * missing path costs 25–30 µs: building the error it throws) and follows
+ * symbolic links, so a link to nothing counts as absent: a page of Quire's
+ * is then written over it, as over any link among Quire's own pages (they
+ * are replaced, never written through; `lint` reports them).
  */
 export function exists(path: string): boolean {
-  return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+  return existsSync(path);
 }
 
 /**

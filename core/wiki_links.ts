@@ -144,8 +144,8 @@ function titleOf(db: DatabaseSync, key: string): string {
 
 /**
  * Returns the pages that link to page `key` (see {@linkcode pageKey}), in
- * page order. Cost: two index range scans of at most `offset + limit` rows,
- * and a count of at most {@linkcode BACKLINK_COUNT_CAP}.
+ * page order. Cost: a count of at most {@linkcode BACKLINK_COUNT_CAP} rows
+ * and, when there are any, two index range scans of at most `offset + limit`.
  */
 export function findBacklinks(
   db: DatabaseSync,
@@ -155,6 +155,16 @@ export function findBacklinks(
   const limit = options.limit ?? 50;
   const offset = options.offset ?? 0;
   const keys = [...new Set([key, posix.basename(key)])];
+  const counted = row<{ seen: number; n: number }>(
+    db,
+    `SELECT count(*) AS seen, count(DISTINCT page) AS n FROM (SELECT page FROM wiki_links
+     WHERE target IN (${keys.map(() => "?").join(", ")}) AND page <> ? LIMIT ?)`,
+    ...keys,
+    key,
+    BACKLINK_COUNT_CAP,
+  );
+  // Most pages asked about (a new document's summary) have no backlinks.
+  if (Number(counted?.seen ?? 0) === 0) return { pages: [], total: 0, capped: false };
   const found = new Set<string>();
   for (const k of keys) {
     const pages = rows<{ page: string }>(
@@ -166,14 +176,6 @@ export function findBacklinks(
     for (const p of pages) if (p.page !== key) found.add(p.page);
   }
   const slice = [...found].sort().slice(offset, offset + limit);
-  const counted = row<{ seen: number; n: number }>(
-    db,
-    `SELECT count(*) AS seen, count(DISTINCT page) AS n FROM (SELECT page FROM wiki_links
-     WHERE target IN (${keys.map(() => "?").join(", ")}) AND page <> ? LIMIT ?)`,
-    ...keys,
-    key,
-    BACKLINK_COUNT_CAP,
-  );
   return {
     pages: slice.map((page) => ({ page: `wiki/${page}.md`, title: titleOf(db, page) })),
     total: Number(counted?.n ?? 0),
