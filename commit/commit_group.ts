@@ -22,6 +22,7 @@
  */
 
 import { syncFiles, writeFiles } from "../core/durable_fs.ts";
+import { inReadTransaction } from "../core/registry.ts";
 import { type ErrorPayload, failurePayload } from "../core/errors.ts";
 import { type StagedDocument, stagedFiles } from "../core/types.ts";
 import type { ChangeSession } from "./change_session.ts";
@@ -74,18 +75,23 @@ export async function commitGroup(
   options: CommitGroupOptions = {},
 ): Promise<CommitGroupResult> {
   const taken = new Set<string>();
-  const results: (GroupMemberResult | PlannedDocument)[] = documents.map((staged) => {
-    try {
-      return planStagedDocument(session, staged, {
-        force: options.force,
-        taken,
-        pending: options.pending,
-      });
-    } catch (error) {
-      removeStagedFiles(staged);
-      return failed(staged, error);
-    }
-  });
+  // Planning only reads the registry: one read transaction for the group.
+  const results = inReadTransaction(
+    session.db,
+    () =>
+      documents.map((staged): GroupMemberResult | PlannedDocument => {
+        try {
+          return planStagedDocument(session, staged, {
+            force: options.force,
+            taken,
+            pending: options.pending,
+          });
+        } catch (error) {
+          removeStagedFiles(staged);
+          return failed(staged, error);
+        }
+      }),
+  );
   // The group's staged files are made durable (the summary written into its
   // file, every file fsynced) while the coordinator writes the journal.
   const planned = new Map<MutationPlan, number>();

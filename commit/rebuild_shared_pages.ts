@@ -108,25 +108,34 @@ export interface RebuildOptions {
 /** Pages rendered and written at once. */
 export const REBUILD_CHUNK = 256;
 
+/** A chunk of queued pages, and what the rebuild has found so far. */
+interface Chunk {
+  pages: string[];
+  /** Pages queued (to render, or rendered) in this rebuild. */
+  seen: Set<string>;
+  /** Pages rendered in this rebuild. */
+  rendered: Set<string>;
+  parents: Set<string>;
+  files: PublishedFile[];
+  /** Documents whose summary was queued: their own files are measured again. */
+  summaries: Set<string>;
+}
+
+/** A page to write into place (or, with a null `path`, to delete). */
+interface PageWrite {
+  page: string;
+  path: string | null;
+  tmp: string;
+  data: Uint8Array;
+}
+
 /** Rebuilds one chunk of pages; returns the related pages it queued. */
 async function rebuildChunk(
   layout: KbLayout,
   concepts: ConceptLookup,
-  chunk: {
-    pages: string[];
-    /** Pages queued (to render, or rendered) in this rebuild. */
-    seen: Set<string>;
-    /** Pages rendered in this rebuild. */
-    rendered: Set<string>;
-    parents: Set<string>;
-    files: PublishedFile[];
-    /** Documents whose summary was queued: their own files are measured again. */
-    summaries: Set<string>;
-  },
+  chunk: Chunk,
 ): Promise<string[]> {
-  const { db } = concepts;
-  const tmpDir = `${layout.staging}/pages`;
-  ensureDirectory(tmpDir);
+  ensureDirectory(`${layout.staging}/pages`);
   // Most queued concepts have too few documents for a page, and no file:
   // they stay so, without a read or a write (only their `files` row, if any,
   // is dropped below).
@@ -137,19 +146,60 @@ async function rebuildChunk(
   const existing = await Promise.all(
     chunk.pages.map((page, i) => absent[i] ? null : readTextIfExists(layout.resolve(page))),
   );
+  // Rendering's reads, the list cuts and the queued related pages are one
+  // transaction: the queries share one snapshot and one set of locks (each
+  // on its own takes and drops the WAL's read lock), and the cuts are
+  // durable before any page is written.
+  const { related, writes } = inTransaction(
+    concepts.db,
+    () => renderChunk(layout, concepts, chunk, existing, absent),
+  );
+  await writeFiles(
+    writes.filter((w) => w.path !== null).map((w) => ({
+      path: w.tmp,
+      data: w.data,
+    })),
+  );
+  for (const [i, write] of writes.entries()) {
+    const path = layout.resolve(write.page);
+    if (write.path === null) {
+      removeIfExists(path);
+    } else {
+      ensureDirectory(dirname(path));
+      renamePath(write.tmp, path);
+    }
+    chunk.parents.add(dirname(path));
+    if (i === 0) crashPoint("rebuild-partial");
+  }
+  return related;
+}
+
+/**
+ * Renders a chunk's pages (`existing`: their current text; `absent`: left
+ * alone), cutting concept lists grown too long and queueing the pages found
+ * related on the way; the caller holds the transaction.
+ */
+function renderChunk(
+  layout: KbLayout,
+  concepts: ConceptLookup,
+  chunk: Chunk,
+  existing: (string | null)[],
+  absent: boolean[],
+): { related: string[]; writes: PageWrite[] } {
+  const { db } = concepts;
+  const tmpDir = `${layout.staging}/pages`;
   const related: string[] = [];
-  const writes: { page: string; path: string | null; tmp: string; data: Uint8Array }[] = [];
+  const writes: PageWrite[] = [];
   const encoder = new TextEncoder();
   for (const [i, page] of chunk.pages.entries()) {
     const path = layout.resolve(page);
     const list = CONCEPT_LIST_PAGE.exec(page);
     if (list) {
-      // A list grown too long is cut first, durably, with its new parts
-      // queued: the page is then rendered with its shorter stretch, and the
-      // index, which links every list, again if it was rendered already.
-      inTransaction(db, () => {
-        const added = cutConceptList(db, Number(list[1]), concepts.rule).map(conceptListPage);
-        if (added.length === 0) return;
+      // A list grown too long is cut first, with its new parts queued: the
+      // page is then rendered with its shorter stretch, and the index, which
+      // links every list, again if it was rendered already.
+      const added = cutConceptList(db, Number(list[1]), concepts.rule).map(conceptListPage);
+      if (added.length > 0) {
         queueSharedPages(db, [...added, INDEX_PAGE]);
         related.push(...added);
         for (const other of added) chunk.seen.add(other);
@@ -158,7 +208,7 @@ async function rebuildChunk(
           chunk.seen.add(INDEX_PAGE);
           related.push(INDEX_PAGE);
         }
-      });
+      }
     }
     chunk.rendered.add(page);
     if (absent[i]) {
@@ -194,24 +244,7 @@ async function rebuildChunk(
     chunk.files.push([page, text === null ? null : data.length]);
   }
   queueSharedPages(db, related);
-  await writeFiles(
-    writes.filter((w) => w.path !== null).map((w) => ({
-      path: w.tmp,
-      data: w.data,
-    })),
-  );
-  for (const [i, write] of writes.entries()) {
-    const path = layout.resolve(write.page);
-    if (write.path === null) {
-      removeIfExists(path);
-    } else {
-      ensureDirectory(dirname(path));
-      renamePath(write.tmp, path);
-    }
-    chunk.parents.add(dirname(path));
-    if (i === 0) crashPoint("rebuild-partial");
-  }
-  return related;
+  return { related, writes };
 }
 
 /**

@@ -203,6 +203,27 @@ export function inTransaction<T>(db: DatabaseSync, body: () => T): T {
   }
 }
 
+/**
+ * Runs `body`, which only reads, inside one read transaction (`BEGIN …
+ * COMMIT`): its queries see one snapshot and share one set of locks, where
+ * each statement on its own would take and release the WAL's read lock (two
+ * `fcntl` calls and a look at the WAL index per statement). Inside a
+ * transaction already, `body` just runs in it.
+ */
+export function inReadTransaction<T>(db: DatabaseSync, body: () => T): T {
+  if (db.isTransaction) return body();
+  db.exec("BEGIN");
+  try {
+    const result = body();
+    // An error SQLite answers with a rollback (a full disk) may have ended it.
+    if (db.isTransaction) db.exec("COMMIT");
+    return result;
+  } catch (error) {
+    if (db.isTransaction) db.exec("ROLLBACK");
+    throw error;
+  }
+}
+
 /** A value that can be bound to a statement parameter. */
 export type SqlValue = null | number | bigint | string | Uint8Array;
 
