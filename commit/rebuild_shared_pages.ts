@@ -40,7 +40,7 @@ import {
   type KbLayout,
   LOG_PAGE,
 } from "../core/layout.ts";
-import { inTransaction, row, rows, statement } from "../core/registry.ts";
+import { inReadTransaction, inTransaction, row, rows, statement } from "../core/registry.ts";
 import { ConceptLookup, type ConceptRule } from "./pages/concept_pages.ts";
 import {
   ensureDirectory,
@@ -139,10 +139,11 @@ async function rebuildChunk(
   // Most queued concepts have too few documents for a page, and no file:
   // they stay so, without a read or a write (only their `files` row, if any,
   // is dropped below).
-  const absent = chunk.pages.map((page) => {
-    const concept = CONCEPT_PAGE.exec(page);
-    return concept !== null && !concepts.hasPage(concept[1]) && !exists(layout.resolve(page));
-  });
+  const absent = inReadTransaction(concepts.db, () =>
+    chunk.pages.map((page) => {
+      const concept = CONCEPT_PAGE.exec(page);
+      return concept !== null && !concepts.hasPage(concept[1]) && !exists(layout.resolve(page));
+    }));
   const existing = await Promise.all(
     chunk.pages.map((page, i) => absent[i] ? null : readTextIfExists(layout.resolve(page))),
   );

@@ -144,8 +144,9 @@ function titleOf(db: DatabaseSync, key: string): string {
 
 /**
  * Returns the pages that link to page `key` (see {@linkcode pageKey}), in
- * page order. Cost: a count of at most {@linkcode BACKLINK_COUNT_CAP} rows
- * and, when there are any, two index range scans of at most `offset + limit`.
+ * page order. Cost: one index lookup and, when there are any, a count of at
+ * most {@linkcode BACKLINK_COUNT_CAP} rows and two index range scans of at most
+ * `offset + limit`.
  */
 export function findBacklinks(
   db: DatabaseSync,
@@ -155,16 +156,23 @@ export function findBacklinks(
   const limit = options.limit ?? 50;
   const offset = options.offset ?? 0;
   const keys = [...new Set([key, posix.basename(key)])];
+  const targets = keys.map(() => "?").join(", ");
+  // Most pages asked about (a new document's summary) have no backlinks.
+  const any = row(
+    db,
+    `SELECT 1 FROM wiki_links WHERE target IN (${targets}) AND page <> ? LIMIT 1`,
+    ...keys,
+    key,
+  );
+  if (any === undefined) return { pages: [], total: 0, capped: false };
   const counted = row<{ seen: number; n: number }>(
     db,
     `SELECT count(*) AS seen, count(DISTINCT page) AS n FROM (SELECT page FROM wiki_links
-     WHERE target IN (${keys.map(() => "?").join(", ")}) AND page <> ? LIMIT ?)`,
+     WHERE target IN (${targets}) AND page <> ? LIMIT ?)`,
     ...keys,
     key,
     BACKLINK_COUNT_CAP,
   );
-  // Most pages asked about (a new document's summary) have no backlinks.
-  if (Number(counted?.seen ?? 0) === 0) return { pages: [], total: 0, capped: false };
   const found = new Set<string>();
   for (const k of keys) {
     const pages = rows<{ page: string }>(
