@@ -31,7 +31,7 @@
  */
 
 import type { DatabaseSync } from "node:sqlite";
-import { isLinkableHeading, wikilink } from "../core/markdown.ts";
+import { isLinkableHeading, LINK_PLACEHOLDER_PATTERN, wikilink } from "../core/markdown.ts";
 import { findDocumentBySource } from "../core/queries.ts";
 import { headingKey } from "../core/scan_page.ts";
 import type { DocumentLink, Section } from "../core/types.ts";
@@ -56,8 +56,6 @@ export interface ResolvedLinks {
   markdown: string;
   forward: string[];
 }
-
-const PLACEHOLDER = /\[((?:[^[\]\\]|\\.)*)\]\(quire-link:(\d+)\)/g;
 
 function slug(text: string): string {
   return text.normalize("NFKC").toLowerCase().trim().replace(/[^\p{L}\p{N}\s_-]/gu, "")
@@ -104,7 +102,7 @@ export function resolveLinks(
     }
     return found.get(source)!;
   };
-  const text = markdown.replace(PLACEHOLDER, (_, label: string, index: string) => {
+  const text = markdown.replace(LINK_PLACEHOLDER_PATTERN, (_, label: string, index: string) => {
     const link = links[Number(index)];
     if (link === undefined) return label;
     const isSelf = link.target === "" || link.target === self.source;

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { linkTarget } from "../prepare/read/document_links.ts";
+import {
+  LinkTable,
+  linkTarget,
+  markdownWithPlaceholders,
+  withoutPlaceholders,
+} from "../prepare/read/document_links.ts";
 import { headingForAnchor } from "../commit/resolve_links.ts";
 import { runQuire, tempDir, writeFiles } from "./_helpers.ts";
 
@@ -41,6 +46,34 @@ Deno.test("linkTarget() resolves against the document, never against Quire's own
     assert.equal(linkTarget(href, base), null);
   }
   assert.equal(linkTarget("o.html", undefined), null);
+});
+
+Deno.test("an escaped bracket starts no link, and its placeholder label is found whatever precedes it", () => {
+  const table = new LinkTable("file:///docs/a.md");
+  const markdown = [
+    String.raw`\[not a link](b.md) and \![not an image](c.png)`,
+    String.raw`a backslash \\[then a link](b.md), \[x] [two](c.md#s)`,
+    String.raw`${"\\[y] ".repeat(3)}[last](https://example.com/)`,
+  ].join("\n");
+  const staged = markdownWithPlaceholders(markdown, table);
+  assert.equal(
+    staged,
+    [
+      // `\!` is a literal "!" before a link to the file c.png.
+      String.raw`\[not a link](b.md) and \![not an image](quire-link:0)`,
+      String.raw`a backslash \\[then a link](quire-link:1), \[x] [two](quire-link:2)`,
+      String.raw`${"\\[y] ".repeat(3)}[last](quire-link:3)`,
+    ].join("\n"),
+  );
+  assert.deepEqual(table.links.map((link) => link.anchor), [null, null, "s", null]);
+  assert.equal(
+    withoutPlaceholders(staged),
+    [
+      String.raw`\[not a link](b.md) and \!not an image`,
+      String.raw`a backslash \\then a link, \[x] two`,
+      String.raw`${"\\[y] ".repeat(3)}last`,
+    ].join("\n"),
+  );
 });
 
 Deno.test("headingForAnchor() matches ids, slugs and heading text", () => {

@@ -19,6 +19,7 @@
 
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isAbsolute } from "node:path";
+import { LINK_PLACEHOLDER_PATTERN } from "../../core/markdown.ts";
 import type { DocumentLink } from "../../core/types.ts";
 
 /** The scheme of link placeholders in staged source pages. */
@@ -106,8 +107,14 @@ export class LinkTable {
 }
 
 const FENCE = /^\s*(`{3,}|~{3,})/;
+/**
+ * An inline link or image whose `[` is not escaped (an even number of
+ * backslashes before it): `\[text](url)` is text in markdown, and a label
+ * may not start at an escaped bracket (it would scan on to the next
+ * unescaped one, quadratic in a line of many escaped brackets).
+ */
 const INLINE_LINK =
-  /(!?)\[((?:[^\[\]\\]|\\.)*)\]\(\s*<?([^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)>?(?:\s+("[^"]*"|'[^']*'))?\s*\)/g;
+  /(?<=(?:^|[^\\])(?:\\\\)*)(!?)\[((?:[^\[\]\\]|\\.)*)\]\(\s*<?([^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)>?(?:\s+("[^"]*"|'[^']*'))?\s*\)/g;
 const CODE_SPAN = /(`+)[\s\S]*?\1/g;
 
 /**
@@ -145,5 +152,5 @@ export function markdownWithPlaceholders(markdown: string, table: LinkTable): st
 
 /** The text with each link placeholder replaced by its label (what the compiler reads). */
 export function withoutPlaceholders(markdown: string): string {
-  return markdown.replace(/\[((?:[^[\]\\]|\\.)*)\]\(quire-link:\d+\)/g, "$1");
+  return markdown.replace(LINK_PLACEHOLDER_PATTERN, "$1");
 }
