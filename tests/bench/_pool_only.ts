@@ -23,6 +23,12 @@ import { stagedFiles } from "../../core/types.ts";
 export interface PoolOnlyOptions {
   /** Number of workers. */
   jobs: number;
+  /**
+   * Stage into a new folder under this one and keep what is staged (the
+   * caller removes it later). By default each result's files are deleted
+   * at once and the staging folder at the end.
+   */
+  keepUnder?: string;
 }
 
 /** What one pool-only run did. */
@@ -39,7 +45,11 @@ export async function preparePoolOnly(dir: string, options: PoolOnlyOptions): Pr
     .filter((entry) => entry.isFile)
     .map((entry) => join(dir, entry.name))
     .sort();
-  const stagingRoot = await Deno.makeTempDir({ prefix: "quire-bench-pool-" });
+  const keep = options.keepUnder !== undefined;
+  const stagingRoot = await Deno.makeTempDir({
+    dir: options.keepUnder,
+    prefix: "quire-bench-pool-",
+  });
   try {
     const started = performance.now();
     using pool = new PreparePool({
@@ -58,13 +68,14 @@ export async function preparePoolOnly(dir: string, options: PoolOnlyOptions): Pr
       if (outcome.kind !== "staged") {
         throw new Error(`The pool failed on '${files[outcome.index]}'`);
       }
+      documents++;
+      if (keep) continue;
       const { stagingDir, stagingName } = outcome.document;
       const staged = stagedFiles(stagingDir, stagingName);
       await Promise.all([removeTree(staged.raw), removeTree(staged.source)]);
-      documents++;
     }
     return { ms: performance.now() - started, documents };
   } finally {
-    await removeTree(stagingRoot);
+    if (!keep) await removeTree(stagingRoot);
   }
 }
