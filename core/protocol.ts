@@ -26,11 +26,15 @@ export interface PrepareRequestMap {
     stagingName: string;
     settings: PrepareSettings;
     /**
-     * How long (ms, from when the worker starts this input) model calls may
-     * run, so that the input still falls back (or fails as a model failure)
-     * before the pool's timeout.
+     * How long (ms) model calls may run, counted as the pool counts its
+     * timeout: from `sentAt`, or from when the worker finished its previous
+     * input if that is later. So the input still falls back (or fails as a
+     * model failure) before the pool's timeout, even when the worker spent
+     * part of it starting.
      */
     modelBudgetMs: number;
+    /** When the pool sent this input (epoch ms). */
+    sentAt: number;
     /** Why the model must not be called (the pool stopped calling a failing endpoint). */
     llmBlocked: string | null;
   };

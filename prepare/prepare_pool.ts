@@ -247,8 +247,8 @@ export class PreparePool implements Disposable {
         type: "prepare",
         ...task,
         settings: this.#options.settings,
-        // Counted from when the worker starts the input (it may queue a few).
         modelBudgetMs: timeoutMs - deadlineReserveMs(timeoutMs),
+        sentAt: Date.now(),
         llmBlocked: this.llm.stopped,
       };
       slot.worker.postMessage(request);

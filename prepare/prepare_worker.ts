@@ -16,8 +16,12 @@ import type { PrepareReply, PrepareRequest } from "../core/protocol.ts";
 import { sourceOf } from "../core/types.ts";
 import { prepareDocument } from "./prepare_document.ts";
 
+/** When this worker last answered (epoch ms): the pool's timer for its next input starts then. */
+let lastFinished = 0;
+
 function reply(message: PrepareReply): void {
   self.postMessage(message);
+  lastFinished = Date.now();
 }
 
 async function handle(message: PrepareRequest): Promise<void> {
@@ -34,7 +38,7 @@ async function handle(message: PrepareRequest): Promise<void> {
             input,
             stagingDir,
             stagingName,
-            deadline: Date.now() + message.modelBudgetMs,
+            deadline: Math.max(message.sentAt, lastFinished) + message.modelBudgetMs,
             llmBlocked: message.llmBlocked,
           },
           settings,
