@@ -108,6 +108,16 @@ export interface RebuildOptions {
 /** Pages rendered and written at once. */
 export const REBUILD_CHUNK = 256;
 
+/** Where the rebuild writes pages before renaming them into place. */
+function pagesStaging(layout: KbLayout): string {
+  return `${layout.staging}/pages`;
+}
+
+/** A new temporary file in {@linkcode pagesStaging} for the page at `path`. */
+function stagedPage(layout: KbLayout, path: string): string {
+  return `${pagesStaging(layout)}/${basename(path)}.tmp-${crypto.randomUUID()}`;
+}
+
 /** A chunk of queued pages, and what the rebuild has found so far. */
 interface Chunk {
   pages: string[];
@@ -135,7 +145,7 @@ async function rebuildChunk(
   concepts: ConceptLookup,
   chunk: Chunk,
 ): Promise<string[]> {
-  ensureDirectory(`${layout.staging}/pages`);
+  ensureDirectory(pagesStaging(layout));
   // Most queued concepts have too few documents for a page, and no file:
   // they stay so, without a read or a write (only their `files` row, if any,
   // is dropped below).
@@ -188,7 +198,6 @@ function renderChunk(
   absent: boolean[],
 ): { related: string[]; writes: PageWrite[] } {
   const { db } = concepts;
-  const tmpDir = `${layout.staging}/pages`;
   const related: string[] = [];
   const writes: PageWrite[] = [];
   const encoder = new TextEncoder();
@@ -223,7 +232,7 @@ function renderChunk(
       chunk.summaries.add(summary[1]);
       const refreshed = refreshBacklinks(db, summary[1], existing[i]);
       if (refreshed === null) continue;
-      const tmp = `${tmpDir}/${basename(path)}.tmp-${crypto.randomUUID()}`;
+      const tmp = stagedPage(layout, path);
       writes.push({ page, path, tmp, data: encoder.encode(refreshed) });
       continue;
     }
@@ -239,7 +248,7 @@ function renderChunk(
         }
       }
     }
-    const tmp = `${tmpDir}/${basename(path)}.tmp-${crypto.randomUUID()}`;
+    const tmp = stagedPage(layout, path);
     const data = encoder.encode(text ?? "");
     writes.push({ page, path: text === null ? null : path, tmp, data });
     chunk.files.push([page, text === null ? null : data.length]);
@@ -289,7 +298,7 @@ export async function rebuildSharedPages(
     const size = statement(db, "UPDATE documents SET disk_bytes = ? WHERE name = ?");
     for (const { name, bytes } of resized) size.run(bytes, name);
   });
-  removeIfExists(`${layout.staging}/pages`);
+  removeIfExists(pagesStaging(layout));
   return seen.size;
 }
 
